@@ -1,0 +1,21 @@
+#pragma once
+// The ddpm verbs. Each takes its own arguments (after the verb), prints its
+// result on stdout and returns the exit status; errors are thrown and turned
+// into "ddpm: error: ..." by main().
+#include <string>
+#include <vector>
+
+namespace ddpm::cli {
+
+using Args = std::vector<std::string>;
+
+int runInfo(const Args& args);
+
+struct Verb {
+    const char* name;
+    const char* summary;
+    int (*run)(const Args&);
+};
+const std::vector<Verb>& verbs();
+
+}  // namespace ddpm::cli

@@ -1,0 +1,65 @@
+// ddpm: the headless command-line tool. A thin consumer of core/.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "cli/ArgParser.h"
+#include "cli/Commands.h"
+#include "core/Version.h"
+
+using namespace ddpm::cli;
+
+const std::vector<Verb>& ddpm::cli::verbs() {
+    static const std::vector<Verb> list = {
+        {"info", "describe a dataset", runInfo},
+    };
+    return list;
+}
+
+namespace {
+
+void printUsage(std::ostream& out) {
+    out << "usage: ddpm [--help] [--version] VERB [ARGS...]\n\n"
+           "DDPM Studio's command-line tool: denoising diffusion models, headless.\n\nverbs:\n";
+    for (const auto& v : verbs()) {
+        std::string name = v.name;
+        out << "  " << name << std::string(10 - name.size(), ' ') << v.summary << "\n";
+    }
+    out << "\n'ddpm VERB --help' describes a verb.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args(argv + 1, argv + argc);
+    if (args.empty()) {
+        printUsage(std::cerr);
+        return 2;
+    }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        printUsage(std::cout);
+        return 0;
+    }
+    if (args[0] == "--version") {
+        std::cout << "ddpm " << ddpm::versionString() << "\n";
+        return 0;
+    }
+    for (const auto& v : verbs()) {
+        if (args[0] != v.name) continue;
+        try {
+            return v.run(Args(args.begin() + 1, args.end()));
+        } catch (const HelpRequested& help) {
+            std::cout << help.text;
+            return 0;
+        } catch (const UsageError& e) {
+            std::cerr << "ddpm " << v.name << ": error: " << e.what() << "\n(see 'ddpm " << v.name << " --help')\n";
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "ddpm: error: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "ddpm: error: unknown verb '" << args[0] << "'\n";
+    printUsage(std::cerr);
+    return 2;
+}
