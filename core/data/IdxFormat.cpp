@@ -152,7 +152,9 @@ std::string findIdxLabelFile(const std::string& imagePath) {
     const fs::path p(imagePath);
     std::string name = p.filename().string();
     if (endsWith(name, ".gz")) name.resize(name.size() - 3);
+    const std::string imagesName = name;
     name = replaceAll(replaceAll(name, "idx3", "idx1"), "images", "labels");
+    if (name == imagesName) return "";   // the name does not say where labels would be
     for (const std::string& candidate : {name, name + ".gz"}) {
         const fs::path labels = p.parent_path() / candidate;
         std::error_code ec;
