@@ -10,6 +10,9 @@ namespace ddpm::cli {
 using Args = std::vector<std::string>;
 
 int runInfo(const Args& args);
+int runTrain(const Args& args);
+int runSample(const Args& args);
+int runNoise(const Args& args);
 
 struct Verb {
     const char* name;

@@ -5,6 +5,8 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "data/DatasetLoader.h"
+#include "models/Denoiser.h"
+#include "training/Checkpoint.h"
 
 namespace ddpm::cli {
 
@@ -33,15 +35,57 @@ void printDataset(const Dataset& d) {
     for (const auto& s : d.skipped) std::cout << "  " << s.path << ": " << s.reason << "\n";
 }
 
+void printCheckpoint(const std::string& path) {
+    const CheckpointContents c = loadCheckpoint(path, torch::kCPU);
+    const RunConfig& r = c.config;
+    std::cout << "checkpoint " << path << "\n"
+              << "model      " << r.model.describe() << "\n"
+              << "parameters " << c.model->parameterCount() << "\n"
+              << "schedule   " << toString(r.schedule.kind) << ", T = " << r.schedule.timesteps << "\n"
+              << "objective  " << toString(r.objective) << ", loss " << toString(r.weighting) << "\n"
+              << "data       " << r.data.identity << "\n"
+              << "trained    " << c.progress.step << " steps, " << c.progress.trainedSeconds << " s ("
+              << toString(r.train.precision) << ", batch " << r.train.batchSize << ", lr " << r.train.learningRate
+              << ", EMA " << r.train.emaDecay << ")\n";
+    if (r.model.numClasses > 0) {
+        std::cout << "classes    " << r.model.numClasses << ":";
+        for (const auto& n : r.data.classNames) std::cout << " " << n;
+        std::cout << "\n";
+    }
+}
+
+void printBuiltins() {
+    std::cout << "built-in datasets\n";
+    for (const auto& b : builtinDatasets())
+        std::cout << "  " << std::left << std::setw(16) << b.name << std::right << b.description
+                  << (b.available ? "" : " (not installed)") << "\n";
+    std::cout << "\nmodel presets (parameters for 28x28x1 / 32x32x3)\n";
+    for (const auto& name : ModelConfig::presetNames()) {
+        const bool mlp = name == "mlp";
+        const int64_t grey = makeDenoiser(ModelConfig::preset(name, mlp ? 2 : 1, mlp ? 0 : 28))->parameterCount();
+        const int64_t rgb = makeDenoiser(ModelConfig::preset(name, mlp ? 2 : 3, mlp ? 0 : 32))->parameterCount();
+        std::cout << "  " << std::left << std::setw(12) << name << std::right << std::setw(12) << grey << std::setw(12)
+                  << rgb << "   " << ModelConfig::preset(name, mlp ? 2 : 1, mlp ? 0 : 28).describe() << "\n";
+    }
+}
+
 }  // namespace
 
 int runInfo(const Args& args) {
-    ArgParser p("ddpm info DATASET [--resolution R]",
+    ArgParser p("ddpm info [DATASET | CKPT] [--resolution R]",
                 "Describe a dataset: a folder or file (IDX, CIFAR binary, images) or a built-in name\n"
-                "(mnist, fashion-mnist, toy:gmm8, toy:gmm25, toy:moons, toy:swissroll, toy:rings).");
-    p.positional("DATASET", "path or built-in name")
+                "(mnist, fashion-mnist, toy:gmm8, toy:gmm25, toy:moons, toy:swissroll, toy:rings), or a\ncheckpoint. Without an argument: the built-in datasets and the model presets with their sizes.");
+    p.positional("DATASET", "path, built-in name, or a checkpoint (*.ckpt)")
         .option("resolution", "R", "image folders: resize and crop to 28, 32 or 64", "64");
+    if (args.empty()) {
+        printBuiltins();
+        return 0;
+    }
     p.parse(args);
+    if (looksLikeCheckpoint(p.get("DATASET"))) {
+        printCheckpoint(p.get("DATASET"));
+        return 0;
+    }
     LoadOptions options;
     options.resolution = p.getInt("resolution", 28, 64);
     printDataset(loadDataset(p.get("DATASET"), options));

@@ -11,7 +11,10 @@ using namespace ddpm::cli;
 
 const std::vector<Verb>& ddpm::cli::verbs() {
     static const std::vector<Verb> list = {
-        {"info", "describe a dataset", runInfo},
+        {"info", "describe a dataset, a checkpoint, or (no argument) the built-ins and presets", runInfo},
+        {"train", "train a diffusion model", runTrain},
+        {"sample", "sample from a checkpoint", runSample},
+        {"noise", "forward-noising strip of one image", runNoise},
     };
     return list;
 }

@@ -2,6 +2,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "util/Cancelled.h"
+
 namespace ddpm {
 
 // Bad input: the message always names the file and the reason.
@@ -14,12 +16,6 @@ public:
 
 private:
     std::string path_, reason_;
-};
-
-// The caller's progress callback asked to stop.
-class Cancelled : public std::runtime_error {
-public:
-    Cancelled() : std::runtime_error("cancelled") {}
 };
 
 }  // namespace ddpm

@@ -1,0 +1,61 @@
+#include "cli/CliSupport.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include <torch/utils.h>
+
+#include "cli/ArgParser.h"
+#include "data/DatasetLoader.h"
+
+namespace ddpm::cli {
+
+Dataset loadDatasetWithProgress(const std::string& pathOrName, int resolution) {
+    LoadOptions options;
+    options.resolution = resolution;
+    options.progress = [](int64_t done, int64_t total) {
+        if (total > 200) std::fprintf(stderr, "\rloading %lld/%lld images", (long long)done, (long long)total);
+        if (total > 200 && done == total) std::fprintf(stderr, "\n");
+        return true;
+    };
+    Dataset d = loadDataset(pathOrName, options);
+    if (!d.skipped.empty())
+        std::fprintf(stderr, "ddpm: skipped %zu unreadable file(s); 'ddpm info' lists them\n", d.skipped.size());
+    return d;
+}
+
+std::string formatDuration(double seconds) {
+    const long s = std::lround(std::max(0.0, seconds));
+    char buf[32];
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+    else std::snprintf(buf, sizeof buf, "%lds", s);
+    return buf;
+}
+
+std::vector<int> parseIntList(const std::string& text, const std::string& option) {
+    std::vector<int> out;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        char* end = nullptr;
+        const long v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end) throw UsageError("--" + option + " expects numbers separated by commas, got '" + text + "'");
+        out.push_back(int(v));
+    }
+    return out;
+}
+
+void setThreads(int threads) {
+    // LibTorch's OpenMP default can be a single thread; 0 means every core.
+    torch::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+void ensureFolder(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec || !std::filesystem::is_directory(path)) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
+}
+
+}  // namespace ddpm::cli

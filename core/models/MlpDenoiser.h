@@ -1,0 +1,29 @@
+#pragma once
+// A residual MLP for 2-D points, with the same time embedding as the U-Net
+// injected into every block.
+#include <vector>
+
+#include <torch/nn/modules/linear.h>
+
+#include "models/Denoiser.h"
+#include "models/TimeEmbedding.h"
+
+namespace ddpm {
+
+class MlpDenoiserImpl : public Denoiser {
+public:
+    explicit MlpDenoiserImpl(const ModelConfig& config);
+    // x_t (B,2), t (B), classes (B) or undefined -> (B,2)
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) override;
+
+private:
+    struct Block {
+        torch::nn::Linear fc1{nullptr}, fc2{nullptr}, timeProjection{nullptr};
+    };
+    TimeEmbedding timeEmbedding_{nullptr};
+    torch::nn::Linear input_{nullptr}, output_{nullptr};
+    std::vector<Block> blocks_;
+};
+TORCH_MODULE(MlpDenoiser);
+
+}  // namespace ddpm

@@ -1,0 +1,42 @@
+#pragma once
+// Plain description of a denoiser; presets fill it, every knob can be set on its own.
+#include <string>
+#include <vector>
+
+namespace ddpm {
+
+enum class DenoiserKind { UNet, Mlp };
+
+// Compact: one skip per residual block, nearest-neighbour upsampling, a single
+// middle block (the benchmark peer's design). Ho: Ho et al. 2020's layout, with
+// skips from the input conv and each downsample, numResBlocks+1 blocks per level
+// on the way up, a conv after each upsample and Res-Attention-Res in the middle.
+enum class UNetLayout { Compact, Ho };
+
+struct ModelConfig {
+    DenoiserKind kind = DenoiserKind::UNet;
+    int inChannels = 1;                       // 1 or 3 (2 for the MLP's points)
+    int resolution = 28;                      // 28, 32 or 64
+    UNetLayout layout = UNetLayout::Compact;
+    int baseChannels = 32;
+    std::vector<int> channelMults = {1, 2, 2};
+    int numResBlocks = 1;                     // per level
+    std::vector<int> attentionLevels = {};    // level indices (0 = full resolution) with self-attention
+    int groups = 8;                           // GroupNorm groups
+    double dropout = 0.0;
+    bool film = false;                        // time embedding as scale-and-shift instead of additive
+    int numClasses = 0;                       // > 0: class-conditional, with a learned "null" class
+    int mlpHidden = 256;                      // MLP denoiser
+    int mlpBlocks = 3;
+
+    // "tiny", "small", "ddpm-cifar", "peer" (U-Nets), "mlp" (2-D toys).
+    static ModelConfig preset(const std::string& name, int inChannels, int resolution, int numClasses = 0);
+    static std::vector<std::string> presetNames();
+    int timeEmbeddingDim() const { return kind == DenoiserKind::Mlp ? mlpHidden : 4 * baseChannels; }
+    std::string describe() const;   // one line, for info and logs
+};
+
+std::string toString(UNetLayout layout);
+UNetLayout unetLayoutFromString(const std::string& name);
+
+}  // namespace ddpm

@@ -1,0 +1,106 @@
+#include "training/Checkpoint.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <torch/serialize/output-archive.h>
+
+#include "util/AtomicFile.h"
+#include "util/DisplayPath.h"
+
+namespace ddpm {
+
+namespace {
+constexpr const char* kFormat = "ddpm-studio-checkpoint 1";
+}
+
+void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
+                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale) {
+    torch::serialize::OutputArchive root, modelArchive, emaArchive, optimizerArchive;
+    model.save(modelArchive);
+    ema.save(emaArchive);
+    optimizer.save(optimizerArchive);
+    root.write("format", c10::IValue(std::string(kFormat)));
+    root.write("config", c10::IValue(config.serialize()));
+    root.write("model", modelArchive);
+    root.write("ema", emaArchive);
+    root.write("optimizer", optimizerArchive);
+    root.write("step", torch::tensor({progress.step}, torch::kInt64));
+    root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
+    root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
+                                                 torch::kFloat64));
+    root.write("rng_state", at::detail::getDefaultCPUGenerator().get_state());
+    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
+}
+
+CheckpointContents loadCheckpoint(const std::string& path, torch::Device device) {
+    const std::string shown = displayPath(path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(shown, "no such checkpoint file");
+    if (std::filesystem::file_size(path, ec) == 0) throw CheckpointError(shown, "file is empty (0 bytes)");
+    torch::serialize::InputArchive root;
+    try {
+        root.load_from(path);
+    } catch (const std::exception&) {
+        throw CheckpointError(shown, "not a DDPM Studio checkpoint (not a readable torch archive; truncated or corrupt?)");
+    }
+    c10::IValue format, configText;
+    if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
+        throw CheckpointError(shown, "not a DDPM Studio checkpoint (no '" + std::string(kFormat) + "' marker)");
+    if (!root.try_read("config", configText) || !configText.isString())
+        throw CheckpointError(shown, "the checkpoint holds no run configuration");
+
+    CheckpointContents c;
+    try {
+        c.config = RunConfig::deserialize(configText.toStringRef());
+    } catch (const std::exception& e) {
+        throw CheckpointError(shown, std::string("bad run configuration: ") + e.what());
+    }
+    auto loadModule = [&](const char* key) {
+        auto module = makeDenoiser(c.config.model);
+        torch::serialize::InputArchive archive;
+        try {
+            root.read(key, archive);
+            module->load(archive);
+        } catch (const std::exception& e) {
+            std::string what = e.what();
+            what = what.substr(0, what.find('\n'));
+            throw CheckpointError(shown, std::string("the ") + key + " weights do not match the configured model (" +
+                                             c.config.model.describe() + "): " + what);
+        }
+        module->to(device);
+        return module;
+    };
+    c.model = loadModule("model");
+    c.ema = loadModule("ema");
+    c.ema->eval();
+    torch::Tensor step, horizonSteps, seconds;
+    try {
+        root.read("step", step);
+        root.read("horizon_steps", horizonSteps);
+        root.read("progress_seconds", seconds);
+        root.read("rng_state", c.rngState);
+        c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
+        root.read("optimizer", *c.optimizerState);
+    } catch (const std::exception&) {
+        throw CheckpointError(shown, "the training state (step, RNG or optimizer) is missing or damaged");
+    }
+    c.progress.step = step.item<int64_t>();
+    c.progress.horizonSteps = horizonSteps.item<int64_t>();
+    c.progress.trainedSeconds = seconds[0].item<double>();
+    c.progress.horizonSeconds = seconds[1].item<double>();
+    c.lossScale = seconds[2].item<double>();
+    return c;
+}
+
+bool looksLikeCheckpoint(const std::string& path) {
+    const std::filesystem::path p(path);
+    if (p.extension() == ".ckpt") return true;
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+}  // namespace ddpm

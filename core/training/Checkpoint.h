@@ -1,0 +1,48 @@
+#pragma once
+// One *.ckpt file: model, EMA model, optimizer state, step, RNG state and the
+// full run configuration, written atomically.
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <torch/optim/optimizer.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/types.h>
+
+#include "models/Denoiser.h"
+#include "training/RunConfig.h"
+
+namespace ddpm {
+
+// What a checkpoint can't be read for: names the file and the reason.
+class CheckpointError : public std::runtime_error {
+public:
+    CheckpointError(const std::string& path, const std::string& reason)
+        : std::runtime_error(path + ": " + reason) {}
+};
+
+// How far a run has come, and the horizon its learning-rate schedule spans.
+struct TrainingProgress {
+    int64_t step = 0;
+    double trainedSeconds = 0;
+    int64_t horizonSteps = 0;     // > 0: the run ends after this many steps
+    double horizonSeconds = 0;    // > 0: … or after this much training time
+};
+
+struct CheckpointContents {
+    RunConfig config;
+    std::shared_ptr<Denoiser> model, ema;   // on the requested device; ema in eval mode
+    TrainingProgress progress;
+    torch::Tensor rngState;                 // CPU generator state
+    double lossScale = 0;                   // fp16 runs
+    std::shared_ptr<torch::serialize::InputArchive> optimizerState;
+};
+
+void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
+                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale);
+// Throws CheckpointError saying exactly what is wrong.
+CheckpointContents loadCheckpoint(const std::string& path, torch::Device device);
+
+bool looksLikeCheckpoint(const std::string& path);   // by its name or its zip magic
+
+}  // namespace ddpm

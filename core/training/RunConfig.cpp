@@ -1,0 +1,158 @@
+#include "training/RunConfig.h"
+
+#include <stdexcept>
+
+#include "data/Dataset.h"
+#include "util/KeyValueText.h"
+
+namespace ddpm {
+
+std::string toString(Precision precision) {
+    switch (precision) {
+        case Precision::Fp32: return "fp32";
+        case Precision::Bf16: return "bf16";
+        case Precision::Fp16: return "fp16";
+    }
+    return "?";
+}
+
+Precision precisionFromString(const std::string& name) {
+    if (name == "fp32") return Precision::Fp32;
+    if (name == "bf16") return Precision::Bf16;
+    if (name == "fp16") return Precision::Fp16;
+    throw std::invalid_argument("unknown precision '" + name + "' (fp32, bf16, fp16)");
+}
+
+DataInfo dataInfoOf(const Dataset& d, int resolution) {
+    DataInfo info;
+    info.name = d.name;
+    info.identity = d.identity();
+    info.points = d.isPoints();
+    info.channels = d.isPoints() ? 2 : d.channels;
+    info.resolution = d.isPoints() ? 0 : resolution;
+    return info;
+}
+
+std::string RunConfig::serialize() const {
+    KeyValueText kv;
+    kv.set("format", "ddpm-studio-run 1");
+    kv.set("schedule.kind", toString(schedule.kind));
+    kv.set("schedule.timesteps", schedule.timesteps);
+    kv.set("schedule.beta_start", schedule.betaStart);
+    kv.set("schedule.beta_end", schedule.betaEnd);
+    kv.set("schedule.cosine_offset", schedule.cosineOffset);
+    kv.set("model.kind", model.kind == DenoiserKind::UNet ? "unet" : "mlp");
+    kv.set("model.in_channels", model.inChannels);
+    kv.set("model.resolution", model.resolution);
+    kv.set("model.layout", toString(model.layout));
+    kv.set("model.base_channels", model.baseChannels);
+    kv.set("model.channel_mults", model.channelMults);
+    kv.set("model.res_blocks", model.numResBlocks);
+    kv.set("model.attention_levels", model.attentionLevels);
+    kv.set("model.groups", model.groups);
+    kv.set("model.dropout", model.dropout);
+    kv.set("model.film", model.film ? 1 : 0);
+    kv.set("model.classes", model.numClasses);
+    kv.set("model.mlp_hidden", model.mlpHidden);
+    kv.set("model.mlp_blocks", model.mlpBlocks);
+    kv.set("objective", toString(objective));
+    kv.set("loss_weighting", toString(weighting));
+    kv.set("min_snr_gamma", minSnrGamma);
+    kv.set("train.batch", train.batchSize);
+    kv.set("train.lr", train.learningRate);
+    kv.set("train.warmup_steps", train.warmupSteps);
+    kv.set("train.lr_decay", train.decay == LrDecay::Cosine ? "cosine" : "constant");
+    kv.set("train.weight_decay", train.weightDecay);
+    kv.set("train.grad_clip", train.gradClip);
+    kv.set("train.ema_decay", train.emaDecay);
+    kv.set("train.precision", toString(train.precision));
+    kv.set("train.class_drop", train.classDropProb);
+    kv.set("train.seed", static_cast<long long>(train.seed));
+    kv.set("data.name", data.name);
+    kv.set("data.identity", data.identity);
+    kv.set("data.points", data.points ? 1 : 0);
+    kv.set("data.channels", data.channels);
+    kv.set("data.resolution", data.resolution);
+    kv.set("data.class_names", data.classNames);
+    return kv.toString();
+}
+
+RunConfig RunConfig::deserialize(const std::string& text) {
+    const KeyValueText kv = KeyValueText::parse(text);
+    if (kv.getString("format") != "ddpm-studio-run 1")
+        throw std::invalid_argument("unsupported configuration format '" + kv.getString("format") + "'");
+    RunConfig c;
+    c.schedule.kind = scheduleKindFromString(kv.getString("schedule.kind"));
+    c.schedule.timesteps = int(kv.getInt("schedule.timesteps"));
+    c.schedule.betaStart = kv.getDouble("schedule.beta_start");
+    c.schedule.betaEnd = kv.getDouble("schedule.beta_end");
+    c.schedule.cosineOffset = kv.getDouble("schedule.cosine_offset");
+    const std::string kind = kv.getString("model.kind");
+    if (kind != "unet" && kind != "mlp") throw std::invalid_argument("unknown model.kind '" + kind + "'");
+    c.model.kind = kind == "unet" ? DenoiserKind::UNet : DenoiserKind::Mlp;
+    c.model.inChannels = int(kv.getInt("model.in_channels"));
+    c.model.resolution = int(kv.getInt("model.resolution"));
+    c.model.layout = unetLayoutFromString(kv.getString("model.layout"));
+    c.model.baseChannels = int(kv.getInt("model.base_channels"));
+    c.model.channelMults = kv.getIntList("model.channel_mults");
+    c.model.numResBlocks = int(kv.getInt("model.res_blocks"));
+    c.model.attentionLevels = kv.getIntList("model.attention_levels");
+    c.model.groups = int(kv.getInt("model.groups"));
+    c.model.dropout = kv.getDouble("model.dropout");
+    c.model.film = kv.getInt("model.film") != 0;
+    c.model.numClasses = int(kv.getInt("model.classes"));
+    c.model.mlpHidden = int(kv.getInt("model.mlp_hidden"));
+    c.model.mlpBlocks = int(kv.getInt("model.mlp_blocks"));
+    c.objective = objectiveFromString(kv.getString("objective"));
+    c.weighting = lossWeightingFromString(kv.getString("loss_weighting"));
+    c.minSnrGamma = kv.getDouble("min_snr_gamma");
+    c.train.batchSize = int(kv.getInt("train.batch"));
+    c.train.learningRate = kv.getDouble("train.lr");
+    c.train.warmupSteps = int(kv.getInt("train.warmup_steps"));
+    c.train.decay = kv.getString("train.lr_decay") == "cosine" ? LrDecay::Cosine : LrDecay::Constant;
+    c.train.weightDecay = kv.getDouble("train.weight_decay");
+    c.train.gradClip = kv.getDouble("train.grad_clip");
+    c.train.emaDecay = kv.getDouble("train.ema_decay");
+    c.train.precision = precisionFromString(kv.getString("train.precision"));
+    c.train.classDropProb = kv.getDouble("train.class_drop");
+    c.train.seed = uint64_t(kv.getInt("train.seed"));
+    c.data.name = kv.getString("data.name");
+    c.data.identity = kv.getString("data.identity");
+    c.data.points = kv.getInt("data.points") != 0;
+    c.data.channels = int(kv.getInt("data.channels"));
+    c.data.resolution = int(kv.getInt("data.resolution"));
+    c.data.classNames = kv.getStringList("data.class_names");
+    c.validate();
+    return c;
+}
+
+void RunConfig::validate() const {
+    auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+    if (schedule.timesteps < 2 || schedule.timesteps > 100000) fail("schedule.timesteps must be 2 … 100000");
+    if (model.kind == DenoiserKind::UNet) {
+        if (model.inChannels != 1 && model.inChannels != 3) fail("model.in_channels must be 1 or 3 for a U-Net");
+        if (model.resolution != 28 && model.resolution != 32 && model.resolution != 64)
+            fail("model.resolution must be 28, 32 or 64");
+        if (model.channelMults.empty() || model.channelMults.size() > 5) fail("model.channel_mults needs 1 … 5 levels");
+        if (model.baseChannels < 1 || model.groups < 1 || model.baseChannels % model.groups)
+            fail("model.base_channels must be a positive multiple of model.groups");
+        if (model.numResBlocks < 1) fail("model.res_blocks must be at least 1");
+        for (int level : model.attentionLevels)
+            if (level < 0 || level >= int(model.channelMults.size()))
+                fail("model.attention_levels names level " + std::to_string(level) + ", beyond the U-Net's levels");
+    } else if (model.inChannels != 2) {
+        fail("the MLP denoiser works on 2-D points (model.in_channels = 2)");
+    }
+    if (data.points != (model.kind == DenoiserKind::Mlp))
+        fail(data.points ? "2-D point data needs the mlp preset" : "image data needs a U-Net preset");
+    if (!data.points && (data.channels != model.inChannels || data.resolution != model.resolution))
+        fail("the data's geometry does not match the model's");
+    if (model.numClasses < 0 || (model.numClasses > 0 && int(data.classNames.size()) != model.numClasses))
+        fail("model.classes does not match the data's class names");
+    if (train.batchSize < 1) fail("train.batch must be at least 1");
+    if (!(train.learningRate > 0)) fail("train.lr must be positive");
+    if (!(train.emaDecay >= 0 && train.emaDecay < 1)) fail("train.ema_decay must be in [0, 1)");
+    if (!(train.classDropProb >= 0 && train.classDropProb <= 1)) fail("train.class_drop must be in [0, 1]");
+}
+
+}  // namespace ddpm

@@ -1,0 +1,60 @@
+#pragma once
+// Everything that defines a training run: the checkpoint stores it in full, so
+// a checkpoint alone can be resumed, sampled and described.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "diffusion/NoiseSchedule.h"
+#include "diffusion/Parameterization.h"
+#include "models/ModelConfig.h"
+
+namespace ddpm {
+
+struct Dataset;
+
+enum class Precision { Fp32, Bf16, Fp16 };
+std::string toString(Precision precision);
+Precision precisionFromString(const std::string& name);   // "fp32", "bf16", "fp16"
+
+enum class LrDecay { Constant, Cosine };
+
+struct TrainConfig {
+    int batchSize = 128;
+    double learningRate = 2e-3;
+    int warmupSteps = 100;            // linear warm-up from 0
+    LrDecay decay = LrDecay::Cosine;  // after warm-up: constant, or cosine to 5% of the peak at the end
+    double weightDecay = 0.0;         // AdamW
+    double gradClip = 1.0;            // max global gradient norm; 0 = off
+    double emaDecay = 0.999;          // with warm-up: min(decay, (1+n)/(10+n))
+    Precision precision = Precision::Fp32;
+    double classDropProb = 0.1;       // classifier-free guidance: share of labels replaced by "null"
+    uint64_t seed = 0;
+};
+
+// What the model was trained on (identity and geometry, not the data itself).
+struct DataInfo {
+    std::string name;          // "mnist", folder name, "toy:moons"
+    std::string identity;      // Dataset::identity()
+    bool points = false;
+    int channels = 1, resolution = 28;
+    std::vector<std::string> classNames;   // non-empty for class-conditional models
+};
+DataInfo dataInfoOf(const Dataset& dataset, int resolution);
+
+struct RunConfig {
+    ScheduleConfig schedule;
+    ModelConfig model;
+    Objective objective = Objective::Epsilon;
+    LossWeighting weighting = LossWeighting::Uniform;
+    double minSnrGamma = 5.0;
+    TrainConfig train;
+    DataInfo data;
+
+    std::string serialize() const;
+    // Throws std::invalid_argument saying which entry is wrong.
+    static RunConfig deserialize(const std::string& text);
+    void validate() const;
+};
+
+}  // namespace ddpm

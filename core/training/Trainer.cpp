@@ -1,0 +1,213 @@
+#include "training/Trainer.h"
+
+#include <cmath>
+#include <limits>
+
+#include <torch/cuda.h>
+#include <torch/nn/utils/clip_grad.h>
+
+#include "models/MixedPrecision.h"
+
+namespace ddpm {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+torch::Device selectDevice(const std::string& name) {
+    if (name == "cpu") return torch::kCPU;
+    if (name == "cuda") {
+        if (!torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is available");
+        return torch::kCUDA;
+    }
+    if (name == "auto" || name.empty()) return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+    throw std::invalid_argument("unknown device '" + name + "' (cpu, cuda, auto)");
+}
+
+Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device)
+    : config_(config), device_(device) {
+    config_.validate();
+    torch::manual_seed(config_.train.seed);
+    model_ = makeDenoiser(config_.model);
+    model_->to(device_);
+    ema_ = std::make_unique<Ema>(*model_, makeDenoiser(config_.model), config_.train.emaDecay);
+    ema_->model().to(device_);
+    createOptimizer();
+    schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
+    prepareData(dataset);
+}
+
+Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device)
+    : config_(c.config), device_(device), model_(c.model), progress_(c.progress) {
+    model_->to(device_);
+    model_->train();
+    ema_ = std::make_unique<Ema>(*model_, makeDenoiser(config_.model), config_.train.emaDecay);
+    ema_->model().to(device_);
+    copyWeights(*c.ema, ema_->model());
+    createOptimizer();
+    optimizer_->load(*c.optimizerState);
+    schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
+    if (c.lossScale > 0) lossScaler_.setScale(c.lossScale);
+    prepareData(dataset);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();   // a handle to the global generator
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(c.rngState);
+}
+
+void Trainer::createOptimizer() {
+    optimizer_ = std::make_unique<torch::optim::AdamW>(
+        model_->parameters(),
+        torch::optim::AdamWOptions(config_.train.learningRate).weight_decay(config_.train.weightDecay));
+}
+
+void Trainer::prepareData(const Dataset& d) {
+    const DataInfo expected = dataInfoOf(d, config_.data.resolution);
+    if (expected.points != config_.data.points || expected.channels != config_.data.channels ||
+        (!d.isPoints() && (d.width != config_.data.resolution || d.height != config_.data.resolution)))
+        throw std::invalid_argument("dataset " + d.identity() + " does not match the run's data " + config_.data.identity);
+    if (d.trainCount < 1) throw std::invalid_argument("dataset " + d.name + " has no training items");
+    if (d.isPoints()) {
+        data_ = torch::from_blob(const_cast<float*>(d.points.data()), {d.trainCount, 2}, torch::kFloat).clone();
+    } else {
+        data_ = torch::from_blob(const_cast<uint8_t*>(d.pixels.data()),
+                                 {d.trainCount, d.channels, d.height, d.width}, torch::kUInt8)
+                    .clone();
+    }
+    data_ = data_.to(device_);
+    if (config_.model.numClasses > 0) {
+        if (!d.hasLabels() || d.numClasses() != config_.model.numClasses)
+            throw std::invalid_argument("a class-conditional run needs a dataset with " +
+                                        std::to_string(config_.model.numClasses) + " classes");
+        labels_ = torch::from_blob(const_cast<int32_t*>(d.labels.data()), {d.trainCount}, torch::kInt32)
+                      .to(torch::kInt64)
+                      .to(device_);
+    }
+}
+
+void Trainer::setHorizon(int64_t steps, double seconds) {
+    progress_.horizonSteps = steps;
+    progress_.horizonSeconds = seconds;
+}
+
+double Trainer::horizonFraction() const {
+    double f = 0;
+    if (progress_.horizonSteps > 0) f = std::max(f, double(progress_.step) / double(progress_.horizonSteps));
+    if (progress_.horizonSeconds > 0) f = std::max(f, progress_.trainedSeconds / progress_.horizonSeconds);
+    return std::min(f, 1.0);
+}
+
+bool Trainer::finished() const {
+    return (progress_.horizonSteps > 0 && progress_.step >= progress_.horizonSteps) ||
+           (progress_.horizonSeconds > 0 && progress_.trainedSeconds >= progress_.horizonSeconds);
+}
+
+double Trainer::learningRateAt(int64_t step, double fraction) const {
+    const auto& t = config_.train;
+    double lr = t.learningRate;
+    if (t.warmupSteps > 0) lr *= std::min(1.0, double(step + 1) / double(t.warmupSteps));
+    if (t.decay == LrDecay::Cosine) lr *= 0.05 + 0.95 * 0.5 * (1.0 + std::cos(kPi * fraction));
+    return lr;
+}
+
+torch::ScalarType Trainer::computeDtype() const {
+    switch (config_.train.precision) {
+        case Precision::Fp32: return torch::kFloat;
+        case Precision::Bf16: return torch::kBFloat16;
+        case Precision::Fp16:
+            if (!device_.is_cuda()) throw std::invalid_argument("fp16 training needs a CUDA device (use bf16 on CPUs)");
+            return torch::kHalf;
+    }
+    return torch::kFloat;
+}
+
+StepStats Trainer::step() {
+    const auto started = Clock::now();
+    const auto& tc = config_.train;
+    const int64_t B = tc.batchSize;
+    model_->train();
+
+    // All random numbers come from the CPU generator, so a run is reproducible
+    // and its RNG state fits in the checkpoint on every device.
+    auto index = torch::randint(data_.size(0), {B}, torch::kInt64);
+    auto t = torch::randint(schedule_->timesteps(), {B}, torch::kInt64);
+    torch::Tensor x0;
+    if (config_.data.points) {
+        x0 = data_.index_select(0, index.to(device_));                                    // (B,2)
+    } else {
+        x0 = data_.index_select(0, index.to(device_)).to(torch::kFloat).div_(127.5).sub_(1.0);   // (B,C,H,W) in [-1,1]
+    }
+    auto noise = torch::randn(x0.sizes(), torch::kFloat).to(device_);
+    torch::Tensor classes;
+    if (labels_.defined()) {
+        auto drop = torch::rand({B}) < tc.classDropProb;
+        classes = torch::where(drop.to(device_), torch::full({B}, config_.model.numClasses, labels_.options()),
+                               labels_.index_select(0, index.to(device_)));
+    }
+    t = t.to(device_);
+
+    const auto a = NoiseSchedule::perSample(schedule_->sqrtAlphasCumprodTensor(), t, x0.dim());
+    const auto s = NoiseSchedule::perSample(schedule_->sqrtOneMinusAlphasCumprodTensor(), t, x0.dim());
+    const auto xt = a * x0 + s * noise;
+    torch::Tensor output;
+    {
+        ComputeDtypeGuard precision(computeDtype());
+        output = model_->forward(xt, t, classes);
+    }
+    const auto target = trainingTarget(config_.objective, x0, noise, a, s);
+    const auto perSample = (output - target).pow(2).flatten(1).mean(1);                   // (B)
+    const auto weight = lossWeight(config_.objective, config_.weighting,
+                                   schedule_->snrTensor().index_select(0, t), config_.minSnrGamma);
+    const auto loss = (weight * perSample).mean();
+
+    optimizer_->zero_grad();
+    const bool fp16 = config_.train.precision == Precision::Fp16;
+    (fp16 ? lossScaler_.scale(loss) : loss).backward();
+    auto params = model_->parameters();
+    if (fp16) lossScaler_.unscale(params);
+    const double gradNorm = torch::nn::utils::clip_grad_norm_(
+        params, tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity());
+    const double lossValue = loss.item<double>();
+    const bool finite = std::isfinite(lossValue) && std::isfinite(gradNorm);
+    const double lr = learningRateAt(progress_.step, horizonFraction());
+    if (fp16 && !lossScaler_.update(finite)) {
+        // Overflow at this scale: skip the step, the scaler already lowered S.
+    } else {
+        if (!std::isfinite(lossValue)) throw NonFiniteError(progress_.step + 1, "loss");
+        if (!std::isfinite(gradNorm)) throw NonFiniteError(progress_.step + 1, "gradients");
+        for (auto& group : optimizer_->param_groups())
+            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        optimizer_->step();
+        ema_->update(*model_, progress_.step);
+    }
+    ++progress_.step;
+
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    progress_.trainedSeconds += seconds;
+    const double ips = double(B) / std::max(seconds, 1e-9);
+    imagesPerSecond_ = imagesPerSecond_ == 0 ? ips : 0.9 * imagesPerSecond_ + 0.1 * ips;
+
+    StepStats stats;
+    stats.step = progress_.step;
+    stats.loss = lossValue;
+    stats.learningRate = lr;
+    stats.gradNorm = gradNorm;
+    stats.imagesPerSecond = imagesPerSecond_;
+    stats.elapsedSeconds = progress_.trainedSeconds;
+    stats.progress = horizonFraction();
+    return stats;
+}
+
+void Trainer::run(TrainingControl* control, const std::function<bool(const StepStats&)>& onStep) {
+    while (!finished()) {
+        if (control && !control->waitToProceed()) return;
+        const StepStats stats = step();
+        if (onStep && !onStep(stats)) return;
+    }
+}
+
+void Trainer::save(const std::string& path) {
+    saveCheckpoint(path, config_, *model_, ema_->model(), *optimizer_, progress_, lossScaler_.currentScale());
+}
+
+}  // namespace ddpm

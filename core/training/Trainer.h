@@ -1,0 +1,95 @@
+#pragma once
+// Trains a denoiser on a dataset: random t per sample, AdamW with warm-up and
+// decay, gradient clipping, EMA, mixed precision, class dropout for
+// classifier-free guidance. Runs on the caller's thread, one step at a time or
+// in a loop that honours a TrainingControl.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+
+#include <torch/optim/adamw.h>
+
+#include "data/Dataset.h"
+#include "diffusion/NoiseSchedule.h"
+#include "models/Denoiser.h"
+#include "training/Checkpoint.h"
+#include "training/Ema.h"
+#include "training/LossScaler.h"
+#include "training/RunConfig.h"
+#include "training/TrainingControl.h"
+
+namespace ddpm {
+
+// Loss or gradients became inf/NaN: training stops; nothing is saved.
+class NonFiniteError : public std::runtime_error {
+public:
+    NonFiniteError(int64_t step, const std::string& what)
+        : std::runtime_error("non-finite " + what + " at step " + std::to_string(step) +
+                             " (lower the learning rate or use fp32); the last checkpoint is intact"),
+          step_(step) {}
+    int64_t step() const { return step_; }
+
+private:
+    int64_t step_;
+};
+
+struct StepStats {
+    int64_t step = 0;            // steps completed, including this one
+    double loss = 0;
+    double learningRate = 0;
+    double gradNorm = 0;         // before clipping
+    double imagesPerSecond = 0;  // smoothed
+    double elapsedSeconds = 0;   // training time so far (pauses excluded)
+    double progress = 0;         // 0 … 1 of the horizon
+};
+
+// Device choice: "cpu", "cuda", or "auto" (CUDA when present).
+torch::Device selectDevice(const std::string& name);
+
+class Trainer {
+public:
+    // A fresh run. The dataset must outlive the trainer only during construction.
+    Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device);
+    // Resumes a checkpoint exactly (weights, optimizer, step, RNG).
+    Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device);
+
+    // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
+    void setHorizon(int64_t steps, double seconds);
+    bool finished() const;
+
+    StepStats step();   // one optimizer step; throws NonFiniteError
+    // Steps until the horizon, a cancel, or onStep returning false. onStep runs on this thread.
+    void run(TrainingControl* control, const std::function<bool(const StepStats&)>& onStep);
+
+    void save(const std::string& path);   // atomic
+
+    Denoiser& model() { return *model_; }
+    Denoiser& emaModel() { return ema_->model(); }
+    std::shared_ptr<Denoiser> sharedEmaModel() const { return ema_->shared(); }
+    const NoiseSchedule& schedule() const { return *schedule_; }
+    const RunConfig& config() const { return config_; }
+    const TrainingProgress& progress() const { return progress_; }
+    torch::Device device() const { return device_; }
+    double learningRateAt(int64_t step, double progress) const;
+
+private:
+    void prepareData(const Dataset& dataset);
+    void createOptimizer();
+    double horizonFraction() const;
+    torch::ScalarType computeDtype() const;
+
+    RunConfig config_;
+    torch::Device device_;
+    std::shared_ptr<Denoiser> model_;
+    std::unique_ptr<Ema> ema_;
+    std::unique_ptr<torch::optim::AdamW> optimizer_;
+    std::unique_ptr<NoiseSchedule> schedule_;
+    LossScaler lossScaler_;
+    TrainingProgress progress_;
+    torch::Tensor data_;     // train split: (N,C,H,W) uint8 or (N,2) float, on the device
+    torch::Tensor labels_;   // (N) int64 on the device, or undefined
+    double imagesPerSecond_ = 0;
+};
+
+}  // namespace ddpm

@@ -1,0 +1,14 @@
+#pragma once
+// Writes a file so that readers see either the old content or the complete new
+// one, never a half-written file: write to a temporary beside it, flush it to
+// disk, rename over the target.
+#include <functional>
+#include <string>
+
+namespace ddpm {
+
+// writer(temporaryPath) must create the whole file there; if it throws, the
+// temporary is removed and the target is left as it was.
+void writeFileAtomically(const std::string& path, const std::function<void(const std::string&)>& writer);
+
+}  // namespace ddpm
