@@ -1,0 +1,212 @@
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScreen>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include "RecentDatasets.h"
+#include "StudioSettings.h"
+#include "core/Version.h"
+#include "data/DatasetLoader.h"
+#include "dataset/DatasetView.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+const char kGeometryKey[] = "mainWindow/geometry";
+const char kStateKey[] = "mainWindow/state";
+const char kDialogFolderKey[] = "mainWindow/openDialogFolder";
+
+// The first local file or folder among dragged URLs, or "" when there is none.
+QString droppedPath(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile() && !url.toLocalFile().isEmpty()) return url.toLocalFile();
+    return {};
+}
+
+// The loader reads built-in names before paths ("mnist" is never ./mnist): so do we.
+bool isBuiltinName(const QString& pathOrName) {
+    if (pathOrName.startsWith("toy:")) return true;
+    for (const ddpm::BuiltinDataset& builtin : ddpm::builtinDatasets())
+        if (pathOrName == QString::fromStdString(builtin.name)) return true;
+    return false;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      tabs_(new QTabWidget(this)),
+      datasetView_(new DatasetView(this)),
+      recent_(new RecentDatasets(this)) {
+    setWindowTitle(tr("DDPM Studio"));
+    setAcceptDrops(true);
+    tabs_->setObjectName("mainTabs");
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
+    addTab(datasetView_, tr("Dataset"));
+    createMenus();
+
+    datasetView_->setRecentPaths(recent_->paths());
+    connect(recent_, &RecentDatasets::changed, datasetView_, &DatasetView::setRecentPaths);
+    connect(recent_, &RecentDatasets::changed, this, &MainWindow::rebuildRecentMenu);
+    connect(datasetView_, &DatasetView::datasetChanged, this, [this](const DatasetPtr& dataset) {
+        const QString source = datasetView_->datasetSource();
+        if (!isBuiltinName(source)) recent_->add(source);   // built-ins have their own list
+        showLoadedMessage(dataset);
+    });
+    connect(datasetView_, &DatasetView::loadStarted, this,
+            [this](const QString& what) { statusBar()->showMessage(tr("Loading %1…").arg(what)); });
+    connect(datasetView_, &DatasetView::loadFailed, this,
+            [this] { statusBar()->showMessage(tr("Loading failed"), 5000); });
+    connect(datasetView_, &DatasetView::loadCancelled, this,
+            [this] { statusBar()->showMessage(tr("Loading cancelled"), 5000); });
+
+    QSettings settings(kOrganizationName, kApplicationName);
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
+        resize(QSize(1360, 860).boundedTo(screen()->availableGeometry().size() * 0.95));
+    restoreState(settings.value(kStateKey).toByteArray());
+}
+
+int MainWindow::addTab(QWidget* page, const QString& title) { return tabs_->addTab(page, title); }
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+
+    QAction* openFolder = file->addAction(tr("&Open Dataset Folder…"), this, &MainWindow::showOpenFolderDialog);
+    openFolder->setObjectName("actionOpenDatasetFolder");
+    openFolder->setShortcut(QKeySequence::Open);
+    openFolder->setStatusTip(tr("Open a folder of images, IDX files or CIFAR batches as a dataset"));
+
+    QAction* openFile = file->addAction(tr("Open Dataset &File…"), this, &MainWindow::showOpenFileDialog);
+    openFile->setObjectName("actionOpenDatasetFile");
+    openFile->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    openFile->setStatusTip(tr("Open an IDX (*-idx3-ubyte[.gz]) or CIFAR (*.bin) file as a dataset"));
+
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName("menuOpenRecent");
+    rebuildRecentMenu();
+
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName("actionQuit");
+    quit->setShortcut(QKeySequence(tr("Ctrl+Q")));   // QKeySequence::Quit is empty on some platforms
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About DDPM Studio"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList paths = recent_->paths();
+    for (int i = 0; i < paths.size(); ++i) {
+        // "&1 /data/cats": the number is the keyboard accelerator.
+        const QString label = QStringLiteral("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(paths[i]));
+        QAction* action = recentMenu_->addAction(label);
+        action->setData(paths[i]);
+        connect(action, &QAction::triggered, this, [this, path = paths[i]] { openDataset(path); });
+    }
+    if (paths.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    recentMenu_->addSeparator();
+    QAction* clear = recentMenu_->addAction(tr("&Clear List"), recent_, &RecentDatasets::clear);
+    clear->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::openDataset(const QString& pathOrName) {
+    if (pathOrName.isEmpty()) return;
+    tabs_->setCurrentWidget(datasetView_);
+    // Paths go to the loader (and the recent list) absolute; built-in names as they are.
+    const bool relocatable = !isBuiltinName(pathOrName) && QFileInfo::exists(pathOrName);
+    datasetView_->loadDataset(relocatable ? QFileInfo(pathOrName).absoluteFilePath() : pathOrName);
+}
+
+void MainWindow::openDefaultDataset() { openDataset(QStringLiteral("mnist")); }
+
+void MainWindow::showOpenFolderDialog() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), dialogFolder());
+    if (folder.isEmpty()) return;
+    rememberDialogFolder(folder);
+    openDataset(folder);
+}
+
+void MainWindow::showOpenFileDialog() {
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open Dataset File"), dialogFolder(),
+        tr("Dataset files (*-ubyte *-ubyte.gz *.bin);;All files (*)"));
+    if (file.isEmpty()) return;
+    rememberDialogFolder(QFileInfo(file).absolutePath());
+    openDataset(file);
+}
+
+void MainWindow::rememberDialogFolder(const QString& path) {
+    QSettings settings(kOrganizationName, kApplicationName);
+    settings.setValue(kDialogFolderKey, path);
+}
+
+QString MainWindow::dialogFolder() const {
+    QSettings settings(kOrganizationName, kApplicationName);
+    return settings.value(kDialogFolderKey, QDir::homePath()).toString();
+}
+
+void MainWindow::showLoadedMessage(const DatasetPtr& dataset) {
+    const QString what = dataset->isPoints() ? tr("%1 points") : tr("%1 images");
+    statusBar()->showMessage(tr("Loaded %1: %2")
+                                 .arg(QString::fromStdString(dataset->name),
+                                      what.arg(QLocale().toString(qlonglong(dataset->count)))),
+                             8000);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(this, tr("About DDPM Studio"),
+                       tr("<h3>DDPM Studio %1</h3><p>Train, explore and sample denoising diffusion models "
+                          "on the desktop.</p>")
+                           .arg(QString::fromLatin1(ddpm::versionString())));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QString path = droppedPath(event->mimeData());
+    if (path.isEmpty()) return event->ignore();
+    event->acceptProposedAction();
+    statusBar()->showMessage(tr("Drop to open %1 as a dataset").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (droppedPath(event->mimeData()).isEmpty()) return event->ignore();
+    event->acceptProposedAction();
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent* event) {
+    statusBar()->clearMessage();
+    event->accept();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = droppedPath(event->mimeData());
+    if (path.isEmpty()) return event->ignore();
+    event->acceptProposedAction();
+    openDataset(path);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings(kOrganizationName, kApplicationName);
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    QMainWindow::closeEvent(event);
+}
+
+}  // namespace ddpm::ui

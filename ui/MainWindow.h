@@ -1,0 +1,62 @@
+#pragma once
+// DDPM Studio's main window: one tab per stage of the work (Dataset first;
+// Train, Timeline, Denoise and Samples follow), the File menu, drag and drop
+// of datasets anywhere on the window, and the window state kept across runs.
+//
+// A new tab is one call, usually from main() or a tab's owner:
+//   window.addTab(new TrainView(window.datasetView()), QObject::tr("Train"));
+// and reads the shared dataset state from window.datasetView().
+#include <QMainWindow>
+
+#include "dataset/DatasetPtr.h"
+
+class QMenu;
+class QTabWidget;
+
+namespace ddpm::ui {
+
+class DatasetView;
+class RecentDatasets;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);   // restores the saved geometry and state
+
+    DatasetView* datasetView() const { return datasetView_; }
+    QTabWidget* tabs() const { return tabs_; }
+    RecentDatasets* recentDatasets() const { return recent_; }
+    // Appends a page (the window takes ownership) and returns its tab index.
+    int addTab(QWidget* page, const QString& title);
+
+public slots:
+    // A folder, a file or a built-in name. Relative paths are made absolute.
+    void openDataset(const QString& pathOrName);
+    // What a launch without arguments shows: the built-in mnist.
+    void openDefaultDataset();
+    void showOpenFolderDialog();
+    void showOpenFileDialog();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void showLoadedMessage(const DatasetPtr& dataset);
+    void rememberDialogFolder(const QString& path);
+    QString dialogFolder() const;
+    void showAbout();
+
+    QTabWidget* tabs_;
+    DatasetView* datasetView_;
+    RecentDatasets* recent_;
+    QMenu* recentMenu_ = nullptr;
+};
+
+}  // namespace ddpm::ui
