@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
-#include <thread>
 
 #include <torch/utils.h>
 
 #include "cli/ArgParser.h"
 #include "data/DatasetLoader.h"
+#include "util/Threads.h"
 
 namespace ddpm::cli {
 
@@ -47,10 +47,7 @@ std::vector<int> parseIntList(const std::string& text, const std::string& option
     return out;
 }
 
-void setThreads(int threads) {
-    // LibTorch's OpenMP default can be a single thread; 0 means every core.
-    torch::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
-}
+void setThreads(int threads) { configureThreads(threads); }
 
 void ensureFolder(const std::string& path) {
     std::error_code ec;

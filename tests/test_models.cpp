@@ -1,0 +1,163 @@
+// The denoisers: shapes at every resolution, parameter counts, gradients,
+// mixed precision, and a U-Net that learns to denoise.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include "util/Threads.h"
+
+#include "data/DatasetLoader.h"
+#include "diffusion/NoiseSchedule.h"
+#include "models/Denoiser.h"
+#include "models/MixedPrecision.h"
+#include "models/TimeEmbedding.h"
+
+using namespace ddpm;
+
+namespace {
+ModelConfig smallUNet(int channels, int resolution, UNetLayout layout, int levels) {
+    ModelConfig c;
+    c.inChannels = channels;
+    c.resolution = resolution;
+    c.layout = layout;
+    c.baseChannels = 16;
+    c.channelMults = std::vector<int>(size_t(levels), 1);
+    c.channelMults.back() = 2;
+    c.attentionLevels = {levels - 1};
+    c.groups = 4;
+    return c;
+}
+}  // namespace
+
+class TestModels : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        torch::manual_seed(1);
+        configureThreads(0);
+    }
+
+    void unetShapes_data() {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("resolution");
+        QTest::addColumn<int>("layout");
+        QTest::addColumn<int>("levels");
+        for (int r : {28, 32, 64})
+            for (int ch : {1, 3}) {
+                QTest::addRow("compact %dx%dx%d", r, r, ch) << ch << r << int(UNetLayout::Compact) << 3;
+                QTest::addRow("ho 4 levels %dx%dx%d", r, r, ch) << ch << r << int(UNetLayout::Ho) << 4;
+            }
+    }
+    void unetShapes() {
+        QFETCH(int, channels);
+        QFETCH(int, resolution);
+        QFETCH(int, layout);
+        QFETCH(int, levels);
+        auto model = makeDenoiser(smallUNet(channels, resolution, UNetLayout(layout), levels));
+        auto x = torch::randn({2, channels, resolution, resolution});
+        auto out = model->forward(x, torch::tensor({0, 999}, torch::kInt64), torch::Tensor());
+        QCOMPARE(out.sizes(), x.sizes());   // 28 with four levels is padded inside and cropped back
+        QVERIFY(torch::isfinite(out).all().item<bool>());
+    }
+
+    void presetSizes() {
+        // The benchmark peer's U-Net has 620,705 parameters; Ho et al.'s CIFAR model 35.7M.
+        QCOMPARE(makeDenoiser(ModelConfig::preset("peer", 1, 32))->parameterCount(), int64_t(620705));
+        const int64_t cifar = makeDenoiser(ModelConfig::preset("ddpm-cifar", 3, 32))->parameterCount();
+        QVERIFY(cifar > 35'650'000 && cifar < 35'800'000);
+        QVERIFY(makeDenoiser(ModelConfig::preset("tiny", 1, 28))->parameterCount() < 1'000'000);
+    }
+
+    void conditionalAndFilmVariants() {
+        ModelConfig c = smallUNet(1, 28, UNetLayout::Compact, 3);
+        c.numClasses = 10;
+        c.film = true;
+        auto model = makeDenoiser(c);
+        auto x = torch::randn({3, 1, 28, 28});
+        auto t = torch::tensor({5, 5, 5}, torch::kInt64);
+        auto a = model->forward(x, t, torch::tensor({1, 2, 10}, torch::kInt64));   // 10 = the null class
+        auto u = model->forward(x, t, torch::Tensor());                             // no labels: null class
+        QVERIFY(torch::allclose(a[2], u[2]));
+        QCOMPARE(a.sizes(), x.sizes());
+    }
+
+    void sinusoidalEmbeddingFormula() {
+        auto e = sinusoidalEmbedding(torch::tensor({0, 10}, torch::kInt64), 8);
+        QCOMPARE(e.sizes(), (std::vector<int64_t>{2, 8}));
+        QVERIFY(torch::allclose(e[0], torch::tensor({0., 0., 0., 0., 1., 1., 1., 1.})));
+        // ω_1 = 10000^(-1/4) = 0.1: sin(10·0.1) = sin(1).
+        QVERIFY(std::abs(e[1][1].item<double>() - std::sin(1.0)) < 1e-5);
+    }
+
+    void gradientsReachTheTimeEmbedding() {
+        auto model = makeDenoiser(ModelConfig::preset("tiny", 1, 28));
+        auto out = model->forward(torch::randn({4, 1, 28, 28}), torch::tensor({1, 200, 600, 999}, torch::kInt64),
+                                  torch::Tensor());
+        out.pow(2).mean().backward();
+        int checked = 0;
+        for (auto& p : model->named_parameters()) {
+            if (p.key().rfind("time_embedding.", 0) != 0) continue;
+            const auto g = p.value().grad();
+            QVERIFY2(g.defined(), p.key().c_str());
+            QVERIFY(torch::isfinite(g).all().item<bool>());
+            QVERIFY2(g.abs().sum().item<double>() > 0, p.key().c_str());
+            ++checked;
+        }
+        QCOMPARE(checked, 4);   // fc1 and fc2, weight and bias
+    }
+
+    void bf16StaysCloseToFp32() {
+        auto model = makeDenoiser(ModelConfig::preset("tiny", 1, 28));
+        model->eval();
+        auto x = torch::randn({4, 1, 28, 28});
+        auto t = torch::tensor({10, 100, 500, 900}, torch::kInt64);
+        torch::NoGradGuard noGrad;
+        auto full = model->forward(x, t, torch::Tensor());
+        torch::Tensor half;
+        {
+            ComputeDtypeGuard guard(torch::kBFloat16);
+            QCOMPARE(computeDtype(), torch::kBFloat16);
+            half = model->forward(x, t, torch::Tensor());
+        }
+        QCOMPARE(computeDtype(), torch::kFloat);
+        QCOMPARE(half.scalar_type(), torch::kFloat);
+        const double rel = ((half - full).norm() / full.norm()).item<double>();
+        QVERIFY2(rel < 0.05, qPrintable(QString::number(rel)));
+    }
+
+    // At one fixed noise level, a small U-Net learns to beat the noisy image.
+    void unetLearnsToDenoiseAtFixedNoiseLevel() {
+        const Dataset mnist = loadDataset("mnist");
+        auto images = torch::from_blob(const_cast<uint8_t*>(mnist.pixels.data()), {512, 1, 28, 28}, torch::kUInt8)
+                          .to(torch::kFloat)
+                          .div(127.5)
+                          .sub(1);   // (512,1,28,28) in [-1,1]
+        auto model = makeDenoiser(smallUNet(1, 28, UNetLayout::Compact, 3));
+        const NoiseSchedule schedule;
+        const int t = 300;
+        const double a = schedule.sqrtAlphaCumprod(t), s = schedule.sqrtOneMinusAlphaCumprod(t);
+        torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(2e-3));
+        auto tb = torch::full({32}, t, torch::kInt64);
+        for (int step = 0; step < 150; ++step) {
+            auto x0 = images.index_select(0, torch::randint(448, {32}, torch::kInt64));
+            auto eps = torch::randn_like(x0);
+            auto loss = (model->forward(a * x0 + s * eps, tb, torch::Tensor()) - eps).pow(2).mean();
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+        }
+        torch::NoGradGuard noGrad;
+        auto x0 = images.slice(0, 448, 512);   // images the model did not train on
+        auto eps = torch::randn_like(x0);
+        auto xt = a * x0 + s * eps;
+        const double noisyError = (xt / a - x0).pow(2).mean().item<double>();
+        const auto epsHat = model->forward(xt, torch::full({64}, t, torch::kInt64), torch::Tensor());
+        const double denoisedError = ((xt - s * epsHat) / a - x0).pow(2).mean().item<double>();
+        QVERIFY2(denoisedError < 0.5 * noisyError,
+                 qPrintable(QString("denoised %1 vs noisy %2").arg(denoisedError).arg(noisyError)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "test_models.moc"
