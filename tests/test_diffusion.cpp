@@ -34,7 +34,6 @@ private slots:
         ScheduleConfig c;
         c.kind = ScheduleKind::Cosine;
         const NoiseSchedule s(c);
-        const double pi = 3.14159265358979323846;
         auto f = [](double t) { return std::pow(std::cos((t / 1000.0 + 0.008) / 1.008 * 3.14159265358979323846 / 2), 2); };
         // Away from the clipped end ᾱ_t = f(t+1)/f(0) exactly (t counted from 0).
         for (int t : {0, 10, 250, 500, 900}) QVERIFY(std::abs(s.alphasCumprod()[t] - f(t + 1) / f(0)) < 1e-9);
@@ -42,7 +41,6 @@ private slots:
         QCOMPARE(s.betas().back(), 0.999);                      // β clipped at the end
         QVERIFY(s.alphasCumprod().back() < 1e-6);               // ends at pure noise
         QVERIFY(s.alphasCumprod()[500] > 0.45 && s.alphasCumprod()[500] < 0.55);   // ~linear in the middle
-        (void)pi;
     }
 
     void sigmoidScheduleRises() {
