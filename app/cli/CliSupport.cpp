@@ -2,13 +2,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 
 #include <torch/utils.h>
 
 #include "cli/ArgParser.h"
 #include "data/DatasetLoader.h"
-#include "util/Threads.h"
+#include "util/KeyValueText.h"
 
 namespace ddpm::cli {
 
@@ -35,19 +34,24 @@ std::string formatDuration(double seconds) {
     return buf;
 }
 
-std::vector<int> parseIntList(const std::string& text, const std::string& option) {
-    std::vector<int> out;
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) {
-        char* end = nullptr;
-        const long v = std::strtol(item.c_str(), &end, 10);
-        if (item.empty() || *end) throw UsageError("--" + option + " expects numbers separated by commas, got '" + text + "'");
-        out.push_back(int(v));
-    }
-    return out;
+std::vector<int> intListOption(const ArgParser& parser, const std::string& option) {
+    const std::string text = parser.get(option);
+    auto list = parseIntList(text);
+    if (!list) throw UsageError("--" + option + " expects numbers separated by commas, got '" + text + "'");
+    return *list;
 }
 
-void setThreads(int threads) { configureThreads(threads); }
+void addScheduleOptions(ArgParser& parser) {
+    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid", "linear")
+        .option("timesteps", "T", "diffusion steps", "1000");
+}
+
+ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
+    ScheduleConfig c;
+    c.kind = scheduleKindFromString(parser.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
+    c.timesteps = parser.getInt("timesteps", 2, 100000);
+    return c;
+}
 
 void ensureFolder(const std::string& path) {
     std::error_code ec;

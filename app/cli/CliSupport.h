@@ -4,14 +4,19 @@
 #include <vector>
 
 #include "data/Dataset.h"
+#include "diffusion/NoiseSchedule.h"
 
 namespace ddpm::cli {
+
+class ArgParser;
 
 // Loads a dataset, showing a progress line on stderr for slow (image folder) loads.
 Dataset loadDatasetWithProgress(const std::string& pathOrName, int resolution);
 std::string formatDuration(double seconds);   // "1h02m", "3m05s", "12s"
-std::vector<int> parseIntList(const std::string& text, const std::string& option);
-void setThreads(int threads);                 // 0 = all cores
+std::vector<int> intListOption(const ArgParser& parser, const std::string& option);   // "1,2,2"
+// --schedule and --timesteps, for the verbs that build a noise schedule.
+void addScheduleOptions(ArgParser& parser);
+ScheduleConfig scheduleFromOptions(const ArgParser& parser);
 void ensureFolder(const std::string& path);   // creates it (and parents) or throws naming it
 
 }  // namespace ddpm::cli

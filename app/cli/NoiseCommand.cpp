@@ -22,20 +22,17 @@ int runNoise(const Args& args) {
                 "points at each step (t = 0 is the data itself).");
     p.option("data", "DATASET", "dataset path or built-in name")
         .option("index", "I", "which image", "0")
-        .option("schedule", "KIND", "linear, cosine or sigmoid", "linear")
-        .option("timesteps", "T", "diffusion steps", "1000")
         .option("t", "LIST", "steps to show", "0,100,500,999")
         .option("seed", "S", "noise seed", "0")
         .option("resolution", "R", "image folders: 28, 32 or 64", "32")
         .option("out", "FILE", "output PNG (CSV for 2-D toys)", "", "o");
+    addScheduleOptions(p);
     p.parse(args);
     if (!p.has("data")) throw UsageError("--data is required");
     if (!p.has("out")) throw UsageError("-o OUT is required");
-    ScheduleConfig sc;
-    sc.kind = scheduleKindFromString(p.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
-    sc.timesteps = p.getInt("timesteps", 2, 100000);
+    const ScheduleConfig sc = scheduleFromOptions(p);
     const NoiseSchedule schedule(sc);
-    const std::vector<int> steps = parseIntList(p.get("t"), "t");
+    const std::vector<int> steps = intListOption(p, "t");
     for (int t : steps)
         if (t < 0 || t >= sc.timesteps)
             throw UsageError("--t: step " + std::to_string(t) + " is outside 0…" + std::to_string(sc.timesteps - 1));

@@ -11,6 +11,7 @@
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
+#include "util/Threads.h"
 
 namespace ddpm::cli {
 
@@ -36,7 +37,7 @@ int runSample(const Args& args) {
         .option("device", "DEV", "cpu, cuda or auto", "auto");
     p.parse(args);
     if (!p.has("out")) throw UsageError("-o OUT is required");
-    setThreads(p.getInt("threads", 0, 1024));
+    configureThreads(p.getInt("threads", 0, 1024));
     const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 

@@ -10,6 +10,7 @@
 #include "cli/Commands.h"
 #include "cli/SampleOutput.h"
 #include "training/Trainer.h"
+#include "util/Threads.h"
 
 namespace ddpm::cli {
 
@@ -28,16 +29,15 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
         throw UsageError(e.what());
     }
     if (p.has("base-channels")) c.model.baseChannels = p.getInt("base-channels", 8, 1024);
-    if (p.has("channel-mults")) c.model.channelMults = parseIntList(p.get("channel-mults"), "channel-mults");
+    if (p.has("channel-mults")) c.model.channelMults = intListOption(p, "channel-mults");
     if (p.has("res-blocks")) c.model.numResBlocks = p.getInt("res-blocks", 1, 8);
-    if (p.has("attention")) c.model.attentionLevels = parseIntList(p.get("attention"), "attention");
+    if (p.has("attention")) c.model.attentionLevels = intListOption(p, "attention");
     if (p.has("groups")) c.model.groups = p.getInt("groups", 1, 64);
     if (p.has("dropout")) c.model.dropout = p.getDouble("dropout", 0, 0.9);
     if (p.has("film")) c.model.film = true;
     if (p.has("layout")) c.model.layout = unetLayoutFromString(p.getChoice("layout", {"compact", "ho"}));
 
-    c.schedule.kind = scheduleKindFromString(p.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
-    c.schedule.timesteps = p.getInt("timesteps", 2, 100000);
+    c.schedule = scheduleFromOptions(p);
     c.objective = objectiveFromString(p.getChoice("objective", {"eps", "x0", "v"}));
     c.weighting = lossWeightingFromString(p.getChoice("loss", {"mse", "min-snr"}));
     c.train.batchSize = p.getInt("batch", 1, 65536);
@@ -94,8 +94,6 @@ int runTrain(const Args& args) {
         .option("warmup", "N", "learning-rate warm-up steps", "100")
         .option("lr-decay", "KIND", "after warm-up: cosine (to 5%) or constant", "cosine")
         .option("clip", "NORM", "gradient-norm clipping (0 = off)", "1.0")
-        .option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid", "linear")
-        .option("timesteps", "T", "diffusion steps", "1000")
         .option("objective", "KIND", "what the model predicts: eps, x0, v", "eps")
         .option("loss", "KIND", "loss weighting: mse or min-snr (gamma 5)", "mse")
         .option("ema", "DECAY", "EMA decay of the sampling weights", "0.999")
@@ -117,10 +115,11 @@ int runTrain(const Args& args) {
         .option("out", "DIR", "output folder", "run")
         .option("save-every", "N", "checkpoint and sample grid every N steps (0 = only at the end)", "1000")
         .option("resume", "CKPT", "continue a checkpoint exactly");
+    addScheduleOptions(p);
     p.parse(args);
     if (!p.has("data")) throw UsageError("--data is required");
     if (p.has("steps") && p.has("minutes")) throw UsageError("give --steps or --minutes, not both");
-    setThreads(p.getInt("threads", 0, 1024));
+    configureThreads(p.getInt("threads", 0, 1024));
     const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
     const std::string outDir = p.get("out");
     ensureFolder(outDir);

@@ -14,6 +14,18 @@ std::string trim(const std::string& s) {
 }
 }  // namespace
 
+std::optional<std::vector<int>> parseIntList(const std::string& text) {
+    std::vector<int> out;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        char* end = nullptr;
+        const long v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end) return std::nullopt;
+        out.push_back(int(v));
+    }
+    return out;
+}
+
 KeyValueText KeyValueText::parse(const std::string& text) {
     KeyValueText kv;
     std::istringstream in(text);
@@ -87,15 +99,10 @@ long long KeyValueText::getInt(const std::string& key) const {
 }
 
 std::vector<int> KeyValueText::getIntList(const std::string& key) const {
-    std::vector<int> out;
-    std::istringstream in(getString(key));
-    for (std::string item; std::getline(in, item, ',');) {
-        char* end = nullptr;
-        const long v = std::strtol(item.c_str(), &end, 10);
-        if (item.empty() || *end) throw std::invalid_argument("configuration '" + key + "' has a bad item: " + item);
-        out.push_back(int(v));
-    }
-    return out;
+    const std::string text = getString(key);
+    auto list = parseIntList(text);
+    if (!list) throw std::invalid_argument("configuration '" + key + "' is not a list of whole numbers: " + text);
+    return *list;
 }
 
 std::vector<std::string> KeyValueText::getStringList(const std::string& key) const {

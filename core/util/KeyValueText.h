@@ -1,10 +1,14 @@
 #pragma once
 // "key = value" lines: the human-readable configuration stored in checkpoints.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ddpm {
+
+// "1,2,2" -> {1,2,2}; "" -> {}; nullopt when an item is not a whole number.
+std::optional<std::vector<int>> parseIntList(const std::string& text);
 
 class KeyValueText {
 public:
