@@ -33,7 +33,7 @@ void writeSamples(const torch::Tensor& samples, bool points, const std::string& 
     writePng(path, makeGrid(samples, columns), parameters);
 }
 
-void writeSampleGrid(Trainer& trainer, const std::string& path) {
+std::string writeSampleGrid(Trainer& trainer, const std::string& path) {
     SamplerConfig sc;
     sc.kind = SamplerKind::Ddim;
     sc.steps = 50;
@@ -47,6 +47,7 @@ void writeSampleGrid(Trainer& trainer, const std::string& path) {
     writeSamples(samples, points, target,
                  {{"ddpm:sampler", "ddim"}, {"ddpm:steps", "50"}, {"ddpm:seed", "0"},
                   {"ddpm:train_step", std::to_string(trainer.progress().step)}});
+    return target;
 }
 
 }  // namespace ddpm::cli

@@ -14,7 +14,8 @@ namespace ddpm::cli {
 
 void writeSamples(const torch::Tensor& samples, bool points, const std::string& path,
                   const std::map<std::string, std::string>& parameters);
-// 64 DDIM-50 samples (seed 0) from the trainer's EMA weights.
-void writeSampleGrid(Trainer& trainer, const std::string& path);
+// 64 DDIM-50 samples (seed 0) from the trainer's EMA weights; 2-D models write
+// 2,000 points to a .csv beside `path` instead. Returns the file written.
+std::string writeSampleGrid(Trainer& trainer, const std::string& path);
 
 }  // namespace ddpm::cli

@@ -148,7 +148,7 @@ int runTrain(const Args& args) {
     const int saveEvery = p.getInt("save-every", 0, 1 << 30);
     auto saveAll = [&](const std::string& gridName) {
         trainer->save(checkpointPath);
-        writeSampleGrid(*trainer, (std::filesystem::path(outDir) / gridName).string());
+        return writeSampleGrid(*trainer, (std::filesystem::path(outDir) / gridName).string());
     };
     auto lastPrint = std::chrono::steady_clock::now();
     trainer->run(nullptr, [&](const StepStats& s) {
@@ -169,9 +169,9 @@ int runTrain(const Args& args) {
         return true;
     });
     std::fprintf(stderr, "\n");
-    saveAll("samples.png");
+    const std::string samplesPath = saveAll("samples.png");
     std::cout << "trained " << trainer->progress().step << " steps in " << formatDuration(trainer->progress().trainedSeconds)
-              << "; wrote " << checkpointPath << " and " << (std::filesystem::path(outDir) / "samples.png").string() << "\n";
+              << "; wrote " << checkpointPath << " and " << samplesPath << "\n";
     return 0;
 }
 
