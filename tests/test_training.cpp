@@ -201,9 +201,6 @@ private slots:
             QVERIFY2(std::abs(share - dataShare) < 0.04,
                      qPrintable(QString("mode %1: %2 of samples vs %3 of data").arg(k).arg(share).arg(dataShare)));
         }
-        // Known defect (open in the engine issue): the MLP learns each mode's
-        // radius and share but spreads samples along the ring between modes.
-        QEXPECT_FAIL("", "samples spread along the ring between gmm8 modes; under investigation", Continue);
         QVERIFY2(near > 0.9 * 4000, qPrintable(QString("%1 of 4000 near a mode").arg(near)));
     }
 };

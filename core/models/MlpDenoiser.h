@@ -1,6 +1,8 @@
 #pragma once
 // A residual MLP for 2-D points, with the same time embedding as the U-Net
-// injected into every block.
+// injected into every block. Each coordinate also enters as sinusoidal
+// features: with raw coordinates alone an MLP learns only smooth functions
+// and smeared the modes of a sharp mixture along the ring between them.
 #include <vector>
 
 #include <torch/nn/modules/linear.h>

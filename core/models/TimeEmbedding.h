@@ -8,7 +8,7 @@
 
 namespace ddpm {
 
-// t (B) -> (B, dim): [sin(t·ω_k), cos(t·ω_k)], ω_k = 10000^(−k/(dim/2)).
+// t (B), timesteps or any real values -> (B, dim): [sin(t·ω_k), cos(t·ω_k)], ω_k = 10000^(−k/(dim/2)).
 torch::Tensor sinusoidalEmbedding(const torch::Tensor& t, int64_t dim);
 
 class TimeEmbeddingImpl : public torch::nn::Module {
