@@ -125,6 +125,44 @@ private slots:
         expectError(path("cut.ckpt"), "not a DDPM Studio checkpoint");
     }
 
+    void lossScalerHalvesOnOverflowAndGrows() {
+        LossScaler scaler(1024.0, 3);
+        QVERIFY(!scaler.update(false));   // inf/NaN: skip the step, halve S
+        QCOMPARE(scaler.currentScale(), 512.0);
+        QVERIFY(scaler.update(true));
+        QVERIFY(scaler.update(true));
+        QCOMPARE(scaler.currentScale(), 512.0);
+        QVERIFY(scaler.update(true));     // three clean steps: S doubles
+        QCOMPARE(scaler.currentScale(), 1024.0);
+        auto w = torch::ones({2}, torch::requires_grad());
+        scaler.scale((w * 3).sum()).backward();
+        std::vector<torch::Tensor> params = {w};
+        scaler.unscale(params);
+        QVERIFY(torch::allclose(w.grad(), torch::full({2}, 3.0)));
+    }
+
+    void badConfigurationsAreNamed() {
+        RunConfig c = toyRun(moons_);
+        const std::string text = c.serialize();
+        QCOMPARE(RunConfig::deserialize(text).serialize(), text);
+        auto expectError = [](const std::string& bad, const char* reason) {
+            try {
+                RunConfig::deserialize(bad);
+                QFAIL("no error");
+            } catch (const std::invalid_argument& e) {
+                QVERIFY2(QString(e.what()).contains(reason), e.what());
+            }
+        };
+        std::string imagesWithMlp = text;
+        imagesWithMlp.replace(imagesWithMlp.find("data.points = 1"), 15, "data.points = 0");
+        expectError(imagesWithMlp, "image data needs a U-Net preset");
+        std::string badNumber = text;
+        badNumber.replace(badNumber.find("train.batch = 64"), 16, "train.batch = lots");
+        expectError(badNumber, "'train.batch' is not a whole number");
+        expectError(text.substr(0, text.find("objective")), "configuration has no 'objective'");
+        expectError("format = something else\n", "unsupported configuration format");
+    }
+
     void nonFiniteLossStopsNamingTheStep() {
         Dataset broken = moons_;
         for (auto& v : broken.points) v = std::nanf("");

@@ -1,0 +1,131 @@
+// The ddpm command-line tool, run as a user runs it: output, files and exit codes.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "image/ImageGrid.h"
+
+namespace {
+
+QSize pngSize(const QString& file) {
+    const cv::Mat m = cv::imread(file.toStdString(), cv::IMREAD_UNCHANGED);
+    return QSize(m.cols, m.rows);
+}
+
+struct Run {
+    int exitCode;
+    QString out, err;
+};
+
+Run runDdpm(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(DDPM_CLI_PATH), args);
+    if (!p.waitForFinished(240000)) return {-1, {}, "timed out"};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir tmp_;
+    QString path(const QString& name) const { return tmp_.filePath(name); }
+
+private slots:
+    void helpAndVersion() {
+        Run help = runDdpm({"--help"});
+        QCOMPARE(help.exitCode, 0);
+        for (const char* verb : {"info", "train", "sample", "noise"}) QVERIFY(help.out.contains(verb));
+        Run version = runDdpm({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("ddpm "));
+        Run trainHelp = runDdpm({"train", "--help"});
+        QCOMPARE(trainHelp.exitCode, 0);
+        QVERIFY(trainHelp.out.contains("--minutes"));
+    }
+
+    void usageErrorsExitWithTwo() {
+        Run unknown = runDdpm({"frobnicate"});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains("ddpm: error: unknown verb 'frobnicate'"));
+        Run badOption = runDdpm({"info", "mnist", "--bogus"});
+        QCOMPARE(badOption.exitCode, 2);
+        QVERIFY(badOption.err.contains("unknown option '--bogus'"));
+        Run badValue = runDdpm({"noise", "--data", "mnist", "--t", "0,x", "-o", path("x.png")});
+        QCOMPARE(badValue.exitCode, 2);
+        QVERIFY(badValue.err.contains("--t expects numbers"));
+    }
+
+    void infoOnTheBuiltInDigits() {
+        Run r = runDdpm({"info", "mnist"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("images     10000, 28x28x1 (grey)"));
+        QVERIFY(r.out.contains("classes    10"));
+        QVERIFY(r.out.contains("split      9000 train, 1000 held out"));
+        Run list = runDdpm({"info"});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains("620705"));   // the peer preset's size
+    }
+
+    void badInputFailsWithOne() {
+        Run r = runDdpm({"info", path("nowhere")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.startsWith("ddpm: error: "));
+        QVERIFY(r.err.contains("nowhere: no such file or folder"));
+    }
+
+    void trainSampleAndInfoOnAToy() {
+        Run train = runDdpm({"train", "--data", "toy:moons", "--steps", "30", "--batch", "32", "--out", path("run"),
+                          "--save-every", "0", "--threads", "1"});
+        QCOMPARE(train.exitCode, 0);
+        QVERIFY(QFile::exists(path("run/model.ckpt")));
+        QFile metrics(path("run/metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(metrics.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.first(), QString("step,wall_seconds,loss,lr,grad_norm,images_per_s"));
+        QCOMPARE(rows.size(), 31);
+        QVERIFY(rows.last().startsWith("30,"));
+
+        Run sample = runDdpm({"sample", path("run/model.ckpt"), "-n", "10", "-o", path("points.csv")});
+        QCOMPARE(sample.exitCode, 0);
+        QFile points(path("points.csv"));
+        QVERIFY(points.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(points.readAll()).split('\n', Qt::SkipEmptyParts).size(), 11);
+
+        Run info = runDdpm({"info", path("run/model.ckpt")});
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY(info.out.contains("trained    30 steps"));
+
+        // Resuming continues the step count.
+        Run resume = runDdpm({"train", "--data", "toy:moons", "--resume", path("run/model.ckpt"), "--steps", "5", "--out",
+                           path("run"), "--save-every", "0", "--threads", "1"});
+        QCOMPARE(resume.exitCode, 0);
+        QVERIFY(resume.out.contains("trained 35 steps"));
+    }
+
+    void noiseStripAndImageSamples() {
+        Run noise = runDdpm({"noise", "--data", "mnist", "--index", "3", "--t", "0,500,999", "-o", path("strip.png")});
+        QCOMPARE(noise.exitCode, 0);
+        QCOMPARE(pngSize(path("strip.png")), QSize(3 * 28 + 4 * 2, 28 + 2 * 2));
+        QCOMPARE(ddpm::readPngText(path("strip.png").toStdString()).at("ddpm:t"), std::string("0,500,999"));
+
+        Run train = runDdpm({"train", "--data", "mnist", "--steps", "2", "--batch", "4", "--base-channels", "8",
+                          "--groups", "4", "--out", path("digits"), "--save-every", "0"});
+        QCOMPARE(train.exitCode, 0);
+        Run sample = runDdpm({"sample", path("digits/model.ckpt"), "--steps", "3", "-n", "4", "-o", path("grid.png"),
+                           "--each", path("each")});
+        QCOMPARE(sample.exitCode, 0);
+        QCOMPARE(pngSize(path("grid.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+        QCOMPARE(ddpm::readPngText(path("grid.png").toStdString()).at("ddpm:sampler"), std::string("ddim"));
+        QCOMPARE(pngSize(path("each/00003.png")), QSize(28, 28));
+        QVERIFY(!QFile::exists(path("each/00004.png")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
