@@ -108,6 +108,17 @@ private slots:
         QVERIFY(resume.out.contains("trained 35 steps"));
     }
 
+    void shippedModelSamplesDigits() {
+        const QString model = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
+        Run info = runDdpm({"info", model});
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY(info.out.contains("data       mnist (idx, 28x28x1)"));
+        QVERIFY(info.out.contains("parameters 654241"));
+        Run sample = runDdpm({"sample", model, "--steps", "5", "-n", "4", "-o", path("shipped.png")});
+        QCOMPARE(sample.exitCode, 0);
+        QCOMPARE(pngSize(path("shipped.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+    }
+
     void noiseStripAndImageSamples() {
         Run noise = runDdpm({"noise", "--data", "mnist", "--index", "3", "--t", "0,500,999", "-o", path("strip.png")});
         QCOMPARE(noise.exitCode, 0);
