@@ -42,8 +42,9 @@ std::vector<int> intListOption(const ArgParser& parser, const std::string& optio
 }
 
 void addScheduleOptions(ArgParser& parser) {
-    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid", "linear")
-        .option("timesteps", "T", "diffusion steps", "1000");
+    const ScheduleConfig defaults;
+    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid", toString(defaults.kind))
+        .option("timesteps", "T", "diffusion steps", std::to_string(defaults.timesteps));
 }
 
 ScheduleConfig scheduleFromOptions(const ArgParser& parser) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
@@ -81,6 +82,12 @@ private:
 }  // namespace
 
 int runTrain(const Args& args) {
+    const RunConfig defaults;   // the option defaults shown in --help are core's
+    auto text = [](double v) {
+        std::ostringstream out;
+        out << v;
+        return out.str();
+    };
     ArgParser p("ddpm train --data DATASET [options]",
                 "Train a diffusion model. Writes under --out: model.ckpt (model, EMA, optimizer, step, RNG,\n"
                 "configuration; replaced atomically), samples-STEP.png grids from the EMA weights, and\n"
@@ -89,17 +96,17 @@ int runTrain(const Args& args) {
         .option("preset", "NAME", "model preset: tiny, small, ddpm-cifar, peer (images), mlp (2-D toys)")
         .option("steps", "N", "train for N steps", "4000")
         .option("minutes", "M", "train for M minutes of training time instead of a step count")
-        .option("batch", "B", "batch size (small batches, more steps: digits soonest on a CPU)", "32")
-        .option("lr", "LR", "peak learning rate (AdamW)", "2e-3")
-        .option("warmup", "N", "learning-rate warm-up steps", "100")
+        .option("batch", "B", "batch size", std::to_string(defaults.train.batchSize))
+        .option("lr", "LR", "peak learning rate (AdamW)", text(defaults.train.learningRate))
+        .option("warmup", "N", "learning-rate warm-up steps", text(defaults.train.warmupSteps))
         .option("lr-decay", "KIND", "after warm-up: cosine (to 5%) or constant", "cosine")
-        .option("clip", "NORM", "gradient-norm clipping (0 = off)", "1.0")
-        .option("objective", "KIND", "what the model predicts: eps, x0, v", "eps")
-        .option("loss", "KIND", "loss weighting: min-snr (gamma 5) or mse", "min-snr")
-        .option("ema", "DECAY", "EMA decay of the sampling weights", "0.999")
-        .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling)", "fp32")
+        .option("clip", "NORM", "gradient-norm clipping (0 = off)", text(defaults.train.gradClip))
+        .option("objective", "KIND", "what the model predicts: eps, x0, v", toString(defaults.objective))
+        .option("loss", "KIND", "loss weighting: min-snr (gamma 5) or mse", toString(defaults.weighting))
+        .option("ema", "DECAY", "EMA decay of the sampling weights", text(defaults.train.emaDecay))
+        .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling)", toString(defaults.train.precision))
         .flag("classes", "class-conditional model (for classifier-free guidance)")
-        .option("cond-drop", "P", "share of labels dropped to the null class", "0.1")
+        .option("cond-drop", "P", "share of labels dropped to the null class", text(defaults.train.classDropProb))
         .option("resolution", "R", "image folders: 28, 32 or 64", "32")
         .option("base-channels", "C", "U-Net base width")
         .option("channel-mults", "LIST", "U-Net width multipliers per level, e.g. 1,2,2")

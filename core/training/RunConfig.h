@@ -20,7 +20,7 @@ Precision precisionFromString(const std::string& name);   // "fp32", "bf16", "fp
 enum class LrDecay { Constant, Cosine };
 
 struct TrainConfig {
-    int batchSize = 128;
+    int batchSize = 32;               // small batches, more steps: digits soonest on a CPU
     double learningRate = 2e-3;
     int warmupSteps = 100;            // linear warm-up from 0
     LrDecay decay = LrDecay::Cosine;  // after warm-up: constant, or cosine to 5% of the peak at the end
@@ -46,7 +46,7 @@ struct RunConfig {
     ScheduleConfig schedule;
     ModelConfig model;
     Objective objective = Objective::Epsilon;
-    LossWeighting weighting = LossWeighting::Uniform;
+    LossWeighting weighting = LossWeighting::MinSnr;
     double minSnrGamma = 5.0;
     TrainConfig train;
     DataInfo data;
