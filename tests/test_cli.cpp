@@ -6,6 +6,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "image/ImageGrid.h"
+#include "support/SafetensorsReader.h"
+#include "training/Checkpoint.h"
 
 namespace {
 
@@ -135,6 +137,54 @@ private slots:
         QCOMPARE(ddpm::readPngText(path("grid.png").toStdString()).at("ddpm:sampler"), std::string("ddim"));
         QCOMPARE(pngSize(path("each/00003.png")), QSize(28, 28));
         QVERIFY(!QFile::exists(path("each/00004.png")));
+    }
+
+    void exportWritesCheckpointWeightsAsSafetensors() {
+        const QString model = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
+        Run ema = runDdpm({"export", model, "--format", "safetensors", "-o", path("ema.safetensors")});
+        QCOMPARE(ema.exitCode, 0);
+        Run raw = runDdpm({"export", model, "--weights", "model", "-o", path("model.safetensors")});
+        QCOMPARE(raw.exitCode, 0);
+
+        const auto checkpoint = ddpm::loadCheckpoint(model.toStdString(), torch::kCPU);
+        const auto emaFile = ddpm::test::readSafetensors(path("ema.safetensors").toStdString());
+        const auto rawFile = ddpm::test::readSafetensors(path("model.safetensors").toStdString());
+        const auto expectWeights = [](const ddpm::test::SafetensorsContents& file, const ddpm::Denoiser& module) {
+            const auto params = module.named_parameters();
+            QCOMPARE(file.tensors.size(), params.size() + module.named_buffers().size());
+            for (const auto& p : params) {
+                const std::vector<float> values = ddpm::test::floatValues(file, p.key());
+                const auto expected = p.value().contiguous();
+                QCOMPARE(file.tensors.at(p.key()).shape, expected.sizes().vec());
+                QVERIFY2(std::equal(values.begin(), values.end(), expected.data_ptr<float>()), p.key().c_str());
+            }
+        };
+        expectWeights(emaFile, *checkpoint.ema);
+        expectWeights(rawFile, *checkpoint.model);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(emaFile.data != rawFile.data);
+
+        // The metadata holds the run configuration entry by entry: it rebuilds the checkpoint's.
+        QCOMPARE(emaFile.metadata.at("ddpm.weights"), std::string("ema"));
+        QCOMPARE(rawFile.metadata.at("ddpm.weights"), std::string("model"));
+        QCOMPARE(emaFile.metadata.at("ddpm.step"), std::to_string(checkpoint.progress.step));
+        std::string configText;
+        for (const auto& line : QString::fromStdString(checkpoint.config.serialize()).split('\n', Qt::SkipEmptyParts)) {
+            const std::string key = line.section(" = ", 0, 0).toStdString();
+            configText += key + " = " + emaFile.metadata.at("run." + key) + "\n";
+        }
+        QCOMPARE(configText, checkpoint.config.serialize());
+
+        Run notCheckpoint = runDdpm({"export", QStringLiteral(DDPM_CLI_PATH), "-o", path("x.safetensors")});
+        QCOMPARE(notCheckpoint.exitCode, 1);
+        QVERIFY(notCheckpoint.err.contains("not a DDPM Studio checkpoint"));
+        Run noFolder = runDdpm({"export", model, "-o", path("missing/x.safetensors")});
+        QCOMPARE(noFolder.exitCode, 1);
+        QVERIFY(noFolder.err.contains("missing/x.safetensors: cannot write: folder"));
+        Run badFormat = runDdpm({"export", model, "--format", "onnx", "-o", path("x.onnx")});
+        QCOMPARE(badFormat.exitCode, 2);
+        QVERIFY(badFormat.err.contains("--format must be one of safetensors"));
+        QVERIFY(!QFile::exists(path("x.safetensors")));
     }
 };
 

@@ -13,6 +13,7 @@ int runInfo(const Args& args);
 int runTrain(const Args& args);
 int runSample(const Args& args);
 int runNoise(const Args& args);
+int runExport(const Args& args);
 
 struct Verb {
     const char* name;

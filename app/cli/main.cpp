@@ -15,6 +15,7 @@ const std::vector<Verb>& ddpm::cli::verbs() {
         {"train", "train a diffusion model", runTrain},
         {"sample", "sample from a checkpoint", runSample},
         {"noise", "forward-noising strip of one image", runNoise},
+        {"export", "write a checkpoint's weights as safetensors", runExport},
     };
     return list;
 }

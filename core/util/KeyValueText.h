@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ddpm {
@@ -31,6 +32,8 @@ public:
     long long getInt(const std::string& key) const;
     std::vector<int> getIntList(const std::string& key) const;
     std::vector<std::string> getStringList(const std::string& key) const;
+    // Every entry in the order it was first set.
+    const std::vector<std::pair<std::string, std::string>>& entries() const { return ordered_; }
 
 private:
     std::vector<std::pair<std::string, std::string>> ordered_;

@@ -1,0 +1,45 @@
+#include "export/CheckpointExport.h"
+
+#include <stdexcept>
+
+#include "core/Version.h"
+#include "export/Safetensors.h"
+#include "training/Checkpoint.h"
+#include "util/KeyValueText.h"
+
+namespace ddpm {
+
+ExportedWeights exportedWeightsFromString(const std::string& name) {
+    if (name == "ema") return ExportedWeights::Ema;
+    if (name == "model") return ExportedWeights::Model;
+    throw std::invalid_argument("unknown weights '" + name + "' (ema or model)");
+}
+
+std::string toString(ExportedWeights weights) { return weights == ExportedWeights::Ema ? "ema" : "model"; }
+
+const Denoiser& exportedModel(const CheckpointContents& checkpoint, ExportedWeights weights) {
+    return weights == ExportedWeights::Ema ? *checkpoint.ema : *checkpoint.model;
+}
+
+std::vector<std::pair<std::string, std::string>> exportMetadata(const CheckpointContents& checkpoint,
+                                                                ExportedWeights weights) {
+    std::vector<std::pair<std::string, std::string>> metadata = {
+        {"format", "pt"},
+        {"ddpm.weights", toString(weights)},
+        {"ddpm.step", std::to_string(checkpoint.progress.step)},
+        {"ddpm.exporter", std::string("ddpm-studio ") + versionString()},
+    };
+    const KeyValueText config = KeyValueText::parse(checkpoint.config.serialize());
+    for (const auto& [key, value] : config.entries()) metadata.emplace_back("run." + key, value);
+    return metadata;
+}
+
+void exportSafetensors(const CheckpointContents& checkpoint, ExportedWeights weights, const std::string& path) {
+    const Denoiser& model = exportedModel(checkpoint, weights);
+    std::vector<NamedTensor> tensors;
+    for (const auto& p : model.named_parameters(/*recurse=*/true)) tensors.push_back({p.key(), p.value()});
+    for (const auto& b : model.named_buffers(/*recurse=*/true)) tensors.push_back({b.key(), b.value()});
+    writeSafetensors(path, tensors, exportMetadata(checkpoint, weights));
+}
+
+}  // namespace ddpm

@@ -1,0 +1,30 @@
+#pragma once
+// The safetensors file format (Hugging Face): an 8-byte little-endian header
+// length, a JSON header giving each tensor's dtype, shape and byte range, then
+// the raw little-endian tensor data. Loaders map it without running code, which
+// is why it is the usual way to hand weights to other tools.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace ddpm {
+
+struct NamedTensor {
+    std::string name;      // e.g. "down.0.conv1.weight"
+    at::Tensor tensor;     // any device, contiguous or not
+};
+
+// "F32", "BF16", "I64", ...; throws std::invalid_argument for a type safetensors has no name for.
+std::string safetensorsDtype(at::ScalarType type);
+
+// Writes the tensors in the given order, with metadata as the header's
+// "__metadata__" (string to string), atomically. Throws std::runtime_error
+// naming path (unwritable folder, disk full) or std::invalid_argument
+// (duplicate or empty name, unsupported dtype).
+void writeSafetensors(const std::string& path, const std::vector<NamedTensor>& tensors,
+                      const std::vector<std::pair<std::string, std::string>>& metadata);
+
+}  // namespace ddpm
