@@ -8,6 +8,7 @@
 #include "cli/Commands.h"
 #include "cli/SampleOutput.h"
 #include "image/ImageGrid.h"
+#include "sampling/SampleParameters.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
@@ -63,17 +64,17 @@ int runSample(const Args& args) {
     });
     std::fprintf(stderr, "\n");
 
-    std::map<std::string, std::string> params = {
-        {"ddpm:checkpoint", std::filesystem::path(p.get("CKPT")).filename().string()},
-        {"ddpm:sampler", toString(sc.kind)},
-        {"ddpm:steps", std::to_string(sc.kind == SamplerKind::Ddpm ? ckpt.config.schedule.timesteps : sc.steps)},
-        {"ddpm:eta", p.get("eta")},
-        {"ddpm:count", std::to_string(sc.count)},
-        {"ddpm:seed", std::to_string(sc.seed)},
-        {"ddpm:guidance", p.get("guidance")},
-        {"ddpm:class", std::to_string(sc.classLabel)},
-        {"ddpm:weights", p.has("no-ema") ? "raw" : "ema"}};
-    writeSamples(samples, ckpt.config.data.points, p.get("out"), params);
+    SampleParameters params;
+    params.checkpoint = std::filesystem::path(p.get("CKPT")).filename().string();
+    params.sampler = toString(sc.kind);
+    params.steps = sc.kind == SamplerKind::Ddpm ? ckpt.config.schedule.timesteps : sc.steps;
+    params.eta = sc.eta;
+    params.count = sc.count;
+    params.seed = sc.seed;
+    params.guidance = sc.guidance;
+    params.classLabel = sc.classLabel;
+    params.weights = p.has("no-ema") ? "raw" : "ema";
+    writeSamples(samples, ckpt.config.data.points, p.get("out"), toPngText(params));
     if (p.has("each") && !ckpt.config.data.points) {
         ensureFolder(p.get("each"));
         for (int64_t i = 0; i < samples.size(0); ++i) {

@@ -3,11 +3,11 @@
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
-#include <zlib.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "image/PngChunks.h"
 #include "util/AtomicFile.h"
 
 namespace ddpm {
@@ -36,15 +36,6 @@ cv::Mat makeGrid(const torch::Tensor& x, int columns, int padding, int padValue)
     return grid;
 }
 
-namespace {
-void appendBigEndian32(std::vector<uint8_t>& out, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
-}
-uint32_t readBigEndian32(const uint8_t* p) {
-    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-}  // namespace
-
 void writePng(const std::string& path, const cv::Mat& image, const std::map<std::string, std::string>& text) {
     cv::Mat bgr = image;
     if (image.channels() == 3) cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
@@ -52,41 +43,19 @@ void writePng(const std::string& path, const cv::Mat& image, const std::map<std:
     if (!cv::imencode(".png", bgr, png)) throw std::runtime_error(path + ": PNG encoding failed");
     // tEXt chunks go right after IHDR (8-byte signature + 25-byte IHDR chunk).
     std::vector<uint8_t> chunks;
-    for (const auto& [key, value] : text) {
-        std::vector<uint8_t> body = {'t', 'E', 'X', 't'};
-        body.insert(body.end(), key.begin(), key.end());
-        body.push_back(0);
-        body.insert(body.end(), value.begin(), value.end());
-        appendBigEndian32(chunks, uint32_t(body.size() - 4));
-        chunks.insert(chunks.end(), body.begin(), body.end());
-        appendBigEndian32(chunks, uint32_t(crc32(0, body.data(), uInt(body.size()))));
-    }
+    for (const auto& [key, value] : text) appendPngChunk(chunks, "tEXt", pngTextBody(key, value));
     png.insert(png.begin() + 33, chunks.begin(), chunks.end());
-    writeFileAtomically(path, [&](const std::string& temporary) {
-        std::ofstream out(temporary, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(png.data()), std::streamsize(png.size()));
-        if (!out.flush()) throw std::runtime_error(path + ": cannot write");
-    });
+    writeFileAtomically(path, png);
 }
 
 std::map<std::string, std::string> readPngText(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    if (bytes.size() < 8 || !std::equal(signature, signature + 8, bytes.begin()))
-        throw std::runtime_error(path + ": not a PNG file");
     std::map<std::string, std::string> text;
-    for (size_t pos = 8; pos + 12 <= bytes.size();) {
-        const uint32_t length = readBigEndian32(&bytes[pos]);
-        if (pos + 12 + length > bytes.size()) break;
-        const std::string type(bytes.begin() + long(pos + 4), bytes.begin() + long(pos + 8));
-        if (type == "tEXt") {
-            const auto begin = bytes.begin() + long(pos + 8), end = begin + long(length);
-            const auto nul = std::find(begin, end, uint8_t(0));
-            if (nul != end) text[std::string(begin, nul)] = std::string(nul + 1, end);
-        }
-        if (type == "IEND") break;
-        pos += 12 + length;
+    for (const PngChunk& chunk : readPngChunks(bytes, path, false)) {
+        if (chunk.type != "tEXt") continue;
+        const auto nul = std::find(chunk.body.begin(), chunk.body.end(), uint8_t(0));
+        if (nul != chunk.body.end()) text[std::string(chunk.body.begin(), nul)] = std::string(nul + 1, chunk.body.end());
     }
     return text;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -39,6 +40,14 @@ void writeFileAtomically(const std::string& path, const std::function<void(const
         throw std::runtime_error(path + ": cannot replace the file: " + reason);
     }
     syncPath(target.parent_path().empty() ? "." : target.parent_path().string(), true);
+}
+
+void writeFileAtomically(const std::string& path, const std::vector<uint8_t>& bytes) {
+    writeFileAtomically(path, [&](const std::string& temporary) {
+        std::ofstream out(temporary, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+        if (!out.flush()) throw std::runtime_error(path + ": cannot write");
+    });
 }
 
 }  // namespace ddpm

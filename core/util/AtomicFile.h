@@ -3,12 +3,16 @@
 // one, never a half-written file: write to a temporary beside it, flush it to
 // disk, rename over the target.
 #include <functional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ddpm {
 
 // writer(temporaryPath) must create the whole file there; if it throws, the
 // temporary is removed and the target is left as it was.
 void writeFileAtomically(const std::string& path, const std::function<void(const std::string&)>& writer);
+// The whole file in one go; throws std::runtime_error naming the path if it cannot be written.
+void writeFileAtomically(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace ddpm

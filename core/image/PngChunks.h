@@ -1,0 +1,31 @@
+#pragma once
+// The chunk layer of the PNG format (length, type, body, CRC-32), shared by the
+// still-image writer (text chunks) and the animated-PNG writer and reader.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ddpm {
+
+inline constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+struct PngChunk {
+    std::string type;            // four letters: "IHDR", "tEXt", "fcTL", ...
+    std::vector<uint8_t> body;   // without length, type and CRC
+};
+
+void appendBigEndian32(std::vector<uint8_t>& out, uint32_t value);
+void appendBigEndian16(std::vector<uint8_t>& out, uint16_t value);
+uint32_t readBigEndian32(const uint8_t* p);
+uint16_t readBigEndian16(const uint8_t* p);
+
+// Appends one complete chunk (length, type, body, CRC) to `out`.
+void appendPngChunk(std::vector<uint8_t>& out, const std::string& type, const std::vector<uint8_t>& body);
+// A tEXt chunk's body: keyword, NUL, text.
+std::vector<uint8_t> pngTextBody(const std::string& key, const std::string& value);
+
+// The chunks of a PNG byte stream, up to IEND. Throws std::runtime_error starting with
+// `name` when the signature is wrong; with checkCrc, also on a truncated stream or a bad CRC.
+std::vector<PngChunk> readPngChunks(const std::vector<uint8_t>& bytes, const std::string& name, bool checkCrc);
+
+}  // namespace ddpm

@@ -1,0 +1,82 @@
+#include "sampling/SampleParameters.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace ddpm {
+
+namespace {
+
+const char kSampler[] = "ddpm:sampler";
+const char kSteps[] = "ddpm:steps";
+const char kEta[] = "ddpm:eta";
+const char kCount[] = "ddpm:count";
+const char kSeed[] = "ddpm:seed";
+const char kGuidance[] = "ddpm:guidance";
+const char kClass[] = "ddpm:class";
+const char kCheckpoint[] = "ddpm:checkpoint";
+const char kWeights[] = "ddpm:weights";
+
+// Shortest round-trippable form a person reads easily: 0, 0.5, 7.5.
+std::string formatNumber(double value) {
+    std::ostringstream out;
+    out.precision(15);
+    out << value;
+    return out.str();
+}
+
+// The whole text must be a number; stod alone accepts "1x".
+template <typename T, typename Parse>
+void readNumber(const std::map<std::string, std::string>& text, const char* key, T& target, Parse parse) {
+    const auto it = text.find(key);
+    if (it == text.end()) return;
+    try {
+        size_t used = 0;
+        const T value = T(parse(it->second, &used));
+        if (used != it->second.size()) throw std::invalid_argument("trailing characters");
+        target = value;
+    } catch (const std::exception&) {
+        throw std::invalid_argument(std::string(key) + ": not a number: '" + it->second + "'");
+    }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> toPngText(const SampleParameters& p) {
+    std::map<std::string, std::string> text = {
+        {kSampler, p.sampler},
+        {kSteps, std::to_string(p.steps)},
+        {kEta, formatNumber(p.eta)},
+        {kCount, std::to_string(p.count)},
+        {kSeed, std::to_string(p.seed)},
+        {kGuidance, formatNumber(p.guidance)},
+        {kClass, std::to_string(p.classLabel)},
+        {kWeights, p.weights}};
+    if (!p.checkpoint.empty()) text[kCheckpoint] = p.checkpoint;
+    return text;
+}
+
+bool hasSampleParameters(const std::map<std::string, std::string>& text) { return text.count(kSampler) > 0; }
+
+SampleParameters sampleParametersFromPngText(const std::map<std::string, std::string>& text) {
+    SampleParameters p;
+    if (const auto it = text.find(kSampler); it != text.end()) {
+        if (it->second != "ddpm" && it->second != "ddim")
+            throw std::invalid_argument(std::string(kSampler) + ": unknown sampler '" + it->second + "' (ddpm, ddim)");
+        p.sampler = it->second;
+    }
+    const auto toInt = [](const std::string& s, size_t* used) { return std::stoll(s, used); };
+    const auto toUnsigned = [](const std::string& s, size_t* used) { return std::stoull(s, used); };
+    const auto toDouble = [](const std::string& s, size_t* used) { return std::stod(s, used); };
+    readNumber(text, kSteps, p.steps, toInt);
+    readNumber(text, kEta, p.eta, toDouble);
+    readNumber(text, kCount, p.count, toInt);
+    readNumber(text, kSeed, p.seed, toUnsigned);
+    readNumber(text, kGuidance, p.guidance, toDouble);
+    readNumber(text, kClass, p.classLabel, toInt);
+    if (const auto it = text.find(kCheckpoint); it != text.end()) p.checkpoint = it->second;
+    if (const auto it = text.find(kWeights); it != text.end()) p.weights = it->second;
+    return p;
+}
+
+}  // namespace ddpm
