@@ -14,6 +14,7 @@ PACKAGES=(
   libopenblas0-pthread          # LibTorch's Linear layers use BLAS: the reference one is >10x slower
   dataset-fashion-mnist         # the built-in fashion-mnist dataset
   xvfb xauth                    # screenshots and headless GUI runs
+  dpkg-dev desktop-file-utils appstream groff-base   # the .deb (dpkg-shlibdeps) and its test's validators
 )
 
 install_dependencies() {
