@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,34 +13,13 @@
 
 #include "util/AtomicFile.h"
 #include "util/DisplayPath.h"
+#include "util/JsonText.h"
 
 namespace ddpm {
 
 namespace {
 
 constexpr bool kHostIsLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-std::string jsonString(const std::string& text) {
-    std::string out = "\"";
-    for (const unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += char(c);   // UTF-8 passes through unchanged
-                }
-        }
-    }
-    return out + "\"";
-}
 
 // The bytes of one tensor as the file stores them: CPU, row-major, little-endian.
 at::Tensor fileLayout(const at::Tensor& tensor) {
