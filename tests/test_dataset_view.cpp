@@ -110,7 +110,7 @@ private slots:
 
     void firstLaunchShowsBuiltinMnist() {
         MainWindow window;
-        QCOMPARE(window.tabs()->count(), 1);
+        QVERIFY(window.tabs()->count() >= 1);   // the Dataset tab first, the later stages after it
         QCOMPARE(window.tabs()->tabText(0), QString("Dataset"));
         QSignalSpy chosen(window.datasetView(), &DatasetView::chosenImageChanged);
         window.openDefaultDataset();

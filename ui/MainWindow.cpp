@@ -21,6 +21,10 @@
 #include "core/Version.h"
 #include "data/DatasetLoader.h"
 #include "dataset/DatasetView.h"
+#include "generation/DenoiseView.h"
+#include "generation/SamplesView.h"
+#include "timeline/TimelineView.h"
+#include "util/ResourcePaths.h"
 
 namespace ddpm::ui {
 
@@ -29,6 +33,8 @@ namespace {
 const char kGeometryKey[] = "mainWindow/geometry";
 const char kStateKey[] = "mainWindow/state";
 const char kDialogFolderKey[] = "mainWindow/openDialogFolder";
+const char kCheckpointKey[] = "mainWindow/checkpoint";
+const char kShippedCheckpoint[] = "models/mnist-tiny.ckpt";
 
 // The first local file or folder among dragged URLs, or "" when there is none.
 QString droppedPath(const QMimeData* mime) {
@@ -59,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     addTab(datasetView_, tr("Dataset"));
+    addGenerationTabs();
     createMenus();
 
     datasetView_->setRecentPaths(recent_->paths());
@@ -84,6 +91,15 @@ MainWindow::MainWindow(QWidget* parent)
 
 int MainWindow::addTab(QWidget* page, const QString& title) { return tabs_->addTab(page, title); }
 
+void MainWindow::addGenerationTabs() {
+    timelineView_ = new TimelineView(datasetView_, this);
+    denoiseView_ = new DenoiseView(this);
+    samplesView_ = new SamplesView(this);
+    addTab(timelineView_, tr("Timeline"));
+    addTab(denoiseView_, tr("Denoise"));
+    addTab(samplesView_, tr("Samples"));
+}
+
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
 
@@ -100,6 +116,12 @@ void MainWindow::createMenus() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     recentMenu_->setObjectName("menuOpenRecent");
     rebuildRecentMenu();
+
+    file->addSeparator();
+    QAction* openCheckpoint = file->addAction(tr("Open &Checkpoint…"), this, &MainWindow::showOpenCheckpointDialog);
+    openCheckpoint->setObjectName("actionOpenCheckpoint");
+    openCheckpoint->setShortcut(QKeySequence(tr("Ctrl+K")));
+    openCheckpoint->setStatusTip(tr("Open a model (*.ckpt) for the Denoise and Samples tabs"));
 
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -136,6 +158,39 @@ void MainWindow::openDataset(const QString& pathOrName) {
 }
 
 void MainWindow::openDefaultDataset() { openDataset(QStringLiteral("mnist")); }
+
+void MainWindow::openCheckpoint(const QString& path) {
+    if (path.isEmpty()) return;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    denoiseView_->setCheckpoint(absolute);
+    samplesView_->setCheckpoint(absolute);
+    QSettings(kOrganizationName, kApplicationName).setValue(kCheckpointKey, absolute);
+    statusBar()->showMessage(tr("Loading the model %1…").arg(QDir::toNativeSeparators(absolute)), 5000);
+}
+
+void MainWindow::openDefaultCheckpoint() {
+    const QString last = QSettings(kOrganizationName, kApplicationName).value(kCheckpointKey).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last)) return openCheckpoint(last);
+    try {
+        openCheckpoint(QString::fromStdString(ddpm::findResource(kShippedCheckpoint).string()));
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("No ready-trained model: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+void MainWindow::showOpenCheckpointDialog() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open Checkpoint"), dialogFolder(),
+                                                      tr("Checkpoints (*.ckpt);;All files (*)"));
+    if (file.isEmpty()) return;
+    rememberDialogFolder(QFileInfo(file).absolutePath());
+    openCheckpoint(file);
+}
+
+void MainWindow::restoreSampleParameters(const QString& pngPath) {
+    tabs_->setCurrentWidget(samplesView_);
+    if (samplesView_->restoreFromPng(pngPath))
+        statusBar()->showMessage(tr("Sampling settings restored from %1").arg(QFileInfo(pngPath).fileName()), 8000);
+}
 
 void MainWindow::showOpenFolderDialog() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), dialogFolder());
@@ -182,7 +237,9 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     const QString path = droppedPath(event->mimeData());
     if (path.isEmpty()) return event->ignore();
     event->acceptProposedAction();
-    statusBar()->showMessage(tr("Drop to open %1 as a dataset").arg(QDir::toNativeSeparators(path)));
+    statusBar()->showMessage((SamplesView::carriesSampleParameters(path) ? tr("Drop to restore the sampling settings of %1")
+                                                                         : tr("Drop to open %1 as a dataset"))
+                                 .arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
@@ -199,6 +256,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
     const QString path = droppedPath(event->mimeData());
     if (path.isEmpty()) return event->ignore();
     event->acceptProposedAction();
+    // Sample grids we wrote carry their settings: those go to the Samples tab, not the dataset loader.
+    if (SamplesView::carriesSampleParameters(path)) return restoreSampleParameters(path);
     openDataset(path);
 }
 

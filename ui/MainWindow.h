@@ -16,6 +16,9 @@ class QTabWidget;
 namespace ddpm::ui {
 
 class DatasetView;
+class DenoiseView;
+class SamplesView;
+class TimelineView;
 class RecentDatasets;
 
 class MainWindow : public QMainWindow {
@@ -25,6 +28,9 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);   // restores the saved geometry and state
 
     DatasetView* datasetView() const { return datasetView_; }
+    TimelineView* timelineView() const { return timelineView_; }
+    DenoiseView* denoiseView() const { return denoiseView_; }
+    SamplesView* samplesView() const { return samplesView_; }
     QTabWidget* tabs() const { return tabs_; }
     RecentDatasets* recentDatasets() const { return recent_; }
     // Appends a page (the window takes ownership) and returns its tab index.
@@ -37,6 +43,13 @@ public slots:
     void openDefaultDataset();
     void showOpenFolderDialog();
     void showOpenFileDialog();
+    // The model the Denoise and Samples tabs draw from; loaded on their workers.
+    void openCheckpoint(const QString& path);
+    // What a launch shows: the last checkpoint opened, else the shipped models/mnist-tiny.ckpt.
+    void openDefaultCheckpoint();
+    void showOpenCheckpointDialog();
+    // A PNG written by the Samples tab or `ddpm sample`: its settings go back into the Samples tab.
+    void restoreSampleParameters(const QString& pngPath);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -47,6 +60,7 @@ protected:
 
 private:
     void createMenus();
+    void addGenerationTabs();
     void rebuildRecentMenu();
     void showLoadedMessage(const DatasetPtr& dataset);
     void rememberDialogFolder(const QString& path);
@@ -55,6 +69,9 @@ private:
 
     QTabWidget* tabs_;
     DatasetView* datasetView_;
+    TimelineView* timelineView_ = nullptr;
+    DenoiseView* denoiseView_ = nullptr;
+    SamplesView* samplesView_ = nullptr;
     RecentDatasets* recent_;
     QMenu* recentMenu_ = nullptr;
 };

@@ -54,5 +54,6 @@ int main(int argc, char** argv) {
     window.show();
     if (paths.isEmpty()) window.openDefaultDataset();
     else window.openDataset(paths.last());
+    window.openDefaultCheckpoint();   // the Denoise and Samples tabs work from the first minute
     return app.exec();
 }

@@ -6,6 +6,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "common/HelpLabel.h"
 #include "dataset/ChosenImagePanel.h"
 #include "dataset/DatasetLoadJob.h"
 #include "dataset/DatasetSourceList.h"
@@ -19,12 +20,6 @@ namespace ddpm::ui {
 
 namespace {
 constexpr int kThumbnailPadding = 8;   // room for the chosen-image frame
-
-// The colour a fraction t of the way from a to b.
-QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t), float(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
 
 }  // namespace
 
@@ -76,18 +71,11 @@ DatasetView::DatasetView(QWidget* parent)
 DatasetView::~DatasetView() = default;   // a running job is a child: it cancels and waits
 
 QWidget* DatasetView::makeHelpText() {
-    auto* help = new QLabel(
+    return makeHelpLabel(
         tr("The data a model learns from. Pick a built-in dataset on the left, or drop a folder of images "
            "(sub-folders are classes), an IDX or a CIFAR file anywhere on this window. Click a thumbnail "
            "to choose the image that the other tabs show."),
-        this);
-    help->setObjectName("datasetHelp");
-    help->setWordWrap(true);
-    // Quieter than the content, still easy to read.
-    QPalette pal = help->palette();
-    pal.setColor(QPalette::WindowText, mix(pal.color(QPalette::Window), pal.color(QPalette::WindowText), 0.75));
-    help->setPalette(pal);
-    return help;
+        "datasetHelp", this);
 }
 
 QWidget* DatasetView::makeEmptyPage() {

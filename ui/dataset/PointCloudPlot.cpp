@@ -1,5 +1,7 @@
 #include "dataset/PointCloudPlot.h"
 
+#include "common/SquareAxes.h"
+
 #include <algorithm>
 #include <map>
 
@@ -81,12 +83,6 @@ void PointCloudPlot::resizeEvent(QResizeEvent* event) {
     fitSquare();
 }
 
-void PointCloudPlot::fitSquare() {
-    const QRect area = axisRect()->rect();
-    if (area.width() <= 0 || area.height() <= 0) return;
-    const double unitsPerPixel = std::max(dataX_.size() / area.width(), dataY_.size() / area.height());
-    xAxis->setRange(dataX_.center(), unitsPerPixel * area.width(), Qt::AlignCenter);
-    yAxis->setRange(dataY_.center(), unitsPerPixel * area.height(), Qt::AlignCenter);
-}
+void PointCloudPlot::fitSquare() { ddpm::ui::fitSquare(*this, dataX_, dataY_); }
 
 }  // namespace ddpm::ui

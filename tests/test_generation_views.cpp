@@ -1,0 +1,366 @@
+// The Denoise and Samples tabs: the shipped model loaded on the worker, DDIM
+// frames streamed and kept as a trajectory, cancel mid-way, scrubbing,
+// animated-PNG / MP4 / strip export, a sample grid exported with its settings
+// in text chunks and restored by dropping the PNG on the window, and a 2-D toy
+// model trained here. Runs headless (QT_QPA_PLATFORM=offscreen); with
+// DDPM_SCREENSHOT_DIR set it also saves pictures of the tabs there.
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+#include <opencv2/core.hpp>
+#include <torch/torch.h>
+
+#include "MainWindow.h"
+#include "StudioSettings.h"
+#include "common/PointsPlot.h"
+#include "data/ToyDatasets.h"
+#include "dataset/DatasetView.h"
+#include "generation/DenoiseView.h"
+#include "generation/SamplerControls.h"
+#include "generation/SamplesView.h"
+#include "generation/TrajectoryPlayer.h"
+#include "image/Apng.h"
+#include "image/ImageGrid.h"
+#include "timeline/TimelineView.h"
+#include "training/Trainer.h"
+#include "util/ResourcePaths.h"
+
+using namespace ddpm::ui;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+QString shippedModel() { return QString::fromStdString(ddpm::findResource("models/mnist-tiny.ckpt").string()); }
+
+SamplingRequest ddim(int steps, int count, quint64 seed = 0) {
+    SamplingRequest r;
+    r.sampler = "ddim";
+    r.steps = steps;
+    r.count = count;
+    r.seed = seed;
+    return r;
+}
+
+bool dropFile(QWidget* target, const QString& path) {
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted()) return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+void saveScreenshot(QWidget& widget, const char* name) {
+    const QString folder = qEnvironmentVariable("DDPM_SCREENSHOT_DIR");
+    if (folder.isEmpty()) return;
+    QTest::qWait(200);   // queued replots
+    QVERIFY(widget.grab().save(QDir(folder).filePath(name)));
+}
+
+}  // namespace
+
+class TestGenerationViews : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir settingsDir_, tmp_;
+    QString toyCheckpoint_;
+
+    QString path(const char* name) const { return QDir(tmp_.path()).filePath(name); }
+
+    template <typename View>
+    static bool loadModel(View& view, const QString& checkpoint) {
+        QSignalSpy ready(&view, &View::modelReady);
+        view.setCheckpoint(checkpoint);
+        return ready.wait(kTimeoutMs);
+    }
+
+    // A 2-D model in seconds: the MLP on toy:moons, 300 steps.
+    QString trainToyModel() {
+        const ddpm::Dataset moons = ddpm::makeToyDataset("moons", 2000, 1);
+        ddpm::RunConfig config;
+        config.model = ddpm::ModelConfig::preset("mlp", 2, 0);
+        config.model.mlpHidden = 64;
+        config.data = ddpm::dataInfoOf(moons, 0);
+        config.data.name = "toy:moons";
+        config.schedule.timesteps = 200;
+        config.train.batchSize = 128;
+        ddpm::Trainer trainer(config, moons, torch::kCPU);
+        trainer.setHorizon(300, 0);
+        trainer.run(nullptr, [](const ddpm::StepStats&) { return true; });
+        const QString file = path("moons.ckpt");
+        trainer.save(file.toStdString());
+        return file;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(settingsDir_.isValid());
+        QVERIFY(tmp_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
+        toyCheckpoint_ = trainToyModel();
+    }
+
+    void init() { QSettings(kOrganizationName, kApplicationName).clear(); }
+
+    void denoiseStreamsAndKeepsTheTrajectory() {
+        DenoiseView view;
+        QVERIFY(loadModel(view, shippedModel()));
+        QVERIFY(!view.model().points);
+        QCOMPARE(view.model().timesteps, 1000);
+        view.controls()->setRequest(ddim(5, 2, 3));
+        QSignalSpy done(&view, &DenoiseView::runFinished);
+
+        QTest::mouseClick(view.findChild<QPushButton*>("denoiseGenerate"), Qt::LeftButton);
+        QVERIFY(view.isRunning());
+        QVERIFY(done.wait(kTimeoutMs));
+
+        QVERIFY(!view.isRunning());
+        const auto& frames = view.trajectory();
+        QCOMPARE(frames.size(), 6);   // x_T and one frame per step
+        for (int i = 0; i < frames.size(); ++i) {
+            QCOMPARE(frames[i].index, i);
+            QCOMPARE(frames[i].total, 5);
+            // Two 28x28 samples side by side with 1-pixel padding: 2·28 + 3 wide.
+            QCOMPARE(frames[i].xt.size(), QSize(59, 30));
+            QCOMPARE(frames[i].x0.isNull(), i == 0);
+        }
+        QCOMPARE(frames.first().t, 1000);
+        QCOMPARE(frames.last().t, 0);
+        QVERIFY(frames.last().xt != frames.first().xt);
+        // The player scrubs the kept frames.
+        QCOMPARE(view.player()->frameCount(), 6);
+        QCOMPARE(view.shownFrame(), 5);
+        view.player()->setFrame(2);
+        QCOMPARE(view.shownFrame(), 2);
+        view.player()->stepBack();
+        QCOMPARE(view.shownFrame(), 1);
+        view.player()->setPlaying(true);
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownFrame(), 5, 5000);
+        QTRY_VERIFY(!view.player()->isPlaying());   // stops at the end
+    }
+
+    void cancelLeavesAConsistentState() {
+        DenoiseView view;
+        QVERIFY(loadModel(view, shippedModel()));
+        SamplingRequest ddpmAll = ddim(0, 2);
+        ddpmAll.sampler = "ddpm";   // 1000 steps: long enough to cancel mid-way
+        view.controls()->setRequest(ddpmAll);
+        QSignalSpy cancelled(&view, &DenoiseView::runCancelled);
+        view.generate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.trajectory().size() >= 3, kTimeoutMs);
+        QTest::mouseClick(view.findChild<QPushButton*>("denoiseCancel"), Qt::LeftButton);
+        QVERIFY(cancelled.wait(kTimeoutMs));
+
+        QVERIFY(!view.isRunning());
+        const int kept = int(view.trajectory().size());
+        QVERIFY(kept >= 3 && kept < 1001);
+        for (int i = 0; i < kept; ++i) QCOMPARE(view.trajectory()[i].index, i);   // no gaps, no strays
+        QCOMPARE(view.player()->frameCount(), kept);
+        QVERIFY(view.findChild<QPushButton*>("denoiseGenerate")->isEnabled());
+        QVERIFY(!view.findChild<QPushButton*>("denoiseCancel")->isEnabled());
+        QTest::qWait(100);
+        QCOMPARE(int(view.trajectory().size()), kept);   // nothing arrives after the cancel
+
+        // The next run starts cleanly.
+        view.controls()->setRequest(ddim(5, 2));
+        QSignalSpy done(&view, &DenoiseView::runFinished);
+        view.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        QCOMPARE(view.trajectory().size(), 6);
+    }
+
+    void exportsTheAnimation() {
+        DenoiseView view;
+        QVERIFY(loadModel(view, shippedModel()));
+        view.controls()->setRequest(ddim(5, 4));
+        QSignalSpy done(&view, &DenoiseView::runFinished);
+        view.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        QSignalSpy exported(&view, &DenoiseView::exportFinished);
+
+        view.exportAnimation(path("denoise.png"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        QCOMPARE(exported.last().at(1).toString(), QString());
+        const ddpm::ApngFile apng = ddpm::readApng(path("denoise.png").toStdString());
+        QCOMPARE(int(apng.frames.size()), 6);
+        QCOMPARE(apng.channels, 3);
+        QCOMPARE(apng.delaysMs.front(), 1000 / view.player()->framesPerSecond());
+        QVERIFY(apng.height >= 256);   // enlarged, not 28-pixel frames
+        QVERIFY(cv::norm(apng.frames.front(), apng.frames.back(), cv::NORM_L1) > 0);
+
+        view.exportAnimation(path("denoise.mp4"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        const QString mp4Error = exported.last().at(1).toString();
+        if (mp4Error.isEmpty()) QVERIFY(QFileInfo(path("denoise.mp4")).size() > 0);
+        else QVERIFY2(mp4Error.contains("no MP4 encoder could be opened"), qPrintable(mp4Error));
+
+        view.exportStrip(path("strip.png"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        QCOMPARE(exported.last().at(1).toString(), QString());
+        const auto text = ddpm::readPngText(path("strip.png").toStdString());
+        QCOMPARE(text.at("ddpm:sampler"), std::string("ddim"));
+        QCOMPARE(text.at("ddpm:steps"), std::string("5"));
+        QCOMPARE(QImage(path("strip.png")).isNull(), false);
+
+        // An unwritable place gets a message naming it, not a crash.
+        view.exportAnimation("/nonexistent-folder/denoise.png");
+        QVERIFY(exported.wait(kTimeoutMs));
+        QVERIFY(exported.last().at(1).toString().contains("/nonexistent-folder/denoise.png"));
+    }
+
+    void samplesExportCarriesTheParametersAndADropRestoresThem() {
+        MainWindow window;
+        SamplesView& samples = *window.samplesView();
+        QVERIFY(loadModel(samples, shippedModel()));
+        samples.controls()->setRequest(ddim(4, 4, 7));
+        QSignalSpy done(&samples, &SamplesView::runFinished);
+        QTest::mouseClick(samples.findChild<QPushButton*>("samplesGenerate"), Qt::LeftButton);
+        QVERIFY(done.wait(kTimeoutMs));
+        QCOMPARE(samples.result().images.size(), 4);
+        QCOMPARE(samples.gridImage().size(), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+
+        samples.findChild<QSpinBox*>("samplesPadding")->setValue(5);
+        QVERIFY(samples.exportPng(path("grid.png")));
+        const QImage written(path("grid.png"));
+        QCOMPARE(written.size(), QSize(2 * 28 + 3 * 5, 2 * 28 + 3 * 5));
+        const auto text = ddpm::readPngText(path("grid.png").toStdString());
+        QCOMPARE(text.at("ddpm:sampler"), std::string("ddim"));
+        QCOMPARE(text.at("ddpm:steps"), std::string("4"));
+        QCOMPARE(text.at("ddpm:seed"), std::string("7"));
+        QCOMPARE(text.at("ddpm:count"), std::string("4"));
+        QCOMPARE(text.at("ddpm:checkpoint"), std::string("mnist-tiny.ckpt"));
+
+        // Other settings now; dropping the PNG on the window brings the grid's back.
+        SamplingRequest other = ddim(50, 9, 1);
+        other.eta = 0.8;
+        samples.controls()->setRequest(other);
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(dropFile(&window, path("grid.png")));
+        QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(&samples));
+        QVERIFY(!window.datasetView()->isLoading());   // not opened as a dataset
+        const SamplingRequest restored = samples.controls()->request();
+        QCOMPARE(restored.sampler, QString("ddim"));
+        QCOMPARE(restored.steps, 4);
+        QCOMPARE(restored.seed, quint64(7));
+        QCOMPARE(restored.count, 4);
+        QCOMPARE(restored.eta, 0.0);
+
+        // The same seed and settings draw the same grid again.
+        const QImage first = samples.gridImage();
+        samples.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        QCOMPARE(samples.gridImage(), first);
+
+        // A PNG without our chunks is still a dataset drop; a damaged value is named.
+        QImage(8, 8, QImage::Format_Grayscale8).save(path("plain.png"));
+        QVERIFY(!SamplesView::carriesSampleParameters(path("plain.png")));
+        ddpm::writePng(path("bad.png").toStdString(), cv::Mat(4, 4, CV_8UC1, cv::Scalar(0)),
+                       {{"ddpm:sampler", "ddim"}, {"ddpm:seed", "seven"}});
+        QVERIFY(!samples.restoreFromPng(path("bad.png")));
+        QVERIFY(samples.findChild<QLabel*>("samplesMessage")->text().contains("ddpm:seed"));
+    }
+
+    void toyModelsShowPointsAndPaths() {
+        DenoiseView denoise;
+        QVERIFY(loadModel(denoise, toyCheckpoint_));
+        QVERIFY(denoise.model().points);
+        QCOMPARE(denoise.model().timesteps, 200);
+        QCOMPARE(denoise.model().dataPoints.size(), 2000);
+        denoise.controls()->setRequest(ddim(5, 16));
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        QCOMPARE(denoise.trajectory().size(), 6);
+        QCOMPARE(denoise.trajectory().last().xtPoints.size(), 16);
+        auto* plot = denoise.findChild<PointsPlot*>("denoisePoints");
+        QCOMPARE(plot->pointCount(), 16);
+        QCOMPARE(plot->backdropCount(), 2000);
+        QCOMPARE(plot->plottableCount(), 2 + 16);   // backdrop, points and one path per point
+        QSignalSpy exported(&denoise, &DenoiseView::exportFinished);
+        denoise.exportAnimation(path("toy.png"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        QCOMPARE(int(ddpm::readApng(path("toy.png").toStdString()).frames.size()), 6);
+
+        SamplesView samples;
+        QVERIFY(loadModel(samples, toyCheckpoint_));
+        samples.controls()->setRequest(ddim(20, 200));
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        const auto& points = samples.result().points;
+        QCOMPARE(points.size(), 200);
+        // A few hundred steps of training already put the samples near the data's scale.
+        double sumSq = 0;
+        for (const QPointF& p : points) sumSq += p.x() * p.x() + p.y() * p.y();
+        QVERIFY2(std::sqrt(sumSq / points.size()) < 3, qPrintable(QString::number(std::sqrt(sumSq / points.size()))));
+        QVERIFY(samples.exportPng(path("toy-samples.png")));
+        QCOMPARE(ddpm::readPngText(path("toy-samples.png").toStdString()).at("ddpm:count"), std::string("200"));
+    }
+
+    void screenshots() {
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR")) QSKIP("DDPM_SCREENSHOT_DIR is not set");
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openDefaultDataset();
+        window.openCheckpoint(shippedModel());
+        QTRY_VERIFY_WITH_TIMEOUT(window.datasetView()->chosenImage() == 0, kTimeoutMs);
+        window.datasetView()->chooseImage(5);
+        window.tabs()->setCurrentWidget(window.timelineView());
+        window.timelineView()->setT(250);
+        QTRY_COMPARE_WITH_TIMEOUT(window.timelineView()->shown().t, 250, kTimeoutMs);
+        saveScreenshot(window, "timeline.png");
+
+        DenoiseView& denoise = *window.denoiseView();
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&denoise);
+        denoise.controls()->setRequest(ddim(50, 16, 2));
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        denoise.player()->setFrame(30);
+        saveScreenshot(window, "denoise.png");
+
+        SamplesView& samples = *window.samplesView();
+        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&samples);
+        samples.controls()->setRequest(ddim(50, 64, 0));
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        saveScreenshot(window, "samples.png");
+
+        window.openDataset("toy:moons");
+        window.openCheckpoint(toyCheckpoint_);
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.model().points, kTimeoutMs);
+        window.tabs()->setCurrentWidget(&denoise);
+        denoise.controls()->setRequest(ddim(40, 64, 1));
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        denoise.player()->setFrame(25);
+        saveScreenshot(window, "denoise-toy.png");
+        window.tabs()->setCurrentWidget(window.timelineView());
+        window.timelineView()->setT(60);
+        QTRY_COMPARE_WITH_TIMEOUT(window.timelineView()->shown().xtPoints.size(), 10000, kTimeoutMs);
+        saveScreenshot(window, "timeline-toy.png");
+    }
+};
+
+QTEST_MAIN(TestGenerationViews)
+#include "test_generation_views.moc"

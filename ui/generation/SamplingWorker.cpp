@@ -1,0 +1,191 @@
+#include "generation/SamplingWorker.h"
+
+#include <QFileInfo>
+#include <algorithm>
+#include <torch/torch.h>
+
+#include "common/TensorImage.h"
+#include "data/ToyDatasets.h"
+#include "sampling/Sampler.h"
+#include "training/Checkpoint.h"
+#include "util/Cancelled.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+constexpr int kGridPadding = 1;
+constexpr int64_t kBackdropPoints = 2000;   // toys: training data drawn behind the samples
+
+ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
+    ModelSummary s;
+    s.path = path;
+    s.points = config.data.points;
+    s.timesteps = config.schedule.timesteps;
+    s.numClasses = config.model.numClasses;
+    for (const std::string& name : config.data.classNames) s.classNames << QString::fromStdString(name);
+    s.description = QStringLiteral("%1 · %2 schedule, T = %3 · trained on %4")
+                        .arg(QString::fromStdString(config.model.describe()),
+                             QString::fromStdString(ddpm::toString(config.schedule.kind)))
+                        .arg(config.schedule.timesteps)
+                        .arg(QString::fromStdString(config.data.name));
+    // A built-in toy's data is regenerated, so the samples can be drawn over it.
+    const std::string name = config.data.name;
+    const auto toys = ddpm::toyDatasetNames();
+    if (s.points && name.rfind("toy:", 0) == 0 && std::count(toys.begin(), toys.end(), name.substr(4))) {
+        const ddpm::Dataset data = ddpm::makeToyDataset(name.substr(4), kBackdropPoints);
+        s.dataPoints = toPoints(torch::from_blob(const_cast<float*>(data.points.data()), {data.count, 2}));
+    }
+    return s;
+}
+
+// Every k-th step so that all kept frames (x_t and x̂0 grids) fit the budget.
+int frameStride(const ddpm::ModelConfig& model, bool points, int64_t count, int totalSteps) {
+    const int64_t side = points ? 0 : int64_t(gridColumns(count)) * (model.resolution + kGridPadding) + kGridPadding;
+    const int64_t frameBytes = std::max<int64_t>(1, 2 * side * side * model.inChannels + 32 * count);
+    const int64_t affordable = std::max<int64_t>(2, SamplingWorker::kFrameBudgetBytes / frameBytes);
+    return int(std::max<int64_t>(1, (totalSteps + affordable - 1) / affordable));
+}
+
+}  // namespace
+
+struct SamplingWorker::Model {
+    QString path;
+    ddpm::RunConfig config;
+    std::shared_ptr<ddpm::Denoiser> ema;
+    std::unique_ptr<ddpm::NoiseSchedule> schedule;
+};
+
+SamplingWorker::SamplingWorker(QObject* parent) : QThread(parent) {
+    qRegisterMetaType<ModelSummary>();
+    qRegisterMetaType<SamplingFrame>();
+    qRegisterMetaType<SamplingResult>();
+}
+
+SamplingWorker::~SamplingWorker() {
+    {
+        QMutexLocker lock(&mutex_);
+        stopping_ = true;
+        cancel_ = true;
+        wake_.wakeOne();
+    }
+    wait();
+}
+
+void SamplingWorker::wakeUp() {
+    if (!isRunning()) start(QThread::LowPriority);
+    else wake_.wakeOne();
+}
+
+void SamplingWorker::setCheckpoint(const QString& path) {
+    QMutexLocker lock(&mutex_);
+    pendingCheckpoint_ = path;
+    cancel_ = true;   // a run on the old model is of no use now
+    wakeUp();
+}
+
+void SamplingWorker::sample(const SamplingRequest& request) {
+    QMutexLocker lock(&mutex_);
+    pendingRequest_ = request;
+    busy_ = true;
+    wakeUp();
+}
+
+void SamplingWorker::cancel() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = true;
+    pendingRequest_.reset();
+}
+
+void SamplingWorker::run() {
+    for (;;) {
+        std::optional<QString> checkpoint;
+        std::optional<SamplingRequest> request;
+        {
+            QMutexLocker lock(&mutex_);
+            while (!pendingCheckpoint_ && !pendingRequest_ && !stopping_) {
+                busy_ = false;
+                wake_.wait(&mutex_);
+            }
+            if (stopping_) return;
+            checkpoint.swap(pendingCheckpoint_);
+            // A checkpoint first: a request that came with it runs on the new model.
+            if (!checkpoint) request.swap(pendingRequest_);
+            cancel_ = false;
+            busy_ = true;
+        }
+        if (checkpoint) load(*checkpoint);
+        if (request) draw(*request);
+    }
+}
+
+void SamplingWorker::load(const QString& path) {
+    try {
+        auto contents = ddpm::loadCheckpoint(path.toStdString(), torch::kCPU);
+        auto model = std::make_unique<Model>();
+        model->path = path;
+        model->config = contents.config;
+        model->ema = contents.ema;
+        model->schedule = std::make_unique<ddpm::NoiseSchedule>(contents.config.schedule);
+        const ModelSummary summary = summaryOf(path, model->config);
+        model_ = std::move(model);
+        emit modelLoaded(summary);
+    } catch (const std::exception& e) {
+        emit modelFailed(QString::fromStdString(e.what()));
+    }
+}
+
+void SamplingWorker::draw(const SamplingRequest& r) {
+    if (!model_) {
+        emit failed(tr("No model is loaded: open a checkpoint first (File ▸ Open Checkpoint…)"));
+        return;
+    }
+    ddpm::SamplerConfig sc;
+    sc.kind = ddpm::samplerKindFromString(r.sampler.toStdString());
+    sc.steps = r.steps;
+    sc.eta = r.eta;
+    sc.seed = r.seed;
+    sc.count = r.count;
+    sc.classLabel = model_->config.model.numClasses > 0 ? r.classLabel : -1;
+    sc.guidance = model_->config.model.numClasses > 0 ? r.guidance : 1.0;
+    const bool points = model_->config.data.points;
+    const int total = int(ddpm::samplingTimesteps(sc, model_->schedule->timesteps()).size());
+    sc.frameEvery = r.keepFrames ? frameStride(model_->config.model, points, r.count, total) : 1;
+    const int columns = gridColumns(r.count);
+    int stepsDone = 0;
+    emit started(total);
+    try {
+        const auto samples = ddpm::sample(*model_->ema, *model_->schedule, model_->config.objective, sc,
+                                          [&](const ddpm::SampleFrame& f) {
+                                              if (cancel_) return false;
+                                              stepsDone = f.index;
+                                              emit progressed(f.index, f.total);
+                                              if (!r.keepFrames) return true;
+                                              SamplingFrame frame;
+                                              frame.index = f.index;
+                                              frame.total = f.total;
+                                              frame.t = f.t;
+                                              if (points) {
+                                                  frame.xtPoints = toPoints(f.xt);
+                                                  if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
+                                              } else {
+                                                  frame.xt = gridImage(f.xt, columns, kGridPadding);
+                                                  if (f.x0.defined()) frame.x0 = gridImage(f.x0, columns, kGridPadding);
+                                              }
+                                              emit frameReady(frame);
+                                              return !cancel_;
+                                          });
+        SamplingResult result;
+        result.request = r;
+        result.checkpoint = model_->path;
+        if (points) result.points = toPoints(samples);
+        else result.images = itemImages(samples);
+        emit finished(result);
+    } catch (const ddpm::Cancelled&) {
+        emit cancelled(stepsDone);
+    } catch (const std::exception& e) {
+        emit failed(QString::fromStdString(e.what()));
+    }
+}
+
+}  // namespace ddpm::ui
