@@ -1,6 +1,7 @@
 // ddpm-studio: the desktop app. Opens the datasets named on the command line
 // (the last one wins for now), the built-in mnist otherwise.
 #include <QApplication>
+#include <QIcon>
 #include <QStringList>
 #include <cstring>
 #include <iostream>
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(ddpm::ui::kApplicationName);
     QApplication::setApplicationDisplayName("DDPM Studio");
     QApplication::setApplicationVersion(ddpm::versionString());
+    // The installed desktop entry and icon (packaging/) share this id; Wayland
+    // matches the window to the entry by it.
+    QApplication::setDesktopFileName("org.ddpmstudio.DDPMStudio");
+    QApplication::setWindowIcon(QIcon::fromTheme("org.ddpmstudio.DDPMStudio"));
 
     QStringList paths = QApplication::arguments().mid(1);
     for (const QString& arg : paths) {
