@@ -83,6 +83,8 @@ private slots:
         } catch (const std::runtime_error& e) {
             QVERIFY2(std::string(e.what()).find("no-such-folder/x.safetensors: cannot write") != std::string::npos, e.what());
         }
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 ddpm::writeSafetensors(tmp_.path().toStdString(), {{"a", torch::ones({1})}}, {}));
         // Nothing but the finished files is left behind (no temporaries).
         int files = 0;
         for (const auto& entry : std::filesystem::directory_iterator(tmp_.path().toStdString())) {

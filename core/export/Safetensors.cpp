@@ -91,6 +91,8 @@ void writeSafetensors(const std::string& path, const std::vector<NamedTensor>& t
     const std::filesystem::path target(path);
     const std::filesystem::path folder = target.parent_path().empty() ? "." : target.parent_path();
     std::error_code ec;
+    if (std::filesystem::is_directory(target, ec))
+        throw std::runtime_error(displayPath(target) + ": cannot write: it is a folder, not a file name");
     if (!std::filesystem::is_directory(folder, ec))
         throw std::runtime_error(displayPath(target) + ": cannot write: folder " + displayPath(folder) + " does not exist");
 
