@@ -25,6 +25,7 @@
 #include "generation/SamplesView.h"
 #include "timeline/TimelineView.h"
 #include "util/ResourcePaths.h"
+#include "training/TrainView.h"
 
 namespace ddpm::ui {
 
@@ -58,6 +59,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       tabs_(new QTabWidget(this)),
       datasetView_(new DatasetView(this)),
+      trainView_(new TrainView(this)),
       recent_(new RecentDatasets(this)) {
     setWindowTitle(tr("DDPM Studio"));
     setAcceptDrops(true);
@@ -65,6 +67,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     addTab(datasetView_, tr("Dataset"));
+    addTab(trainView_, tr("Train"));
     addGenerationTabs();
     createMenus();
 
@@ -76,6 +79,15 @@ MainWindow::MainWindow(QWidget* parent)
         if (!isBuiltinName(source)) recent_->add(source);   // built-ins have their own list
         showLoadedMessage(dataset);
     });
+    connect(datasetView_, &DatasetView::datasetChanged, trainView_, &TrainView::setDataset);
+    connect(trainView_, &TrainView::reloadDatasetRequested, this, [this](int resolution) {
+        ddpm::LoadOptions options = datasetView_->loadOptions();
+        options.resolution = resolution;
+        datasetView_->setLoadOptions(options);
+        datasetView_->loadDataset(datasetView_->datasetSource());
+    });
+    // Every checkpoint the Train tab writes or opens becomes the Denoise and Samples tabs' model.
+    connect(trainView_, &TrainView::checkpointSaved, this, &MainWindow::openCheckpoint);
     connect(datasetView_, &DatasetView::loadStarted, this,
             [this](const QString& what) { statusBar()->showMessage(tr("Loading %1…").arg(what)); });
     connect(datasetView_, &DatasetView::loadFailed, this,
@@ -262,6 +274,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!trainView_->confirmClose()) {   // a run in progress: save, discard or stay
+        event->ignore();
+        return;
+    }
     QSettings settings(kOrganizationName, kApplicationName);
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

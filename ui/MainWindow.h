@@ -20,6 +20,7 @@ class DenoiseView;
 class SamplesView;
 class TimelineView;
 class RecentDatasets;
+class TrainView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -31,6 +32,7 @@ public:
     TimelineView* timelineView() const { return timelineView_; }
     DenoiseView* denoiseView() const { return denoiseView_; }
     SamplesView* samplesView() const { return samplesView_; }
+    TrainView* trainView() const { return trainView_; }
     QTabWidget* tabs() const { return tabs_; }
     RecentDatasets* recentDatasets() const { return recent_; }
     // Appends a page (the window takes ownership) and returns its tab index.
@@ -72,6 +74,7 @@ private:
     TimelineView* timelineView_ = nullptr;
     DenoiseView* denoiseView_ = nullptr;
     SamplesView* samplesView_ = nullptr;
+    TrainView* trainView_;
     RecentDatasets* recent_;
     QMenu* recentMenu_ = nullptr;
 };

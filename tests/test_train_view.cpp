@@ -1,0 +1,300 @@
+// The Train tab, driven through its buttons: a 2-D toy (MLP) trained to the
+// end with its scatter preview and autosave; a tiny U-Net on the built-in
+// digits paused, stepped one batch, stopped, saved, opened and resumed at the
+// right step; closing the window mid-run (Cancel keeps it, Discard stops it);
+// the settings' core defaults and their persistence; the loss plot at 100,000
+// points. Runs headless (QT_QPA_PLATFORM=offscreen).
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+
+#include "MainWindow.h"
+#include "StudioSettings.h"
+#include "data/DatasetLoader.h"
+#include "plot/LiveCurvePlot.h"
+#include "training/Checkpoint.h"
+#include "training/RunConfig.h"
+#include "training/SamplePreview.h"
+#include "training/TrainSettingsPanel.h"
+#include "training/TrainView.h"
+
+using namespace ddpm::ui;
+using State = TrainingWorker::State;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;   // generous: the box is shared with builds
+
+DatasetPtr load(const char* name) { return std::make_shared<const ddpm::Dataset>(ddpm::loadDataset(name)); }
+
+QPushButton* button(const QWidget& view, const char* name) {
+    auto* b = view.findChild<QPushButton*>(name);
+    if (!b) qFatal("no button %s", name);
+    return b;
+}
+
+// The raw loss values the plot holds.
+QVector<double> plottedLosses(const LiveCurvePlot& plot) {
+    QVector<double> values;
+    const auto data = plot.graph(0)->data();
+    for (auto it = data->constBegin(); it != data->constEnd(); ++it) values.append(it->value);
+    return values;
+}
+
+double mean(const QVector<double>& v, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; ++i) sum += v[i];
+    return sum / (to - from);
+}
+
+// With DDPM_SCREENSHOT_DIR set, a picture of the window mid-run (docs/screenshots).
+void saveScreenshot(QWidget& window, const char* name) {
+    QTest::qWait(300);   // queued replots
+    QVERIFY(window.grab().save(QDir(qEnvironmentVariable("DDPM_SCREENSHOT_DIR")).filePath(name)));
+}
+
+// Answers the next modal message box with `which`, from the event loop it runs.
+void answerNextMessageBox(QMessageBox::StandardButton which) {
+    QTimer::singleShot(50, [which] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box) return answerNextMessageBox(which);   // not open yet
+        box->button(which)->click();
+    });
+}
+
+}  // namespace
+
+class TestTrainView : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir settingsDir_;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);   // runs go to a test location, not the user's
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
+    }
+
+    void init() { QSettings(kOrganizationName, kApplicationName).clear(); }
+
+    void settingsStartAtCoreDefaultsAndPersist() {
+        const ddpm::RunConfig core;
+        {
+            TrainView view;
+            const TrainSettings s = view.settingsPanel()->settings();
+            QCOMPARE(s.batchSize, core.train.batchSize);
+            QCOMPARE(s.learningRate, core.train.learningRate);
+            QCOMPARE(s.emaDecay, core.train.emaDecay);
+            QCOMPARE(s.classDropProb, core.train.classDropProb);
+            QCOMPARE(s.objective.toStdString(), toString(core.objective));
+            QCOMPARE(s.schedule.toStdString(), toString(core.schedule.kind));
+            QCOMPARE(s.precision.toStdString(), toString(core.train.precision));
+            QVERIFY(!button(view, "startButton")->isEnabled());   // no dataset yet
+            view.findChild<QSpinBox*>("batchSpin")->setValue(7);
+        }
+        TrainView reopened;
+        QCOMPARE(reopened.settingsPanel()->settings().batchSize, 7);
+    }
+
+    void toyTrainsToTheEndWithScatterPreviewAndAutosave() {
+        TrainView view;
+        view.setDataset(load("toy:gmm8"));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 200;
+        s.previewEvery = 50;
+        view.settingsPanel()->setSettings(s);
+        QSignalSpy saved(&view, &TrainView::checkpointSaved);
+
+        button(view, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Finished, kRunTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(view.lossPlot()->pointCount(), 200, 5000);
+        QCOMPARE(view.shownStep(), qint64(200));
+        QVERIFY(view.worker()->description().startsWith("MLP"));   // 2-D data always uses the MLP
+
+        const QVector<double> losses = plottedLosses(*view.lossPlot());
+        QCOMPARE(losses.size(), 200);
+        for (double v : losses) QVERIFY(std::isfinite(v) && v >= 0);
+        QVERIFY2(mean(losses, 150, 200) < mean(losses, 0, 50), "the loss should fall over the run");
+
+        QTRY_COMPARE_WITH_TIMEOUT(view.preview()->sampledPointCount(), 1000, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 5000);   // the run's end saves into the run folder
+        const QString autosaved = saved.at(0).at(0).toString();
+        QCOMPARE(QFileInfo(autosaved).absolutePath(), QFileInfo(view.runFolder()).absoluteFilePath());
+        QCOMPARE(qint64(ddpm::loadCheckpoint(autosaved.toStdString(), torch::kCPU).progress.step), qint64(200));
+        QVERIFY(!button(view, "resumeButton")->isEnabled());   // the run is complete
+        QVERIFY(button(view, "startButton")->isEnabled());
+    }
+
+    void digitsPauseStepStopSaveOpenResume() {
+        QTemporaryDir out;
+        const QString checkpoint = out.filePath("digits.ckpt");
+        const DatasetPtr digits = load("mnist");
+        TrainView view;
+        view.setDataset(digits);
+        TrainSettings s = TrainSettings::defaults();
+        s.preset = "tiny";
+        s.batchSize = 4;
+        s.steps = 100000;   // never reached: this run is stopped by hand
+        s.previewEvery = 3;
+        s.autosaveMinutes = 0;
+        view.settingsPanel()->setSettings(s);
+
+        button(view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.preview()->image().isNull(), kRunTimeoutMs);   // the first EMA grid
+        QVERIFY(view.preview()->image().width() > 4 * 28);                           // 4 x 4 digits
+        view.findChild<QSpinBox*>("previewEverySpin")->setValue(100000);              // no more previews
+        QTRY_VERIFY_WITH_TIMEOUT(view.lossPlot()->pointCount() >= 5, kRunTimeoutMs);
+        for (double v : plottedLosses(*view.lossPlot())) QVERIFY(std::isfinite(v));
+
+        // Pause: the step in flight ends, then nothing moves.
+        button(view, "pauseButton")->click();
+        QCOMPARE(view.worker()->state(), State::Paused);
+        QTRY_VERIFY_WITH_TIMEOUT(view.worker()->isHeld(), kRunTimeoutMs);
+        const qint64 paused = view.worker()->completedSteps();
+        QTest::qWait(500);
+        QCOMPARE(view.worker()->completedSteps(), paused);
+
+        // Step: exactly one batch.
+        button(view, "stepButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->completedSteps(), paused + 1, kRunTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(view.worker()->isHeld(), kRunTimeoutMs);
+        QTest::qWait(500);
+        QCOMPARE(view.worker()->completedSteps(), paused + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), paused + 1, 5000);
+
+        // Stop: a consistent, saveable, resumable run.
+        button(view, "stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Stopped, kRunTimeoutMs);
+        QCOMPARE(view.worker()->completedSteps(), paused + 1);
+        QVERIFY(button(view, "resumeButton")->isEnabled());
+        QVERIFY(button(view, "saveCheckpointButton")->isEnabled());
+
+        QSignalSpy saved(&view, &TrainView::checkpointSaved);
+        view.saveCheckpoint(checkpoint);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, kRunTimeoutMs);
+        QCOMPARE(saved.at(0).at(0).toString(), checkpoint);
+        const ddpm::CheckpointContents contents = ddpm::loadCheckpoint(checkpoint.toStdString(), torch::kCPU);
+        QCOMPARE(qint64(contents.progress.step), paused + 1);
+        QCOMPARE(contents.config.train.batchSize, 4);
+        QCOMPARE(contents.config.data.name, std::string("mnist"));
+
+        // Open: paused at the saved step; Resume continues from there.
+        view.openCheckpoint(checkpoint);
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Paused, kRunTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 5000);   // an opened checkpoint is announced too
+        QCOMPARE(view.worker()->completedSteps(), paused + 1);
+        QCOMPARE(view.lossPlot()->pointCount(), 0);
+        button(view, "resumeButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view.lossPlot()->pointCount() >= 2, kRunTimeoutMs);
+        QCOMPARE(view.lossPlot()->graph(0)->data()->constBegin()->key, double(paused + 2));
+        button(view, "stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Stopped, kRunTimeoutMs);
+
+        // A checkpoint of other data: refused with the file named, the current run kept.
+        view.setDataset(load("toy:gmm8"));
+        QSignalSpy failed(view.worker(), &TrainingWorker::failed);
+        view.openCheckpoint(checkpoint);
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Failed, kRunTimeoutMs);
+        QVERIFY(failed.count() >= 1);
+        QVERIFY2(failed.last().at(0).toString().contains(checkpoint), qPrintable(failed.last().at(0).toString()));
+        QVERIFY(view.worker()->hasRun());
+    }
+
+    void closingDuringTrainingAsksAndStops() {
+        MainWindow window;
+        QCOMPARE(window.tabs()->tabText(1), QString("Train"));
+        TrainView* view = window.trainView();
+        view->setDataset(load("mnist"));
+        TrainSettings s = TrainSettings::defaults();
+        s.batchSize = 4;
+        s.steps = 100000;
+        s.previewEvery = 100000;
+        view->settingsPanel()->setSettings(s);
+        window.show();
+        button(*view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view->worker()->completedSteps() >= 1, kRunTimeoutMs);
+
+        answerNextMessageBox(QMessageBox::Cancel);
+        QVERIFY(!window.close());   // Cancel: the window stays and training goes on
+        QCOMPARE(view->worker()->state(), State::Running);
+
+        answerNextMessageBox(QMessageBox::Discard);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(window.close());
+        const qint64 closedAfter = clock.elapsed();
+        QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, 5000);
+        qInfo() << "close with Discard returned after" << closedAfter << "ms";   // a figure, not an assertion
+    }
+
+    void screenshots() {
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR")) QSKIP("DDPM_SCREENSHOT_DIR is not set");
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TrainView* view = window.trainView();
+        window.tabs()->setCurrentWidget(view);
+        const struct {
+            const char* dataset;
+            qint64 steps, shotAt;
+            int previewEvery;
+            const char* file;
+        } runs[] = {{"mnist", 4000, 300, 100, "train.png"}, {"toy:gmm8", 3000, 1500, 250, "train-toy.png"}};
+        for (const auto& run : runs) {
+            view->setDataset(load(run.dataset));
+            TrainSettings s = TrainSettings::defaults();
+            s.steps = run.steps;
+            s.previewEvery = run.previewEvery;
+            view->settingsPanel()->setSettings(s);
+            button(*view, "startButton")->click();
+            QTRY_VERIFY_WITH_TIMEOUT(view->shownStep() >= run.shotAt && view->preview()->hasSamples(), 600000);
+            saveScreenshot(window, run.file);
+            button(*view, "stopButton")->click();
+            QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, kRunTimeoutMs);
+        }
+    }
+
+    void lossPlotHolds100kPoints() {
+        TrainView view;
+        for (int i = 1; i <= 100000; ++i)
+            view.stepRecords()->push({i, i * 0.01, 1.0 / std::sqrt(double(i)) + 0.05 * (i % 7), 1e-3, 0.5, 100, i / 1e5});
+        QTRY_COMPARE_WITH_TIMEOUT(view.lossPlot()->pointCount(), 100000, 10000);
+        LiveCurvePlot& plot = *view.lossPlot();
+        QCOMPARE(plot.plottedPointCount(), 100000);
+        QCOMPARE(view.shownStep(), qint64(100000));
+        QVERIFY(plot.isFollowing());
+        QVERIFY(plot.xAxis->range().upper >= 100000);   // the view follows the newest step
+
+        plot.setLogY(true);
+        plot.setSmoothing(0.99);
+        plot.setXAxis(LiveCurvePlot::XAxis::WallTime);
+        plot.refresh();
+        QCOMPARE(plot.plottedPointCount(), 100000);
+        QVERIFY(plot.xAxis->range().upper >= 1000);   // seconds now
+        QVERIFY(plot.readoutAt(500.0).startsWith("step "));
+
+        // Smoothing 0 is the raw curve; a drag hands the view to the user until a double-click.
+        plot.setSmoothing(0);
+        QCOMPARE(plot.graph(1)->data()->at(1234)->value, plot.graph(0)->data()->at(1234)->value);
+        plot.xAxis->setRange(10, 20);
+        QVERIFY(!plot.isFollowing());
+        plot.resetView();
+        QVERIFY(plot.isFollowing());
+    }
+};
+
+QTEST_MAIN(TestTrainView)
+#include "test_train_view.moc"

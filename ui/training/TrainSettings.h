@@ -1,0 +1,34 @@
+#pragma once
+// The Train tab's settings in plain Qt types (no torch here, so any view can
+// hold them): what the form shows, what QSettings keeps, what the training
+// worker turns into core's RunConfig (RunConfigFromSettings.h).
+#include <QString>
+
+class QSettings;
+
+namespace ddpm::ui {
+
+struct TrainSettings {
+    QString preset;            // ModelConfig::presetNames(): tiny, small, ddpm-cifar, peer, mlp
+    int batchSize = 0;
+    double learningRate = 0;
+    QString schedule;          // linear, cosine, sigmoid
+    QString objective;         // eps, x0, v
+    double emaDecay = 0;
+    QString precision;         // fp32, bf16
+    bool useTimeBudget = false;   // train for `minutes` of training time instead of `steps`
+    qint64 steps = 0;
+    double minutes = 0;
+    bool classConditional = false;
+    double classDropProb = 0;
+    int previewEvery = 0;      // steps between preview grids
+    double autosaveMinutes = 0;   // 0: no autosave
+
+    // Core's RunConfig / TrainConfig defaults (the ones that give digits soonest on a CPU).
+    static TrainSettings defaults();
+    // Reads the saved settings under "train/", each missing entry from defaults().
+    static TrainSettings load(const QSettings& settings);
+    void save(QSettings& settings) const;
+};
+
+}  // namespace ddpm::ui

@@ -1,0 +1,265 @@
+#include "training/TrainSettingsPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStandardItemModel>
+
+#include "models/ModelConfig.h"
+#include "training/TrainingWorker.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+const int kResolutions[] = {28, 32, 64};   // what image folders can be loaded at
+const char kMlpPreset[] = "mlp";
+
+void selectData(QComboBox* combo, const QVariant& value) {
+    const int index = combo->findData(value);
+    if (index >= 0) combo->setCurrentIndex(index);
+}
+
+QDoubleSpinBox* makeDoubleSpin(double minimum, double maximum, int decimals, double step, QWidget* parent) {
+    auto* spin = new QDoubleSpinBox(parent);
+    spin->setRange(minimum, maximum);
+    spin->setDecimals(decimals);
+    spin->setSingleStep(step);
+    return spin;
+}
+
+}  // namespace
+
+TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
+    : QWidget(parent),
+      preset_(new QComboBox(this)),
+      resolution_(new QComboBox(this)),
+      batch_(new QSpinBox(this)),
+      learningRate_(makeDoubleSpin(1e-6, 1.0, 6, 1e-4, this)),
+      schedule_(new QComboBox(this)),
+      objective_(new QComboBox(this)),
+      emaDecay_(makeDoubleSpin(0.0, 0.99999, 5, 0.0005, this)),
+      precision_(new QComboBox(this)),
+      lengthKind_(new QComboBox(this)),
+      lengthValue_(new QStackedWidget(this)),
+      steps_(new QSpinBox(this)),
+      minutes_(makeDoubleSpin(0.1, 100000, 1, 1, this)),
+      conditional_(new QCheckBox(tr("class-conditional"), this)),
+      classDrop_(makeDoubleSpin(0.0, 1.0, 2, 0.05, this)),
+      previewEvery_(new QSpinBox(this)),
+      autosave_(makeDoubleSpin(0, 1440, 1, 1, this)) {
+    setObjectName("trainSettings");
+    preset_->setObjectName("presetCombo");
+    resolution_->setObjectName("resolutionCombo");
+    batch_->setObjectName("batchSpin");
+    learningRate_->setObjectName("learningRateSpin");
+    schedule_->setObjectName("scheduleCombo");
+    objective_->setObjectName("objectiveCombo");
+    emaDecay_->setObjectName("emaDecaySpin");
+    precision_->setObjectName("precisionCombo");
+    lengthKind_->setObjectName("lengthKindCombo");
+    steps_->setObjectName("stepsSpin");
+    minutes_->setObjectName("minutesSpin");
+    conditional_->setObjectName("conditionalCheck");
+    classDrop_->setObjectName("classDropSpin");
+    previewEvery_->setObjectName("previewEverySpin");
+    autosave_->setObjectName("autosaveSpin");
+
+    for (const std::string& name : ModelConfig::presetNames())
+        preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    for (int r : kResolutions) resolution_->addItem(QStringLiteral("%1 × %1").arg(r), r);
+    batch_->setRange(1, 4096);
+    schedule_->addItem(tr("linear"), "linear");
+    schedule_->addItem(tr("cosine"), "cosine");
+    schedule_->addItem(tr("sigmoid"), "sigmoid");
+    objective_->addItem(tr("ε (noise)"), "eps");
+    objective_->addItem(tr("x₀ (clean data)"), "x0");
+    objective_->addItem(tr("v (velocity)"), "v");
+    precision_->addItem(tr("fp32"), "fp32");
+    precision_->addItem(tr("bf16 (mixed)"), "bf16");
+    lengthKind_->addItem(tr("steps"), false);
+    lengthKind_->addItem(tr("minutes"), true);
+    steps_->setRange(1, 100000000);
+    steps_->setSingleStep(500);
+    steps_->setGroupSeparatorShown(true);
+    lengthValue_->addWidget(steps_);
+    lengthValue_->addWidget(minutes_);
+    previewEvery_->setRange(1, 1000000);
+    previewEvery_->setSingleStep(50);
+    autosave_->setSpecialValueText(tr("off"));
+    autosave_->setSuffix(tr(" min"));
+    addRows();
+
+    connect(lengthKind_, &QComboBox::currentIndexChanged, lengthValue_, &QStackedWidget::setCurrentIndex);
+    connect(conditional_, &QCheckBox::toggled, this, [this](bool on) { classDrop_->setEnabled(on && modelEditable_); });
+    connect(preset_, &QComboBox::activated, this, [this] {
+        if (preset_->currentData().toString() != kMlpPreset) preferredImagePreset_ = preset_->currentData().toString();
+    });
+    connect(resolution_, &QComboBox::activated, this,
+            [this] { emit resolutionChangeRequested(resolution_->currentData().toInt()); });
+    auto cadence = [this] { emit cadenceChanged(previewEvery_->value(), autosave_->value()); };
+    connect(previewEvery_, &QSpinBox::valueChanged, this, cadence);
+    connect(autosave_, &QDoubleSpinBox::valueChanged, this, cadence);
+
+    setSettings(TrainSettings::defaults());
+    setDataset(nullptr);
+}
+
+void TrainSettingsPanel::addRows() {
+    preset_->setToolTip(tr("<p>The denoising network. <b>tiny</b>: a small U-Net (about 0.65 M parameters) "
+                           "that draws digits within minutes on a CPU. <b>small</b> and <b>ddpm-cifar</b> "
+                           "(Ho et al. 2020, 35.7 M) are larger and slower. <b>peer</b>: the benchmark's "
+                           "620 k U-Net. <b>mlp</b>: a residual MLP for 2-D toy point clouds, which "
+                           "trains in seconds.</p>"));
+    resolution_->setToolTip(tr("<p>Image size the model works at: the dataset's own. Image folders can be "
+                               "loaded again at 28, 32 or 64 pixels; other formats have a fixed size.</p>"));
+    batch_->setToolTip(tr("<p>Examples per optimizer step. Small batches give more steps per CPU minute "
+                          "(and digits sooner); large ones give smoother gradients.</p>"));
+    learningRate_->setToolTip(tr("<p>Peak AdamW learning rate, reached after a short linear warm-up and "
+                                 "then decayed along a cosine. Too high and the loss jumps or turns NaN.</p>"));
+    schedule_->setToolTip(tr("<p>How the noise level β<sub>t</sub> grows over the T = 1000 diffusion steps. "
+                             "<b>linear</b> (Ho et al.) destroys the image early; <b>cosine</b> (Nichol &amp; "
+                             "Dhariwal) spends more steps on little noise, which helps small images; "
+                             "<b>sigmoid</b> lies in between.</p>"));
+    objective_->setToolTip(tr("<p>What the network predicts from the noisy x<sub>t</sub>. <b>ε</b>: the noise "
+                              "that was added (Ho et al.; the loss is the MSE between predicted and true "
+                              "noise). <b>x₀</b>: the clean data directly. <b>v</b>: a mix of both "
+                              "(√ᾱ·ε − √(1−ᾱ)·x₀) that stays well scaled at every noise level. All three "
+                              "convert into each other exactly for sampling.</p>"));
+    emaDecay_->setToolTip(tr("<p>Samples come from an exponential moving average (EMA) of the weights: "
+                             "after each step ema ← d·ema + (1−d)·weights. It averages out the noise of "
+                             "single steps and gives cleaner samples than the raw weights. 0.999 averages "
+                             "over roughly the last 1,000 steps; a warm-up keeps early EMA weights close "
+                             "to the fast-moving model.</p>"));
+    precision_->setToolTip(tr("<p><b>fp32</b>: full precision. <b>bf16</b>: the forward and backward "
+                              "passes in bfloat16 with fp32 master weights and norms; about 1.5× faster "
+                              "on a recent CPU, with a slightly noisier loss.</p>"));
+    lengthKind_->setToolTip(tr("<p>How long the run is: a number of optimizer steps, or minutes of "
+                               "training time (pauses do not count). The learning-rate decay spans this "
+                               "length.</p>"));
+    steps_->setToolTip(lengthKind_->toolTip());
+    minutes_->setToolTip(lengthKind_->toolTip());
+    conditional_->setToolTip(tr("<p>Give the model the class label (digit, category) so that samples can "
+                                "be asked for a class, with classifier-free guidance. Needs a labelled "
+                                "dataset.</p>"));
+    classDrop_->setToolTip(tr("<p>Share of training labels replaced by a \"no class\" token, so the same "
+                              "model also learns to denoise without a label: classifier-free guidance "
+                              "needs both.</p>"));
+    previewEvery_->setToolTip(tr("<p>Every this many steps the preview shows fresh samples from the EMA "
+                                 "weights (DDIM, %1 steps, the same seed each time). Sampling pauses "
+                                 "training briefly.</p>")
+                                  .arg(TrainingWorker::kPreviewSamplerSteps));
+    autosave_->setToolTip(tr("<p>Write the checkpoint to the run folder this often (atomically: a crash "
+                             "never leaves a half-written file). The run's end always saves.</p>"));
+
+    auto* length = new QWidget(this);
+    auto* lengthLayout = new QHBoxLayout(length);
+    lengthLayout->setContentsMargins(0, 0, 0, 0);
+    lengthLayout->addWidget(lengthValue_, 1);
+    lengthLayout->addWidget(lengthKind_);
+    auto* conditioning = new QWidget(this);
+    auto* conditioningLayout = new QHBoxLayout(conditioning);
+    conditioningLayout->setContentsMargins(0, 0, 0, 0);
+    conditioningLayout->addWidget(conditional_);
+    conditioningLayout->addWidget(classDrop_, 1);
+    classDrop_->setPrefix(tr("drop "));
+
+    auto* form = form_ = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Model"), preset_);
+    form->addRow(tr("Resolution"), resolution_);
+    form->addRow(tr("Batch"), batch_);
+    form->addRow(tr("Learning rate"), learningRate_);
+    form->addRow(tr("Schedule"), schedule_);
+    form->addRow(tr("Objective"), objective_);
+    form->addRow(tr("EMA decay"), emaDecay_);
+    form->addRow(tr("Precision"), precision_);
+    form->addRow(tr("Length"), length);
+    form->addRow(tr("Classes"), conditioning);
+    form->addRow(tr("Preview every"), previewEvery_);
+    form->addRow(tr("Autosave every"), autosave_);
+    previewEvery_->setSuffix(tr(" steps"));
+}
+
+TrainSettings TrainSettingsPanel::settings() const {
+    TrainSettings s;
+    s.preset = preset_->currentData().toString();
+    s.batchSize = batch_->value();
+    s.learningRate = learningRate_->value();
+    s.schedule = schedule_->currentData().toString();
+    s.objective = objective_->currentData().toString();
+    s.emaDecay = emaDecay_->value();
+    s.precision = precision_->currentData().toString();
+    s.useTimeBudget = lengthKind_->currentData().toBool();
+    s.steps = steps_->value();
+    s.minutes = minutes_->value();
+    s.classConditional = conditional_->isChecked() && hasLabels_;
+    s.classDropProb = classDrop_->value();
+    s.previewEvery = previewEvery_->value();
+    s.autosaveMinutes = autosave_->value();
+    return s;
+}
+
+void TrainSettingsPanel::setSettings(const TrainSettings& s) {
+    if (s.preset != kMlpPreset) preferredImagePreset_ = s.preset;
+    selectData(preset_, s.preset);
+    batch_->setValue(s.batchSize);
+    learningRate_->setValue(s.learningRate);
+    selectData(schedule_, s.schedule);
+    selectData(objective_, s.objective);
+    emaDecay_->setValue(s.emaDecay);
+    selectData(precision_, s.precision);
+    selectData(lengthKind_, s.useTimeBudget);
+    steps_->setValue(int(std::min<qint64>(s.steps, steps_->maximum())));
+    minutes_->setValue(s.minutes);
+    conditional_->setChecked(s.classConditional);
+    classDrop_->setValue(s.classDropProb);
+    previewEvery_->setValue(s.previewEvery);
+    autosave_->setValue(s.autosaveMinutes);
+}
+
+void TrainSettingsPanel::updatePresetChoices(bool points) {
+    // Only the fitting presets can be picked; the others stay listed, greyed out.
+    auto* model = qobject_cast<QStandardItemModel*>(preset_->model());
+    for (int i = 0; i < preset_->count(); ++i) {
+        const bool mlp = preset_->itemData(i).toString() == kMlpPreset;
+        if (model) model->item(i)->setEnabled(mlp == points);
+    }
+    selectData(preset_, points ? QString(kMlpPreset)
+                               : (preferredImagePreset_.isEmpty() ? TrainSettings::defaults().preset
+                                                                  : preferredImagePreset_));
+}
+
+void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
+    const bool points = dataset && dataset->isPoints();
+    updatePresetChoices(points);
+    hasLabels_ = dataset && dataset->hasLabels();
+    conditional_->setEnabled(hasLabels_ && modelEditable_);
+    classDrop_->setEnabled(hasLabels_ && conditional_->isChecked() && modelEditable_);
+    const bool images = dataset && !points;
+    if (images) {
+        if (resolution_->findData(dataset->width) < 0)   // a size no image folder loads at: show it as is
+            resolution_->addItem(QStringLiteral("%1 × %2").arg(dataset->width).arg(dataset->height), dataset->width);
+        selectData(resolution_, dataset->width);
+    }
+    resolutionChoosable_ = images && dataset->format == "image-folder";
+    resolution_->setEnabled(resolutionChoosable_ && modelEditable_);
+    form_->setRowVisible(resolution_, !points);
+}
+
+void TrainSettingsPanel::setModelEditable(bool editable) {
+    modelEditable_ = editable;
+    for (QWidget* w : std::initializer_list<QWidget*>{preset_, batch_, learningRate_, schedule_, objective_,
+                                                      emaDecay_, precision_, lengthKind_, steps_, minutes_})
+        w->setEnabled(editable);
+    conditional_->setEnabled(editable && hasLabels_);
+    classDrop_->setEnabled(editable && hasLabels_ && conditional_->isChecked());
+    resolution_->setEnabled(editable && resolutionChoosable_);
+}
+
+}  // namespace ddpm::ui

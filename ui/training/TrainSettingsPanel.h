@@ -1,0 +1,67 @@
+#pragma once
+// The Train tab's form: model preset, resolution, batch, learning rate,
+// schedule, objective, EMA, precision, run length, class conditioning, and how
+// often to preview and autosave. Every field has a tooltip that says what it
+// does; the values start at core's defaults (TrainSettings::defaults()).
+#include <QWidget>
+
+#include "dataset/DatasetPtr.h"
+#include "training/TrainSettings.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QSpinBox;
+class QStackedWidget;
+
+namespace ddpm::ui {
+
+class TrainSettingsPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainSettingsPanel(QWidget* parent = nullptr);
+
+    TrainSettings settings() const;
+    void setSettings(const TrainSettings& settings);
+    // Offers what fits the data: the MLP for 2-D points, U-Nets for images; the
+    // resolution of the data (a choice only for image folders, which reload);
+    // class conditioning only with labels.
+    void setDataset(const DatasetPtr& dataset);
+    // While a run exists its model settings are fixed; the cadences stay editable.
+    void setModelEditable(bool editable);
+
+signals:
+    // An image folder should be loaded again at this resolution.
+    void resolutionChangeRequested(int resolution);
+    void cadenceChanged(int previewEvery, double autosaveMinutes);
+
+private:
+    void addRows();
+    void updatePresetChoices(bool points);
+
+    QComboBox* preset_;
+    QComboBox* resolution_;
+    QSpinBox* batch_;
+    QDoubleSpinBox* learningRate_;
+    QComboBox* schedule_;
+    QComboBox* objective_;
+    QDoubleSpinBox* emaDecay_;
+    QComboBox* precision_;
+    QComboBox* lengthKind_;
+    QStackedWidget* lengthValue_;
+    QSpinBox* steps_;
+    QDoubleSpinBox* minutes_;
+    QCheckBox* conditional_;
+    QDoubleSpinBox* classDrop_;
+    QSpinBox* previewEvery_;
+    QDoubleSpinBox* autosave_;
+    QFormLayout* form_ = nullptr;
+    QString preferredImagePreset_;   // what the user chose for images, kept across a toy dataset
+    bool hasLabels_ = false;
+    bool resolutionChoosable_ = false;   // an image folder: it can be loaded at another size
+    bool modelEditable_ = true;
+};
+
+}  // namespace ddpm::ui
