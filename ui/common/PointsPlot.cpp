@@ -9,6 +9,7 @@ namespace ddpm::ui {
 namespace {
 // x_T ~ N(0, I): almost every noised point lies within 3.5 of the origin.
 constexpr double kNoiseReach = 3.5;
+constexpr int kCrowd = 1000;
 
 void setGraphPoints(QCPGraph* graph, const QVector<QPointF>& points) {
     QVector<double> xs(points.size()), ys(points.size());
@@ -50,6 +51,9 @@ void PointsPlot::setBackdrop(const QVector<QPointF>& points, const QString& name
 }
 
 void PointsPlot::setPoints(const QVector<QPointF>& points, const QString& name) {
+    // Thousands of points would hide the data behind them: smaller and see-through then.
+    const bool crowd = points.size() > kCrowd;
+    points_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180, crowd ? 70 : 255), crowd ? 3 : 5));
     setGraphPoints(points_, points);
     points_->setName(name);
     replot(QCustomPlot::rpQueuedReplot);

@@ -19,6 +19,7 @@
 #include "common/PixelImageLabel.h"
 #include "common/PointsPlot.h"
 #include "generation/AnimationExport.h"
+#include "generation/ModelLabel.h"
 #include "generation/RequestParameters.h"
 #include "generation/SamplerControls.h"
 #include "generation/SamplingWorker.h"
@@ -38,7 +39,7 @@ DenoiseView::DenoiseView(QWidget* parent)
       worker_(new SamplingWorker(this)),
       refresh_(new QTimer(this)),
       controls_(new SamplerControls("denoise", 16, 64, this)),
-      modelLabel_(new QLabel(this)),
+      modelLabel_(new ModelLabel(this)),
       generate_(new QPushButton(tr("Denoise"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       exportMp4_(new QPushButton(tr("MP4…"), this)),
@@ -76,7 +77,7 @@ DenoiseView::DenoiseView(QWidget* parent)
     });
     connect(worker_, &SamplingWorker::modelLoaded, this, &DenoiseView::onModelLoaded);
     connect(worker_, &SamplingWorker::modelFailed, this, [this](const QString& message) {
-        modelLabel_->setText(tr("No model: %1").arg(message));
+        modelLabel_->showFailure(message);
         generate_->setEnabled(false);
     });
     connect(worker_, &SamplingWorker::frameReady, this, &DenoiseView::onFrame);
@@ -110,8 +111,6 @@ QWidget* DenoiseView::makeSidePanel() {
     auto* column = new QVBoxLayout(panel);
     column->setContentsMargins(0, 0, 0, 0);
     modelLabel_->setObjectName("denoiseModel");
-    modelLabel_->setWordWrap(true);
-    modelLabel_->setText(tr("No model loaded yet (File ▸ Open Checkpoint…)"));
     generate_->setObjectName("denoiseGenerate");
     generate_->setToolTip(tr("Draw the batch from noise, step by step"));
     cancel_->setObjectName("denoiseCancel");
@@ -188,16 +187,14 @@ QWidget* DenoiseView::makePicture() {
 }
 
 void DenoiseView::setCheckpoint(const QString& path) {
-    modelLabel_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    modelLabel_->showLoading(path);
     generate_->setEnabled(false);
     worker_->setCheckpoint(path);
 }
 
 void DenoiseView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
-    modelLabel_->setText(tr("<b>%1</b><br>%2").arg(QFileInfo(model.path).fileName().toHtmlEscaped(),
-                                                   model.description.toHtmlEscaped()));
-    modelLabel_->setToolTip(QDir::toNativeSeparators(model.path));
+    modelLabel_->showModel(model);
     controls_->setModel(model);
     picture_->setCurrentWidget(model.points ? static_cast<QWidget*>(points_) : picture_->widget(0));
     points_->setBackdrop(model.dataPoints, tr("training data"));

@@ -18,6 +18,7 @@ class QTimer;
 
 namespace ddpm::ui {
 
+class ModelLabel;
 class PixelImageLabel;
 class PointsPlot;
 class SamplerControls;
@@ -79,7 +80,7 @@ private:
     QString exportPath_;
 
     SamplerControls* controls_;
-    QLabel* modelLabel_;
+    ModelLabel* modelLabel_;
     QPushButton* generate_;
     QPushButton* cancel_;
     QPushButton* exportMp4_;

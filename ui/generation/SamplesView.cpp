@@ -18,6 +18,7 @@
 #include "common/HelpLabel.h"
 #include "common/PixelImageLabel.h"
 #include "common/PointsPlot.h"
+#include "generation/ModelLabel.h"
 #include "generation/RequestParameters.h"
 #include "generation/SampleFiles.h"
 #include "generation/SamplerControls.h"
@@ -35,7 +36,7 @@ SamplesView::SamplesView(QWidget* parent)
     : QWidget(parent),
       worker_(new SamplingWorker(this)),
       controls_(new SamplerControls("samples", 64, 256, this)),
-      modelLabel_(new QLabel(this)),
+      modelLabel_(new ModelLabel(this)),
       generate_(new QPushButton(tr("Generate"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       progress_(new QProgressBar(this)),
@@ -70,7 +71,7 @@ SamplesView::SamplesView(QWidget* parent)
 
     connect(worker_, &SamplingWorker::modelLoaded, this, &SamplesView::onModelLoaded);
     connect(worker_, &SamplingWorker::modelFailed, this, [this](const QString& message) {
-        modelLabel_->setText(tr("No model: %1").arg(message));
+        modelLabel_->showFailure(message);
         generate_->setEnabled(false);
     });
     connect(worker_, &SamplingWorker::progressed, this, [this](int done, int total) {
@@ -104,8 +105,6 @@ QWidget* SamplesView::makeSidePanel() {
     auto* column = new QVBoxLayout(panel);
     column->setContentsMargins(0, 0, 0, 0);
     modelLabel_->setObjectName("samplesModel");
-    modelLabel_->setWordWrap(true);
-    modelLabel_->setText(tr("No model loaded yet (File ▸ Open Checkpoint…)"));
     generate_->setObjectName("samplesGenerate");
     generate_->setToolTip(tr("Draw the grid with these settings"));
     cancel_->setObjectName("samplesCancel");
@@ -155,16 +154,14 @@ bool SamplesView::carriesSampleParameters(const QString& path) {
 }
 
 void SamplesView::setCheckpoint(const QString& path) {
-    modelLabel_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    modelLabel_->showLoading(path);
     generate_->setEnabled(false);
     worker_->setCheckpoint(path);
 }
 
 void SamplesView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
-    modelLabel_->setText(tr("<b>%1</b><br>%2").arg(QFileInfo(model.path).fileName().toHtmlEscaped(),
-                                                   model.description.toHtmlEscaped()));
-    modelLabel_->setToolTip(QDir::toNativeSeparators(model.path));
+    modelLabel_->showModel(model);
     controls_->setModel(model);
     picture_->setCurrentWidget(model.points ? static_cast<QWidget*>(points_) : grid_);
     points_->setBackdrop(model.dataPoints, tr("training data"));
@@ -200,6 +197,7 @@ void SamplesView::setRunning(bool running) {
     cancel_->setEnabled(running);
     controls_->setEnabled(!running);
     export_->setEnabled(!running && (!result_.images.isEmpty() || !result_.points.isEmpty()));
+    progress_->setVisible(running);
     if (!running) progress_->reset();
 }
 

@@ -17,6 +17,7 @@ class QStackedWidget;
 
 namespace ddpm::ui {
 
+class ModelLabel;
 class PixelImageLabel;
 class PointsPlot;
 class SamplerControls;
@@ -66,7 +67,7 @@ private:
     bool running_ = false;
 
     SamplerControls* controls_;
-    QLabel* modelLabel_;
+    ModelLabel* modelLabel_;
     QPushButton* generate_;
     QPushButton* cancel_;
     QProgressBar* progress_;

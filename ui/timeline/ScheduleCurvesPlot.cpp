@@ -26,7 +26,8 @@ ScheduleCurvesPlot::ScheduleCurvesPlot(QWidget* parent) : QCustomPlot(parent) {
     yAxis->setNumberPrecision(0);
     legend->setVisible(true);
     legend->setBrush(QColor(255, 255, 255, 220));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    // Top right: every schedule's curves are low there (late t, small values) or absent.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     beta_ = addCurve(QStringLiteral("β_t"), QColor(214, 39, 40), tr("noise added at step t"));
     alphaBar_ = addCurve(QStringLiteral("ᾱ_t"), QColor(31, 119, 180), tr("share of the image's variance left"));
     sqrtAlphaBar_ = addCurve(QStringLiteral("√ᾱ_t"), QColor(44, 160, 44), tr("factor on the clean image"));

@@ -88,6 +88,7 @@ TimelineView::TimelineView(DatasetView* datasetView, QWidget* parent)
     splitter->addWidget(curves_);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({600, 700});
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makeHelpLabel(
