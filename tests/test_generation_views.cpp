@@ -208,6 +208,7 @@ private slots:
         const QString mp4Error = exported.last().at(1).toString();
         if (mp4Error.isEmpty()) QVERIFY(QFileInfo(path("denoise.mp4")).size() > 0);
         else QVERIFY2(mp4Error.contains("no MP4 encoder could be opened"), qPrintable(mp4Error));
+        qInfo() << "MP4 export:" << (mp4Error.isEmpty() ? QString("%1 bytes").arg(QFileInfo(path("denoise.mp4")).size()) : mp4Error);
 
         view.exportStrip(path("strip.png"));
         QVERIFY(exported.wait(kTimeoutMs));

@@ -79,8 +79,9 @@ void SamplingWorker::wakeUp() {
 
 void SamplingWorker::setCheckpoint(const QString& path) {
     QMutexLocker lock(&mutex_);
+    // A run in progress finishes on the old model (the Train tab saves every few minutes:
+    // an animation should not break off each time); the new one is loaded next.
     pendingCheckpoint_ = path;
-    cancel_ = true;   // a run on the old model is of no use now
     wakeUp();
 }
 

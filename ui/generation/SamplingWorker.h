@@ -1,8 +1,8 @@
 #pragma once
 // Loads a checkpoint and draws samples with core's sample() on its own thread,
 // like Qt's Mandelbrot example: requests wait under a mutex, results come back
-// by queued signals. A new checkpoint or Cancel stops the run at its next step
-// (core's frame callback returns false).
+// by queued signals. Cancel stops a run at its next step (core's frame
+// callback returns false); a new checkpoint is loaded when the run ends.
 //
 // Frames of the reverse process (x_t and x̂0) stream out while sampling when
 // the request keeps frames; very long runs of big batches send every k-th step
@@ -27,7 +27,7 @@ public:
     explicit SamplingWorker(QObject* parent = nullptr);
     ~SamplingWorker() override;   // cancels, stops the thread and waits for it
 
-    // Thread-safe. A run in progress is cancelled first.
+    // Thread-safe. Loads after the run in progress, if any.
     void setCheckpoint(const QString& path);
     // Thread-safe. Waits for the model if one is still loading.
     void sample(const SamplingRequest& request);
