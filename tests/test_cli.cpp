@@ -1,6 +1,8 @@
 // The ddpm command-line tool, run as a user runs it: output, files and exit codes.
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <opencv2/imgcodecs.hpp>
@@ -119,6 +121,33 @@ private slots:
         Run sample = runDdpm({"sample", model, "--steps", "5", "-n", "4", "-o", path("shipped.png")});
         QCOMPARE(sample.exitCode, 0);
         QCOMPARE(pngSize(path("shipped.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+    }
+
+    void evalPrintsJson() {
+        const QString model = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
+        Run r = runDdpm({"eval", model, "-n", "16", "--steps", "3", "--json", "--threads", "1"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const char* key : {"fid", "kid", "kid_std", "n", "extractor", "confident_share"})
+            QVERIFY2(json.contains(key), key);
+        QCOMPARE(json["n"].toInt(), 16);
+        QCOMPARE(json["reference_n"].toInt(), 1000);
+        QVERIFY(json["fid"].toDouble() > 0);
+        QVERIFY(json["extractor"].toString().contains("mnist.classifier"));
+
+        Run text = runDdpm({"eval", model, "-n", "8", "--steps", "2", "--threads", "1"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("FID "));
+        QVERIFY(text.out.contains("extractor   classifier"));
+
+        Run noExtractor = runDdpm({"eval", model, "--features", path("none.pt"), "-n", "4"});
+        QCOMPARE(noExtractor.exitCode, 1);
+        QVERIFY(noExtractor.err.contains("none.pt: no such feature network file"));
+        Run unlabelled = runDdpm({"train-classifier", "--data", "toy:moons", "-o", path("x.classifier")});
+        QCOMPARE(unlabelled.exitCode, 1);
+        QVERIFY(unlabelled.err.contains("needs images, not points"));
+        Run missingOut = runDdpm({"train-classifier", "--data", "mnist"});
+        QCOMPARE(missingOut.exitCode, 2);
     }
 
     void noiseStripAndImageSamples() {

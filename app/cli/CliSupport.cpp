@@ -60,4 +60,34 @@ void ensureFolder(const std::string& path) {
     if (ec || !std::filesystem::is_directory(path)) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
 }
 
+void addSamplerOptions(ArgParser& parser) {
+    const SamplerConfig d;
+    parser.option("sampler", "KIND", "ddpm (all T steps) or ddim", toString(d.kind))
+        .option("steps", "N", "DDIM steps", std::to_string(d.steps))
+        .option("eta", "E", "DDIM eta (0 = deterministic)", "0")
+        .flag("quadratic", "DDIM: quadratic timestep spacing")
+        .option("seed", "S", "random seed", std::to_string(d.seed))
+        .option("class", "C", "class-conditional models: the class (default: cycle through classes)")
+        .option("guidance", "W", "classifier-free guidance scale (1 = plain conditional)", "1")
+        .flag("no-clip", "do not clip the predicted x0 to [-1,1]")
+        .option("precision", "P", "fp32 or bf16", toString(d.precision));
+}
+
+SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses) {
+    SamplerConfig sc;
+    sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
+    sc.steps = p.getInt("steps", 1, 100000);
+    sc.eta = p.getDouble("eta", 0, 1);
+    sc.quadraticSpacing = p.has("quadratic");
+    sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
+    sc.guidance = p.getDouble("guidance", 0, 100);
+    sc.clipX0 = !p.has("no-clip");
+    sc.precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
+    if (p.has("class")) {
+        if (numClasses == 0) throw UsageError("--class: this model is not class-conditional");
+        sc.classLabel = p.getInt("class", 0, numClasses - 1);
+    }
+    return sc;
+}
+
 }  // namespace ddpm::cli

@@ -5,6 +5,7 @@
 
 #include "data/Dataset.h"
 #include "diffusion/NoiseSchedule.h"
+#include "sampling/Sampler.h"
 
 namespace ddpm::cli {
 
@@ -18,5 +19,10 @@ std::vector<int> intListOption(const ArgParser& parser, const std::string& optio
 void addScheduleOptions(ArgParser& parser);
 ScheduleConfig scheduleFromOptions(const ArgParser& parser);
 void ensureFolder(const std::string& path);   // creates it (and parents) or throws naming it
+// --sampler, --steps, --eta, --quadratic, --seed, --class, --guidance, --no-clip, --precision:
+// the sampling choices every verb that draws samples offers, with SamplerConfig's defaults.
+void addSamplerOptions(ArgParser& parser);
+// numClasses: the model's (0 = unconditional; then --class is an error).
+SamplerConfig samplerFromOptions(const ArgParser& parser, int numClasses);
 
 }  // namespace ddpm::cli

@@ -14,6 +14,8 @@ int runTrain(const Args& args);
 int runSample(const Args& args);
 int runNoise(const Args& args);
 int runExport(const Args& args);
+int runEval(const Args& args);
+int runTrainClassifier(const Args& args);
 
 struct Verb {
     const char* name;

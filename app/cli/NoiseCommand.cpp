@@ -11,6 +11,7 @@
 #include "cli/Commands.h"
 #include "diffusion/NoiseSchedule.h"
 #include "image/ImageGrid.h"
+#include "image/ImageTensors.h"
 #include "util/AtomicFile.h"
 
 namespace ddpm::cli {
@@ -54,11 +55,7 @@ int runNoise(const Args& args) {
         });
     } else {
         const int64_t index = p.getInt64("index", 0, data.count - 1);
-        const auto x0 = torch::from_blob(const_cast<uint8_t*>(data.image(index)), {1, data.channels, data.height, data.width},
-                                         torch::kUInt8)
-                            .to(torch::kFloat)
-                            .div(127.5)
-                            .sub(1.0);                                   // (1,C,H,W) in [-1,1]
+        const auto x0 = toSignedUnit(datasetImages(data, index, 1));   // (1,C,H,W) in [-1,1]
         const auto noise = torch::randn(x0.sizes(), generator, torch::kFloat);
         std::vector<torch::Tensor> frames;
         for (int t : steps) frames.push_back(schedule.qSample(x0, torch::full({1}, t, torch::kInt64), noise));

@@ -22,40 +22,20 @@ int runSample(const Args& args) {
                 "2-D models: a CSV of points (x,y per line).");
     p.positional("CKPT", "checkpoint written by 'ddpm train'")
         .option("out", "FILE", "output PNG (or CSV for 2-D models)", "", "o")
-        .option("sampler", "KIND", "ddpm (all T steps) or ddim", "ddim")
-        .option("steps", "N", "DDIM steps", "50")
-        .option("eta", "E", "DDIM eta (0 = deterministic)", "0")
-        .flag("quadratic", "DDIM: quadratic timestep spacing")
         .option("count", "N", "number of samples", "64", "n")
-        .option("seed", "S", "random seed", "0")
-        .option("class", "C", "class-conditional models: the class (default: cycle through classes)")
-        .option("guidance", "W", "classifier-free guidance scale (1 = plain conditional)", "1")
         .flag("no-ema", "sample from the raw weights instead of the EMA copy")
-        .flag("no-clip", "do not clip the predicted x0 to [-1,1]")
-        .option("precision", "P", "fp32 or bf16", "fp32")
         .option("each", "DIR", "also write every sample as DIR/00000.png, ...")
         .option("threads", "N", "CPU threads (0 = all)", "0")
         .option("device", "DEV", "cpu, cuda or auto", "auto");
+    addSamplerOptions(p);
     p.parse(args);
     if (!p.has("out")) throw UsageError("-o OUT is required");
     configureThreads(p.getInt("threads", 0, 1024));
     const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
-    SamplerConfig sc;
-    sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
-    sc.steps = p.getInt("steps", 1, 100000);
-    sc.eta = p.getDouble("eta", 0, 1);
-    sc.quadraticSpacing = p.has("quadratic");
+    SamplerConfig sc = samplerFromOptions(p, ckpt.config.model.numClasses);
     sc.count = p.getInt("count", 1, 100000);
-    sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
-    sc.guidance = p.getDouble("guidance", 0, 100);
-    sc.clipX0 = !p.has("no-clip");
-    sc.precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
-    if (p.has("class")) {
-        if (ckpt.config.model.numClasses == 0) throw UsageError("--class: this model is not class-conditional");
-        sc.classLabel = p.getInt("class", 0, ckpt.config.model.numClasses - 1);
-    }
     const NoiseSchedule schedule(ckpt.config.schedule, device);
     Denoiser& model = p.has("no-ema") ? *ckpt.model : *ckpt.ema;
     const auto samples = sample(model, schedule, ckpt.config.objective, sc, [&](const SampleFrame& f) {

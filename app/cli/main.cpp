@@ -1,4 +1,5 @@
 // ddpm: the headless command-line tool. A thin consumer of core/.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -16,6 +17,8 @@ const std::vector<Verb>& ddpm::cli::verbs() {
         {"sample", "sample from a checkpoint", runSample},
         {"noise", "forward-noising strip of one image", runNoise},
         {"export", "write a checkpoint's weights as safetensors", runExport},
+        {"eval", "FID, KID and classifier confidence of a checkpoint's samples", runEval},
+        {"train-classifier", "train the feature classifier that eval measures with", runTrainClassifier},
     };
     return list;
 }
@@ -25,9 +28,11 @@ namespace {
 void printUsage(std::ostream& out) {
     out << "usage: ddpm [--help] [--version] VERB [ARGS...]\n\n"
            "DDPM Studio's command-line tool: denoising diffusion models, headless.\n\nverbs:\n";
+    size_t width = 0;
+    for (const auto& v : verbs()) width = std::max(width, std::string(v.name).size());
     for (const auto& v : verbs()) {
-        std::string name = v.name;
-        out << "  " << name << std::string(10 - name.size(), ' ') << v.summary << "\n";
+        const std::string name = v.name;
+        out << "  " << name << std::string(width + 2 - name.size(), ' ') << v.summary << "\n";
     }
     out << "\n'ddpm VERB --help' describes a verb.\n";
 }

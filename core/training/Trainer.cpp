@@ -6,6 +6,7 @@
 #include <torch/cuda.h>
 #include <torch/nn/utils/clip_grad.h>
 
+#include "image/ImageTensors.h"
 #include "models/MixedPrecision.h"
 
 namespace ddpm {
@@ -70,18 +71,14 @@ void Trainer::prepareData(const Dataset& d) {
     if (d.isPoints()) {
         data_ = torch::from_blob(const_cast<float*>(d.points.data()), {d.trainCount, 2}, torch::kFloat).clone();
     } else {
-        data_ = torch::from_blob(const_cast<uint8_t*>(d.pixels.data()),
-                                 {d.trainCount, d.channels, d.height, d.width}, torch::kUInt8)
-                    .clone();
+        data_ = datasetImages(d, 0, d.trainCount);
     }
     data_ = data_.to(device_);
     if (config_.model.numClasses > 0) {
         if (!d.hasLabels() || d.numClasses() != config_.model.numClasses)
             throw std::invalid_argument("a class-conditional run needs a dataset with " +
                                         std::to_string(config_.model.numClasses) + " classes");
-        labels_ = torch::from_blob(const_cast<int32_t*>(d.labels.data()), {d.trainCount}, torch::kInt32)
-                      .to(torch::kInt64)
-                      .to(device_);
+        labels_ = datasetLabels(d, 0, d.trainCount).to(device_);
     }
 }
 
@@ -135,7 +132,7 @@ StepStats Trainer::step() {
     if (config_.data.points) {
         x0 = data_.index_select(0, index.to(device_));                                    // (B,2)
     } else {
-        x0 = data_.index_select(0, index.to(device_)).to(torch::kFloat).div_(127.5).sub_(1.0);   // (B,C,H,W) in [-1,1]
+        x0 = toSignedUnit(data_.index_select(0, index.to(device_)));   // (B,C,H,W) in [-1,1]
     }
     auto noise = torch::randn(x0.sizes(), torch::kFloat).to(device_);
     torch::Tensor classes;

@@ -1,0 +1,62 @@
+// ddpm train-classifier: the feature network that 'ddpm eval' measures FID and
+// KID with, trained on a labelled dataset's train split.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/ArgParser.h"
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+#include "eval/ClassifierTraining.h"
+#include "training/Trainer.h"
+#include "util/Threads.h"
+
+namespace ddpm::cli {
+
+int runTrainClassifier(const Args& args) {
+    const ClassifierTrainConfig d;
+    ArgParser p("ddpm train-classifier --data DATASET -o OUT.classifier [options]",
+                "Train a small CNN classifier on a labelled dataset's train split and report its accuracy\n"
+                "on the held-out split. Its penultimate layer is a feature space for 'ddpm eval --features'.");
+    p.option("data", "DATASET", "labelled dataset (built-in name, folder of class sub-folders, IDX, CIFAR)")
+        .option("out", "FILE", "output classifier file", "", "o")
+        .option("resolution", "R", "image folders: resize to R x R", "28")
+        .option("epochs", "N", "passes over the train split", std::to_string(d.epochs))
+        .option("batch", "N", "batch size", std::to_string(d.batchSize))
+        .option("lr", "LR", "peak learning rate (Adam, cosine decay)", std::to_string(d.learningRate))
+        .option("shift", "PX", "augmentation: random shifts up to PX pixels", std::to_string(d.maxShift))
+        .option("width", "C", "channels of the first stage", std::to_string(d.width))
+        .option("feature-dim", "D", "size of the feature layer", std::to_string(d.featureDim))
+        .option("seed", "S", "random seed", std::to_string(d.seed))
+        .option("threads", "N", "CPU threads (0 = all)", "0")
+        .option("device", "DEV", "cpu, cuda or auto", "auto");
+    p.parse(args);
+    if (!p.has("data")) throw UsageError("--data DATASET is required");
+    if (!p.has("out")) throw UsageError("-o OUT is required");
+    configureThreads(p.getInt("threads", 0, 1024));
+    ClassifierTrainConfig config;
+    config.epochs = p.getInt("epochs", 1, 1000);
+    config.batchSize = p.getInt("batch", 2, 65536);
+    config.learningRate = p.getDouble("lr", 1e-7, 10);
+    config.maxShift = p.getInt("shift", 0, 16);
+    config.width = p.getInt("width", 4, 512);
+    config.featureDim = p.getInt("feature-dim", 2, 4096);
+    config.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
+    const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
+    const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 8, 256));
+
+    const auto record = trainClassifier(data, config, device, [](const ClassifierProgress& e) {
+        if (e.heldOutAccuracy < 0)
+            std::fprintf(stderr, "\repoch %d/%d  batch %lld/%lld  loss %.4f", e.epoch, e.epochs, (long long)e.batch,
+                         (long long)e.batches, e.loss);
+        else
+            std::fprintf(stderr, "\repoch %d/%d  loss %.4f  held-out accuracy %.2f%%\n", e.epoch, e.epochs, e.loss,
+                         100 * e.heldOutAccuracy);
+        return true;
+    });
+    saveClassifier(p.get("out"), record);
+    std::printf("held-out accuracy %.2f%% on %lld images of %s\nwrote %s\n", 100 * record.heldOutAccuracy,
+                record.heldOutCount, data.name.c_str(), p.get("out").c_str());
+    return 0;
+}
+
+}  // namespace ddpm::cli

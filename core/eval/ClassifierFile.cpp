@@ -1,0 +1,66 @@
+#include "eval/ClassifierFile.h"
+
+#include <filesystem>
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include "training/Checkpoint.h"
+#include "util/AtomicFile.h"
+#include "util/DisplayPath.h"
+
+namespace ddpm {
+
+namespace {
+constexpr const char* kFormat = "ddpm-studio-classifier 1";
+}
+
+void saveClassifier(const std::string& path, const ClassifierRecord& record) {
+    torch::serialize::OutputArchive root, weights;
+    record.net->save(weights);
+    root.write("format", c10::IValue(std::string(kFormat)));
+    root.write("config", c10::IValue(record.net->config().serialize()));
+    root.write("weights", weights);
+    root.write("held_out", torch::tensor({record.heldOutAccuracy, double(record.heldOutCount)}, torch::kFloat64));
+    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
+}
+
+ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {
+    const std::string shown = displayPath(path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(shown, "no such classifier file");
+    torch::serialize::InputArchive root;
+    try {
+        root.load_from(path);
+    } catch (const std::exception&) {
+        throw CheckpointError(shown, "not a DDPM Studio classifier (not a readable torch archive)");
+    }
+    c10::IValue format, configText;
+    if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
+        throw CheckpointError(shown, "not a DDPM Studio classifier (no '" + std::string(kFormat) + "' marker)");
+    if (!root.try_read("config", configText) || !configText.isString())
+        throw CheckpointError(shown, "the classifier holds no configuration");
+    ClassifierRecord record;
+    try {
+        record.net = ClassifierNet(ClassifierConfig::deserialize(configText.toStringRef()));
+    } catch (const std::exception& e) {
+        throw CheckpointError(shown, std::string("bad classifier configuration: ") + e.what());
+    }
+    try {
+        torch::serialize::InputArchive weights;
+        root.read("weights", weights);
+        record.net->load(weights);
+        torch::Tensor heldOut;
+        root.read("held_out", heldOut);
+        record.heldOutAccuracy = heldOut[0].item<double>();
+        record.heldOutCount = static_cast<long long>(heldOut[1].item<double>());
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        throw CheckpointError(shown, "the classifier weights are missing or damaged: " + what.substr(0, what.find('\n')));
+    }
+    record.net->to(device);
+    record.net->eval();   // batch-norm statistics and no dropout: features must not depend on the batch
+    return record;
+}
+
+}  // namespace ddpm
