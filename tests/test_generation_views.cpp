@@ -117,6 +117,33 @@ private slots:
 
     void init() { QSettings(kOrganizationName, kApplicationName).clear(); }
 
+    void theWindowHandsTheModelToBothTabs() {
+        {
+            MainWindow window;
+            QVERIFY(window.findChild<QAction*>("actionOpenCheckpoint"));
+            QCOMPARE(window.tabs()->indexOf(window.timelineView()), window.tabs()->count() - 3);
+            QCOMPARE(window.tabs()->tabText(window.tabs()->count() - 1), QString("Samples"));
+            window.openDefaultCheckpoint();   // first launch: the shipped model
+            QTRY_VERIFY_WITH_TIMEOUT(window.denoiseView()->hasModel() && window.samplesView()->hasModel(), kTimeoutMs);
+            QCOMPARE(window.denoiseView()->model().path, shippedModel());
+            QCOMPARE(window.samplesView()->model().path, shippedModel());
+            window.openCheckpoint(toyCheckpoint_);
+            QTRY_VERIFY_WITH_TIMEOUT(window.denoiseView()->model().points && window.samplesView()->model().points,
+                                     kTimeoutMs);
+        }
+        // The next launch opens the model last used.
+        MainWindow window;
+        window.openDefaultCheckpoint();
+        QTRY_COMPARE_WITH_TIMEOUT(window.samplesView()->model().path, toyCheckpoint_, kTimeoutMs);
+        // A file that is not a checkpoint: the tab says why, and nothing is loaded.
+        QImage(4, 4, QImage::Format_Grayscale8).save(path("not-a-model.ckpt"));
+        window.denoiseView()->setCheckpoint(path("not-a-model.ckpt"));
+        auto* label = window.denoiseView()->findChild<QLabel*>("denoiseModel");
+        QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith("No model: "), kTimeoutMs);
+        QVERIFY2(label->text().contains("not-a-model.ckpt"), qPrintable(label->text()));
+        QVERIFY(!window.denoiseView()->findChild<QPushButton*>("denoiseGenerate")->isEnabled());
+    }
+
     void denoiseStreamsAndKeepsTheTrajectory() {
         DenoiseView view;
         QVERIFY(loadModel(view, shippedModel()));

@@ -77,8 +77,9 @@ DenoiseView::DenoiseView(QWidget* parent)
     });
     connect(worker_, &SamplingWorker::modelLoaded, this, &DenoiseView::onModelLoaded);
     connect(worker_, &SamplingWorker::modelFailed, this, [this](const QString& message) {
+        model_ = ModelSummary();   // the worker let go of the old model too
         modelLabel_->showFailure(message);
-        generate_->setEnabled(false);
+        setRunning(running_);
     });
     connect(worker_, &SamplingWorker::frameReady, this, &DenoiseView::onFrame);
     connect(worker_, &SamplingWorker::progressed, this, [this](int done, int total) {

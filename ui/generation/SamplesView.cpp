@@ -71,8 +71,9 @@ SamplesView::SamplesView(QWidget* parent)
 
     connect(worker_, &SamplingWorker::modelLoaded, this, &SamplesView::onModelLoaded);
     connect(worker_, &SamplingWorker::modelFailed, this, [this](const QString& message) {
+        model_ = ModelSummary();   // the worker let go of the old model too
         modelLabel_->showFailure(message);
-        generate_->setEnabled(false);
+        setRunning(running_);
     });
     connect(worker_, &SamplingWorker::progressed, this, [this](int done, int total) {
         progress_->setRange(0, total);

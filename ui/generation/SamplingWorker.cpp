@@ -132,6 +132,7 @@ void SamplingWorker::load(const QString& path) {
         model_ = std::move(model);
         emit modelLoaded(summary);
     } catch (const std::exception& e) {
+        model_.reset();   // what the tab shows is what samples: no model
         emit modelFailed(QString::fromStdString(e.what()));
     }
 }

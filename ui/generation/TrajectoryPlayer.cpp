@@ -71,7 +71,14 @@ void TrajectoryPlayer::setFrameCount(int count) {
     }
     for (QWidget* w : std::initializer_list<QWidget*>{play_, back_, forward_, slider_}) w->setEnabled(count_ > 1);
     if (count_ <= 1) setPlaying(false);
-    setFrame(frame());
+    // Frames streaming in only lengthen the range: the shown frame stays, and is not re-sent.
+    const int kept = std::clamp(slider_->value(), 0, std::max(0, count_ - 1));
+    if (kept != slider_->value() || count_ == 0) setFrame(kept);
+    else updatePosition();
+}
+
+void TrajectoryPlayer::updatePosition() {
+    position_->setText(count_ > 0 ? tr("frame %1/%2").arg(frame() + 1).arg(count_) : tr("no frames"));
 }
 
 void TrajectoryPlayer::setFrame(int index) {
@@ -80,7 +87,7 @@ void TrajectoryPlayer::setFrame(int index) {
         const QSignalBlocker block(slider_);
         slider_->setValue(index);
     }
-    position_->setText(count_ > 0 ? tr("frame %1/%2").arg(index + 1).arg(count_) : tr("no frames"));
+    updatePosition();
     if (count_ > 0) emit frameChanged(index);
 }
 

@@ -24,7 +24,7 @@ public:
 
 public slots:
     void setFrameCount(int count);   // keeps the current frame when it still exists
-    void setFrame(int index);
+    void setFrame(int index);   // always emits frameChanged (when there are frames)
     void setPlaying(bool playing);
     void stepForward() { setFrame(frame() + 1); }
     void stepBack() { setFrame(frame() - 1); }
@@ -34,6 +34,7 @@ signals:
 
 private:
     void advance();
+    void updatePosition();
 
     int count_ = 0;
     QToolButton *play_, *back_, *forward_;

@@ -166,7 +166,8 @@ QWidget* TimelineView::makeControls() {
         setSchedule({scheduleKind_->currentData().toString(), timesteps_->value()});
     };
     connect(scheduleKind_, qOverload<int>(&QComboBox::activated), this, scheduleEdited);
-    connect(timesteps_, &QSpinBox::editingFinished, this, scheduleEdited);
+    timesteps_->setKeyboardTracking(false);   // typing "500" is one change, not 5, 50, 500
+    connect(timesteps_, qOverload<int>(&QSpinBox::valueChanged), this, scheduleEdited);
     connect(slider_, &QSlider::valueChanged, this, &TimelineView::setT);
     connect(tBox_, qOverload<int>(&QSpinBox::valueChanged), this, &TimelineView::setT);
     connect(play_, &QToolButton::toggled, this, &TimelineView::setPlaying);
