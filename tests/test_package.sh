@@ -73,9 +73,13 @@ appstreamcli validate --no-net "$work/shots.metainfo.xml" || fail "appstreamcli 
 for shot in $(sed -n 's#.*<image>.*/\([^/]*\)</image>.*#\1#p' "$work/shots.metainfo.xml"); do
   [ -f "$source/docs/screenshots/$shot" ] || fail "metainfo screenshot $shot is not in docs/screenshots"
 done
-[ -f "$share/icons/hicolor/scalable/apps/org.ddpmstudio.DDPMStudio.svg" ] || fail "no SVG icon"
+# The entry's icon and the metainfo's launchable are the installed files.
+icon=$(sed -n 's/^Icon=//p' "$share/applications/org.ddpmstudio.DDPMStudio.desktop")
+[ -f "$share/icons/hicolor/scalable/apps/$icon.svg" ] || fail "no SVG icon for Icon=$icon"
+launchable=$(sed -n 's#.*<launchable type="desktop-id">\(.*\)</launchable>.*#\1#p' "$metainfo")
+[ -f "$share/applications/$launchable" ] || fail "metainfo launches '$launchable', which is not installed"
 for size in 16 22 24 32 48 64 128 256; do
-  png="$share/icons/hicolor/${size}x${size}/apps/org.ddpmstudio.DDPMStudio.png"
+  png="$share/icons/hicolor/${size}x${size}/apps/$icon.png"
   # PNG width and height: big-endian 32-bit at bytes 16 and 20.
   dims=$(od -An -tu1 -j16 -N8 "$png" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
   [ "$dims" = "${size}x${size}" ] || fail "$png is $dims"
