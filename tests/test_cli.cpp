@@ -150,6 +150,20 @@ private slots:
         QCOMPARE(missingOut.exitCode, 2);
     }
 
+    void benchMeasuresInAChildProcess() {
+        // The benchmark's building block: one measurement printed as "result KEY VALUE" lines.
+        Run train = runDdpm({"bench", "--child", "train", "--model", "tiny", "--steps", "1", "--threads", "1"});
+        QCOMPARE(train.exitCode, 0);
+        QVERIFY(train.out.contains("result images_per_s "));
+        // tiny's forward pass: about 0.1 GFLOP per 28x28 digit (well above 0, well below 1).
+        const auto line = train.out.split('\n').filter("forward_macs_per_image").value(0).split(' ');
+        const double macs = line.value(2).toDouble();
+        QVERIFY2(macs > 1e7 && macs < 1e9, qPrintable(line.join(' ')));
+        Run bad = runDdpm({"bench", "--child", "nonsense"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains("unknown measurement 'nonsense'"));
+    }
+
     void noiseStripAndImageSamples() {
         Run noise = runDdpm({"noise", "--data", "mnist", "--index", "3", "--t", "0,500,999", "-o", path("strip.png")});
         QCOMPARE(noise.exitCode, 0);

@@ -33,6 +33,26 @@ class TestModels : public QObject {
     Q_OBJECT
 
 private slots:
+    void multiplyAddCounterCountsLayers() {
+        torch::nn::Conv2d c(torch::nn::Conv2dOptions(1, 4, 3).padding(1));
+        torch::nn::Linear l(5, 7);
+        torch::NoGradGuard g;
+        MultiplyAddCounter counter;
+        conv(c, torch::randn({2, 1, 8, 8}));                         // 2*4*8*8 outputs x 1*3*3
+        QCOMPARE(counter.count(), int64_t(512 * 9));
+        linear(l, torch::randn({3, 5}));                             // 3 rows x 7 x 5
+        QCOMPARE(counter.count(), int64_t(512 * 9 + 105));
+        {
+            MultiplyAddCounter inner;                                // nested: counts only its own
+            ddpm::bmm(torch::randn({2, 3, 4}), torch::randn({2, 4, 5}));   // 2*3*4*5
+            QCOMPARE(inner.count(), int64_t(120));
+        }
+        QCOMPARE(counter.count(), int64_t(512 * 9 + 105));
+        ComputeDtypeGuard bf16(torch::kBFloat16);                    // the mixed-precision path counts the same
+        conv(c, torch::randn({2, 1, 8, 8}));
+        QCOMPARE(counter.count(), int64_t(2 * 512 * 9 + 105));
+    }
+
     void initTestCase() {
         torch::manual_seed(1);
         configureThreads(0);

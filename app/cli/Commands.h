@@ -16,6 +16,7 @@ int runNoise(const Args& args);
 int runExport(const Args& args);
 int runEval(const Args& args);
 int runTrainClassifier(const Args& args);
+int runBench(const Args& args);
 
 struct Verb {
     const char* name;

@@ -19,6 +19,7 @@ const std::vector<Verb>& ddpm::cli::verbs() {
         {"export", "write a checkpoint's weights as safetensors", runExport},
         {"eval", "FID, KID and classifier confidence of a checkpoint's samples", runEval},
         {"train-classifier", "train the feature classifier that eval measures with", runTrainClassifier},
+        {"bench", "training and sampling speed against the plain-PyTorch peer", runBench},
     };
     return list;
 }

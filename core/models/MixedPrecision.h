@@ -28,4 +28,20 @@ torch::Tensor linear(torch::nn::Linear& layer, const torch::Tensor& x);
 // Batched matrix product in the compute dtype (attention); result fp32.
 torch::Tensor bmm(const torch::Tensor& a, const torch::Tensor& b);
 
+// Counts the multiply-adds of the conv, linear and bmm calls above that the
+// calling thread makes while it lives (the benchmark's GFLOP/s figures).
+class MultiplyAddCounter {
+public:
+    MultiplyAddCounter();
+    ~MultiplyAddCounter();
+    MultiplyAddCounter(const MultiplyAddCounter&) = delete;
+    MultiplyAddCounter& operator=(const MultiplyAddCounter&) = delete;
+    int64_t count() const { return count_; }
+    void add(int64_t multiplyAdds) { count_ += multiplyAdds; }
+
+private:
+    int64_t count_ = 0;
+    MultiplyAddCounter* previous_;
+};
+
 }  // namespace ddpm

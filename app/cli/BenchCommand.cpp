@@ -1,0 +1,374 @@
+// ddpm bench: training and sampling speed, peak memory, dataset loading and
+// the machine's own ceiling, measured against the plain-PyTorch peer in the
+// same run. Every measurement runs in its own child process (`ddpm bench
+// --child ...`), so each peak-memory figure belongs to that measurement alone.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "bench/Benchmarks.h"
+#include "cli/ArgParser.h"
+#include "cli/ChildProcess.h"
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+#include "data/DatasetLoader.h"
+#include "training/Trainer.h"
+#include "util/AtomicFile.h"
+#include "util/Threads.h"
+
+namespace fs = std::filesystem;
+
+namespace ddpm::cli {
+
+namespace {
+
+constexpr int kBenchBatch = 64;       // the peer's --bench batch
+constexpr int kBenchResolution = 28;  // built-in digits; the peer preset pads to 32 inside, as the peer does
+
+using Values = std::map<std::string, double>;
+
+// ---- child side: one measurement, printed as "result KEY VALUE" lines ----
+
+void printResult(const std::string& key, double value) { std::printf("result %s %.6f\n", key.c_str(), value); }
+
+int runChildMeasurement(const ArgParser& p) {
+    const std::string kind = p.get("child");
+    configureThreads(p.getInt("threads", 1, 1024));
+    const auto precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
+    const std::string model = p.getChoice("model", {"tiny", "peer"});
+    if (kind == "ceiling") {
+        const int n = p.getInt("matrix", 64, 16384);
+        printResult("fp32", matmulGflops(torch::kFloat, n, 5));
+        printResult("bf16", matmulGflops(torch::kBFloat16, n, 5));
+    } else if (kind == "train") {
+        const Dataset digits = loadDataset("mnist");
+        RunConfig config;
+        config.model = ModelConfig::preset(model, 1, kBenchResolution);
+        config.data = dataInfoOf(digits, kBenchResolution);
+        config.train.batchSize = kBenchBatch;
+        config.train.precision = precision;
+        const auto r = measureTraining(config, digits, 3, p.getInt("steps", 1, 100000));
+        printResult("images_per_s", r.imagesPerSecond);
+        printResult("gflops", r.gflops);
+        printResult("forward_macs_per_image", r.forwardMultiplyAddsPerImage);
+    } else if (kind == "sample") {
+        RunConfig run;
+        run.model = ModelConfig::preset(model, 1, kBenchResolution);
+        auto denoiser = makeDenoiser(run.model);
+        denoiser->eval();
+        SamplerConfig sc;
+        sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
+        sc.count = p.getInt("count", 1, 4096);
+        sc.precision = precision;
+        printResult("seconds", measureSampling(*denoiser, run, sc));
+    } else if (kind == "load") {
+        LoadOptions options;
+        options.resolution = 64;
+        const auto start = std::chrono::steady_clock::now();
+        const Dataset d = loadDataset(p.get("data"), options);
+        printResult("seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        printResult("images", double(d.count));
+    } else {
+        throw UsageError("--child: unknown measurement '" + kind + "'");
+    }
+    return 0;
+}
+
+// ---- parent side ----
+
+struct Measurement {
+    Values values;
+    double peakRssMb = 0;
+    std::string error;   // empty when it worked
+    bool ok() const { return error.empty(); }
+};
+
+std::string lastLine(const std::string& text) {
+    std::string line, last;
+    std::istringstream in(text);
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last;
+}
+
+Measurement measure(const std::vector<std::string>& childArgs) {
+    std::vector<std::string> argv = {selfExecutable(), "bench"};
+    argv.insert(argv.end(), childArgs.begin(), childArgs.end());
+    const ChildResult r = runChild(argv);
+    Measurement m;
+    m.peakRssMb = r.peakRssMb;
+    std::istringstream in(r.output);
+    std::string word, key;
+    double value;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        if (fields >> word >> key >> value && word == "result") m.values[key] = value;
+    }
+    if (r.exitCode != 0) m.error = lastLine(r.output).empty() ? "exit status " + std::to_string(r.exitCode) : lastLine(r.output);
+    return m;
+}
+
+// The peer's own figures from "key=value" words of its output.
+Values parsePeer(const std::string& output) {
+    Values v;
+    std::istringstream in(output);
+    std::string line;
+    while (std::getline(in, line)) {
+        const bool ddim = line.rfind("ddim50", 0) == 0;
+        std::istringstream words(line);
+        std::string w;
+        while (words >> w) {
+            const auto eq = w.find('=');
+            if (eq == std::string::npos) continue;
+            try {
+                v[(ddim ? "ddim50_" : "") + w.substr(0, eq)] = std::stod(w.substr(eq + 1));
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    return v;
+}
+
+std::string findPeer(const ArgParser& p) {
+    if (p.has("peer")) return p.get("peer");
+    std::vector<fs::path> candidates = {fs::current_path() / "../shared/bench/peer_ddpm.py"};
+    for (fs::path dir = fs::path(selfExecutable()).parent_path(); dir.has_relative_path(); dir = dir.parent_path())
+        candidates.push_back(dir / "shared/bench/peer_ddpm.py");
+    for (const auto& c : candidates) {
+        std::error_code ec;
+        if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
+    }
+    return {};
+}
+
+// n JPEGs of 96x96 RGB, each its own gradient and disc, in a fresh folder.
+void writeJpegFolder(const fs::path& folder, int n) {
+    fs::create_directories(folder);
+    for (int i = 0; i < n; ++i) {
+        cv::Mat image(96, 96, CV_8UC3);
+        for (int y = 0; y < 96; ++y)
+            for (int x = 0; x < 96; ++x)
+                image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar((x + i) % 256), uchar((y * 2 + i * 7) % 256), uchar(i % 256));
+        cv::circle(image, {20 + i % 56, 20 + (i / 56) % 56}, 10 + i % 20, cv::Scalar(255 - i % 256, 128, i % 200), -1);
+        char name[32];
+        std::snprintf(name, sizeof name, "%05d.jpg", i);
+        if (!cv::imwrite((folder / name).string(), image)) throw std::runtime_error((folder / name).string() + ": cannot write");
+    }
+}
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+struct Row {
+    std::string what, threads, result, peer, ratio, gflops, share, rss;
+};
+
+void printTable(const std::vector<Row>& rows) {
+    std::cout << "| measurement | threads | result | peer | ratio | achieved GFLOP/s | share of ceiling | peak RSS |\n"
+                 "|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : rows)
+        std::cout << "| " << r.what << " | " << r.threads << " | " << r.result << " | " << r.peer << " | " << r.ratio
+                  << " | " << r.gflops << " | " << r.share << " | " << r.rss << " |\n";
+}
+
+std::string jsonObject(const Values& v) {
+    std::string s = "{";
+    for (const auto& [key, value] : v) s += (s.size() > 1 ? ", \"" : "\"") + key + "\": " + fixed(value, 4);
+    return s + "}";
+}
+
+}  // namespace
+
+int runBench(const Args& args) {
+    ArgParser p("ddpm bench [--quick] [--json FILE] [options]",
+                "Measure training and sampling speed, peak memory and dataset loading on this machine,\n"
+                "with the machine's matrix-product ceiling and the plain-PyTorch peer\n"
+                "(shared/bench/peer_ddpm.py) in the same run. Prints a Markdown table.\n"
+                "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs (a few minutes).\n"
+                "Quick: all threads only, 5 timed steps, 500 JPEGs.");
+    p.flag("quick", "a shorter run")
+        .option("json", "FILE", "also write the figures as JSON")
+        .option("peer", "FILE", "the peer script (default: shared/bench/peer_ddpm.py found near here)")
+        .option("python", "EXE", "Python for the peer", "/usr/bin/python3")
+        .option("child", "KIND", "internal: run one measurement (ceiling, train, sample, load) and print it")
+        .option("threads", "N", "with --child", "1")
+        .option("model", "NAME", "with --child: tiny or peer", "tiny")
+        .option("precision", "P", "with --child: fp32 or bf16", "fp32")
+        .option("steps", "N", "with --child train: timed steps", "20")
+        .option("sampler", "KIND", "with --child sample: ddim (50 steps) or ddpm", "ddim")
+        .option("count", "N", "with --child sample: images", "64")
+        .option("matrix", "N", "with --child ceiling: matrix size", "2048")
+        .option("data", "DATASET", "with --child load: what to load");
+    p.parse(args);
+    if (p.has("child")) return runChildMeasurement(p);
+
+    const bool quick = p.has("quick");
+    const int allThreads = int(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<int> threadCounts = {allThreads};
+    if (!quick && allThreads > 1) threadCounts.insert(threadCounts.begin(), 1);
+    const std::string steps = quick ? "5" : "20";
+    std::vector<Row> rows;
+    std::map<std::string, Values> json;
+    auto mb = [](double v) { return fixed(v, 0) + " MB"; };
+    auto progress = [](const std::string& what) { std::fprintf(stderr, "bench: %s\n", what.c_str()); };
+
+    // The machine's ceiling, per thread count.
+    std::map<int, Values> ceiling;
+    for (int threads : threadCounts) {
+        progress("matrix-product ceiling, " + std::to_string(threads) + " thread(s)");
+        const auto m = measure({"--child", "ceiling", "--threads", std::to_string(threads), "--matrix", quick ? "1024" : "2048"});
+        if (!m.ok()) throw std::runtime_error("ceiling measurement failed: " + m.error);
+        ceiling[threads] = m.values;
+        for (const char* dtype : {"fp32", "bf16"})
+            rows.push_back({std::string("matrix product ceiling ") + dtype, std::to_string(threads),
+                            fixed(m.values.at(dtype), 0) + " GFLOP/s", "", "", "", "", ""});
+        json[threads == allThreads ? "ceiling_gflops" : "ceiling_gflops_1_thread"] = m.values;
+    }
+
+    // The peer, when it can be found.
+    const std::string peer = findPeer(p);
+    std::map<int, Values> peerValues;
+    if (peer.empty()) {
+        std::cerr << "bench: the peer script was not found (--peer FILE); peer columns stay empty\n";
+    } else {
+        for (int threads : threadCounts) {
+            progress("peer " + peer + ", " + std::to_string(threads) + " thread(s)");
+            std::vector<std::string> argv = {p.get("python"), peer, "--bench", "--threads", std::to_string(threads),
+                                             "--steps", steps};
+            if (threads == allThreads) argv.push_back("--sample-seconds");
+            const ChildResult r = runChild(argv);
+            if (r.exitCode != 0) {
+                std::cerr << "bench: the peer failed: " << lastLine(r.output) << "\n";
+                continue;
+            }
+            peerValues[threads] = parsePeer(r.output);
+            peerValues[threads]["peak_rss_mb"] = r.peakRssMb;
+        }
+    }
+
+    // Training throughput: tiny and the peer's architecture, fp32 and bf16.
+    for (int threads : threadCounts) {
+        const std::string suffix = threads == allThreads ? "" : "_1_thread";
+        for (const char* model : {"peer", "tiny"}) {
+            for (const char* precision : {"fp32", "bf16"}) {
+                const std::string key = std::string(model == std::string("peer") ? "peer-arch" : model) + "-" + precision;
+                progress("training " + key + ", " + std::to_string(threads) + " thread(s)");
+                const auto m = measure({"--child", "train", "--model", model, "--precision", precision, "--threads",
+                                        std::to_string(threads), "--steps", steps});
+                Row row{"train " + key + " (batch 64)", std::to_string(threads), "", "", "", "", "", mb(m.peakRssMb)};
+                if (!m.ok()) {
+                    row.result = "failed: " + m.error;
+                    rows.push_back(row);
+                    continue;
+                }
+                const double ips = m.values.at("images_per_s"), gflops = m.values.at("gflops");
+                row.result = fixed(ips, 1) + " img/s";
+                row.gflops = fixed(gflops, 1);
+                row.share = fixed(100 * gflops / ceiling[threads].at(precision), 1) + "%";
+                const auto pv = peerValues.find(threads);
+                if (model == std::string("peer") && pv != peerValues.end() && pv->second.count("images_per_s")) {
+                    const double peerIps = pv->second.at("images_per_s");
+                    row.peer = fixed(peerIps, 1) + " img/s (fp32)";
+                    row.ratio = fixed(ips / peerIps, 2) + "x";
+                }
+                rows.push_back(row);
+                json["train_images_per_s" + suffix][key] = ips;
+                json["train_gflops" + suffix][key] = gflops;
+                json["train_share_of_ceiling" + suffix][key] = gflops / ceiling[threads].at(precision);
+                json["peak_rss_mb" + suffix][key] = m.peakRssMb;
+            }
+        }
+        const auto pv = peerValues.find(threads);
+        if (pv != peerValues.end() && pv->second.count("images_per_s")) {
+            json["peer" + suffix]["train_images_per_s"] = pv->second.at("images_per_s");
+            json["peer" + suffix]["peak_rss_mb"] = pv->second.at("peak_rss_mb");
+        }
+    }
+
+    // Sampling, with all threads: DDIM-50 for 64 digits, DDPM-1000 for 16.
+    const std::string all = std::to_string(allThreads);
+    const auto peerAll = peerValues.find(allThreads);
+    const double peerDdim = peerAll != peerValues.end() && peerAll->second.count("ddim50_seconds")
+                                ? peerAll->second.at("ddim50_seconds")
+                                : 0;
+    if (peerDdim > 0) json["ddim50_64_seconds"]["peer"] = peerDdim;
+    struct SampleRun {
+        const char *model, *precision, *sampler, *count, *key;
+    };
+    std::vector<SampleRun> sampleRuns = {{"tiny", "fp32", "ddim", "64", "tiny"},
+                                         {"tiny", "bf16", "ddim", "64", "tiny-bf16"},
+                                         {"peer", "fp32", "ddim", "64", "peer-arch"}};
+    if (!quick) sampleRuns.push_back({"tiny", "fp32", "ddpm", "16", "tiny"});
+    for (const auto& s : sampleRuns) {
+        const bool ddim = s.sampler == std::string("ddim");
+        progress(std::string(ddim ? "DDIM-50" : "DDPM-1000") + " sampling " + s.key);
+        const auto m = measure({"--child", "sample", "--model", s.model, "--precision", s.precision, "--sampler",
+                                s.sampler, "--count", s.count, "--threads", all});
+        Row row{std::string(ddim ? "DDIM-50, " : "DDPM-1000, ") + s.count + " images, " + s.key, all, "", "", "", "", "",
+                mb(m.peakRssMb)};
+        if (m.ok()) {
+            const double seconds = m.values.at("seconds");
+            row.result = fixed(seconds, 2) + " s";
+            if (ddim && peerDdim > 0) {
+                row.peer = fixed(peerDdim, 2) + " s";
+                row.ratio = fixed(seconds / peerDdim, 2) + "x the time";
+            }
+            json[ddim ? "ddim50_64_seconds" : "ddpm1000_16_seconds"][s.key] = seconds;
+        } else {
+            row.result = "failed: " + m.error;
+        }
+        rows.push_back(row);
+    }
+
+    // Loading: the 70,000 Fashion-MNIST images and a generated folder of JPEGs.
+    const int jpegs = quick ? 500 : 5000;
+    const fs::path folder = fs::temp_directory_path() / ("ddpm-bench-jpegs-" + std::to_string(::getpid()));
+    progress("writing " + std::to_string(jpegs) + " JPEGs to " + folder.string());
+    writeJpegFolder(folder, jpegs);
+    for (const auto& [name, source] : std::vector<std::pair<std::string, std::string>>{
+             {"fashion-mnist", "fashion-mnist"}, {"jpeg-folder-" + std::to_string(jpegs), folder.string()}}) {
+        progress("loading " + name);
+        const auto m = measure({"--child", "load", "--data", source, "--threads", all});
+        Row row{"load " + name, all, "", "", "", "", "", mb(m.peakRssMb)};
+        if (m.ok()) {
+            const double seconds = m.values.at("seconds"), images = m.values.at("images");
+            row.result = fixed(seconds, 2) + " s (" + fixed(images / seconds, 0) + " images/s, " + fixed(images, 0) + ")";
+            json["load_seconds"][name] = seconds;
+        } else {
+            row.result = "failed: " + m.error;
+        }
+        rows.push_back(row);
+    }
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+
+    printTable(rows);
+    if (p.has("json")) {
+        std::string text = "{\n  \"threads\": " + all + ",\n  \"quick\": " + (quick ? "true" : "false");
+        if (peerAll != peerValues.end() && peerAll->second.count("images_per_s"))
+            text += ",\n  \"peer_train_images_per_s\": " + fixed(peerAll->second.at("images_per_s"), 4);
+        for (const auto& [key, values] : json) text += ",\n  \"" + key + "\": " + jsonObject(values);
+        text += "\n}\n";
+        writeFileAtomically(p.get("json"), [&](const std::string& temporary) {
+            std::ofstream out(temporary, std::ios::binary);
+            out << text;
+            if (!out.flush()) throw std::runtime_error(p.get("json") + ": cannot write");
+        });
+        std::cout << "\nwrote " << p.get("json") << "\n";
+    }
+    return 0;
+}
+
+}  // namespace ddpm::cli

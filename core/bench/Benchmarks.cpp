@@ -1,0 +1,78 @@
+#include "bench/Benchmarks.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <ATen/Parallel.h>
+
+#include "data/Dataset.h"
+#include "models/MixedPrecision.h"
+#include "training/Trainer.h"
+
+namespace ddpm {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+}  // namespace
+
+double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats) {
+    torch::InferenceMode guard;
+    // One independent product per thread, all at once: the ceiling a perfectly
+    // parallel workload reaches whether or not the BLAS underneath threads itself.
+    const int threads = at::get_num_threads();
+    std::vector<torch::Tensor> a, b, c(static_cast<size_t>(threads));
+    for (int i = 0; i < threads; ++i) {
+        a.push_back(torch::randn({n, n}).to(dtype));
+        b.push_back(torch::randn({n, n}).to(dtype));
+    }
+    auto productsOnEveryThread = [&] {
+        at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) c[size_t(i)] = torch::mm(a[size_t(i)], b[size_t(i)]);
+        });
+    };
+    productsOnEveryThread();   // warm-up: first-call allocation and kernel selection
+    double best = 1e30;
+    for (int r = 0; r < repeats; ++r) {
+        const auto start = Clock::now();
+        productsOnEveryThread();
+        best = std::min(best, secondsSince(start));
+    }
+    return double(threads) * 2.0 * double(n) * double(n) * double(n) / best / 1e9;
+}
+
+TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps) {
+    Trainer trainer(config, data, torch::kCPU);
+    for (int i = 0; i < warmupSteps; ++i) trainer.step();
+    const auto start = Clock::now();
+    for (int i = 0; i < timedSteps; ++i) trainer.step();
+    TrainingThroughput r;
+    r.seconds = secondsSince(start);
+    r.steps = timedSteps;
+    r.imagesPerSecond = double(timedSteps) * config.train.batchSize / r.seconds;
+
+    // Count one forward pass of a batch of the same shape.
+    const int64_t B = config.train.batchSize;
+    const auto& d = config.data;
+    const auto x = d.points ? torch::randn({B, 2}) : torch::randn({B, d.channels, d.resolution, d.resolution});
+    const auto t = torch::randint(config.schedule.timesteps, {B}, torch::kInt64);
+    const auto classes = config.model.numClasses > 0 ? torch::zeros({B}, torch::kInt64) : torch::Tensor();
+    MultiplyAddCounter counter;
+    {
+        torch::NoGradGuard noGrad;
+        trainer.model().forward(x, t, classes);
+    }
+    r.forwardMultiplyAddsPerImage = double(counter.count()) / double(B);
+    r.gflops = 3.0 * 2.0 * r.forwardMultiplyAddsPerImage * r.imagesPerSecond / 1e9;
+    return r;
+}
+
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplerConfig& config) {
+    const NoiseSchedule schedule(run.schedule, torch::kCPU);
+    const auto start = Clock::now();
+    sample(model, schedule, run.objective, config);
+    return secondsSince(start);
+}
+
+}  // namespace ddpm

@@ -1,0 +1,34 @@
+#pragma once
+// The measurements behind `ddpm bench`: the machine's matrix-product ceiling,
+// training throughput with its achieved GFLOP/s, and sampling time. Each runs
+// in the calling process; the CLI runs each in its own process to read its peak memory.
+#include <cstdint>
+
+#include <torch/types.h>
+
+#include "sampling/Sampler.h"
+#include "training/RunConfig.h"
+
+namespace ddpm {
+
+struct Dataset;
+
+// GFLOP/s of (n,n) x (n,n) products in dtype (2n³ flops each), one per thread at
+// once, best of `repeats`: the machine's ceiling at the current thread count.
+double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats);
+
+struct TrainingThroughput {
+    double imagesPerSecond = 0;
+    double forwardMultiplyAddsPerImage = 0;   // conv, linear and attention products of one forward pass
+    double gflops = 0;                        // achieved: 3 passes (forward, two backward) x 2 flops per multiply-add
+    int64_t steps = 0;
+    double seconds = 0;
+};
+
+// Times `timedSteps` full training steps (forward, backward, clipping, AdamW, EMA) after `warmupSteps`.
+TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps);
+
+// Wall seconds of one sample() call with a freshly initialised or given model.
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplerConfig& config);
+
+}  // namespace ddpm
