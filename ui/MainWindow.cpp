@@ -21,6 +21,7 @@
 #include "core/Version.h"
 #include "data/DatasetLoader.h"
 #include "dataset/DatasetView.h"
+#include "evaluation/EvaluateView.h"
 #include "generation/DenoiseView.h"
 #include "generation/SamplesView.h"
 #include "timeline/TimelineView.h"
@@ -110,6 +111,8 @@ void MainWindow::addGenerationTabs() {
     addTab(timelineView_, tr("Timeline"));
     addTab(denoiseView_, tr("Denoise"));
     addTab(samplesView_, tr("Samples"));
+    evaluateView_ = new EvaluateView(datasetView_, trainView_, this);
+    addTab(evaluateView_, tr("Evaluate"));
 }
 
 void MainWindow::createMenus() {

@@ -1,6 +1,6 @@
 #pragma once
 // DDPM Studio's main window: one tab per stage of the work (Dataset first;
-// Train, Timeline, Denoise and Samples follow), the File menu, drag and drop
+// Train, Timeline, Denoise, Samples and Evaluate follow), the File menu, drag and drop
 // of datasets anywhere on the window, and the window state kept across runs.
 //
 // A new tab is one call, usually from main() or a tab's owner:
@@ -17,6 +17,7 @@ namespace ddpm::ui {
 
 class DatasetView;
 class DenoiseView;
+class EvaluateView;
 class SamplesView;
 class TimelineView;
 class RecentDatasets;
@@ -33,6 +34,7 @@ public:
     DenoiseView* denoiseView() const { return denoiseView_; }
     SamplesView* samplesView() const { return samplesView_; }
     TrainView* trainView() const { return trainView_; }
+    EvaluateView* evaluateView() const { return evaluateView_; }
     QTabWidget* tabs() const { return tabs_; }
     RecentDatasets* recentDatasets() const { return recent_; }
     // Appends a page (the window takes ownership) and returns its tab index.
@@ -74,6 +76,7 @@ private:
     TimelineView* timelineView_ = nullptr;
     DenoiseView* denoiseView_ = nullptr;
     SamplesView* samplesView_ = nullptr;
+    EvaluateView* evaluateView_ = nullptr;
     TrainView* trainView_;
     RecentDatasets* recent_;
     QMenu* recentMenu_ = nullptr;

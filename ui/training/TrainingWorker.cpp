@@ -12,6 +12,7 @@
 
 #include "common/TensorImage.h"
 #include "sampling/Sampler.h"
+#include "training/RunCheckpoints.h"
 #include "training/RunConfigFromSettings.h"
 #include "training/StepRecordBuffer.h"
 #include "training/Trainer.h"
@@ -29,7 +30,6 @@ constexpr int kPreviewImages = 16;      // a 4×4 grid
 constexpr int kPreviewColumns = 4;
 constexpr int kPreviewPadding = 2;
 constexpr int kPreviewPoints = 1000;
-const char kCheckpointName[] = "model.ckpt";
 
 // A run that has reached its length goes on for the settings' steps or minutes.
 void extendIfFinished(Trainer& trainer, const TrainSettings& extension) {
@@ -77,6 +77,8 @@ struct TrainingWorker::Impl {
     void preview(TrainingWorker* worker, const TrainingControl& loopControl);
     // Saves atomically and emits checkpointWritten or failed; returns the error, "" on success.
     QString save(TrainingWorker* worker, const std::string& path);
+    // The run folder's model.ckpt, and a step-numbered snapshot beside it that the Evaluate tab scores.
+    void autosave(TrainingWorker* worker);
 };
 
 TrainingWorker::TrainingWorker(StepRecordBuffer* records, QObject* parent)
@@ -159,7 +161,7 @@ void TrainingWorker::launch(State after) {
     auto control = std::make_shared<TrainingControl>();
     if (after == State::Paused) control->pause();
     impl_->control = control;
-    impl_->autosavePath = (std::filesystem::path(runFolder_.toStdString()) / kCheckpointName).string();
+    impl_->autosavePath = (std::filesystem::path(runFolder_.toStdString()) / kRunCheckpointName).string();
     Impl::Prepare prepare = std::exchange(impl_->prepare, {});
     setState(prepare ? State::Preparing : after);
     impl_->thread = QThread::create([this, prepare, control, after] {
@@ -208,13 +210,13 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
             if (every > 0 && s.step % every == 0) preview(worker, loopControl);
             const double minutes = autosaveMinutes;
             if (minutes > 0 && Clock::now() - lastAutosave > std::chrono::duration<double>(60 * minutes)) {
-                save(worker, autosavePath);
+                autosave(worker);
                 lastAutosave = Clock::now();
             }
         }
         // The end of the run: its final samples and checkpoint.
         preview(worker, loopControl);
-        save(worker, autosavePath);
+        autosave(worker);
         return State::Finished;
     } catch (const Cancelled&) {
         return State::Stopped;   // a preview gave way to a stop
@@ -259,6 +261,20 @@ QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& pa
     }
     emit worker->checkpointWritten(QString::fromStdString(path));
     return {};
+}
+
+void TrainingWorker::Impl::autosave(TrainingWorker* worker) {
+    if (!save(worker, autosavePath).isEmpty()) return;
+    const QString runFolder = QString::fromStdString(std::filesystem::path(autosavePath).parent_path().string());
+    std::string snapshot;
+    try {
+        std::lock_guard<std::mutex> lock(trainerMutex);
+        snapshot = stepSnapshotPath(runFolder, trainer->progress().step).toStdString();
+        std::filesystem::create_directories(std::filesystem::path(snapshot).parent_path());
+        trainer->save(snapshot);   // not announced: the other tabs follow model.ckpt
+    } catch (const std::exception& e) {
+        emit worker->failed(QString::fromStdString(snapshot + ": cannot save the snapshot: " + e.what()));
+    }
 }
 
 void TrainingWorker::onLoopEnded(State outcome) {

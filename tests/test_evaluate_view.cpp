@@ -1,0 +1,214 @@
+// The Evaluate tab in the main window: two checkpoints of the shipped MNIST
+// model saved at steps 200 and 100 are scored in step order (tiny sample
+// count, 2 DDIM steps) into the plot, the table and a CSV file; a run folder's
+// model.ckpt is not queued twice; Cancel leaves table, plot and buttons
+// agreeing; a dataset without a built-in extractor gets core's
+// message and a pointer to the feature-file option; the Train tab leaves a
+// step-numbered snapshot at its autosave. Runs headless (offscreen).
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include <torch/optim/adam.h>
+
+#include "MainWindow.h"
+#include "data/DatasetLoader.h"
+#include "dataset/DatasetView.h"
+#include "evaluation/EvaluateView.h"
+#include "evaluation/EvaluationWorker.h"
+#include "training/Checkpoint.h"
+#include "training/RunCheckpoints.h"
+#include "training/TrainSettingsPanel.h"
+#include "training/TrainView.h"
+#include "util/ResourcePaths.h"
+
+using namespace ddpm::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;   // generous: the box is shared with builds
+
+// The shipped model's weights saved as a checkpoint at `step` (a fresh optimizer: only the EMA is scored).
+void saveAtStep(const QString& path, int64_t step) {
+    auto c = ddpm::loadCheckpoint(ddpm::findResource("models/mnist-tiny.ckpt").string(), torch::kCPU);
+    torch::optim::Adam optimizer(c.model->parameters());
+    c.progress.step = step;
+    ddpm::saveCheckpoint(path.toStdString(), c.config, *c.model, *c.ema, optimizer, c.progress, c.lossScale);
+}
+
+void loadDataset(MainWindow& window, const QString& name) {
+    QSignalSpy loaded(window.datasetView(), &DatasetView::datasetChanged);
+    window.datasetView()->loadDataset(name);
+    QVERIFY(loaded.wait(kTimeoutMs));
+}
+
+void setTinySettings(EvaluateView& view) {
+    view.findChild<QSpinBox*>("sampleCount")->setValue(16);
+    view.findChild<QSpinBox*>("samplerSteps")->setValue(2);
+}
+
+QPushButton* button(const QWidget& view, const char* name) {
+    auto* b = view.findChild<QPushButton*>(name);
+    if (!b) qFatal("no button %s", name);
+    return b;
+}
+
+// Table rows, plotted FID and KID points and scores all say the same.
+void verifyConsistent(const EvaluateView& view) {
+    const int n = int(view.scores().size());
+    QCOMPARE(view.table()->rowCount(), n);
+    QCOMPARE(view.plot()->graph(0)->dataCount(), n);
+    QCOMPARE(view.plot()->graph(1)->dataCount(), n);
+    QVERIFY(button(view, "evaluateButton")->isEnabled());
+    QVERIFY(!button(view, "cancelEvaluationButton")->isEnabled());
+}
+
+}  // namespace
+
+class TestEvaluateView : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString early_, late_;
+    std::unique_ptr<MainWindow> window_;   // with the built-in digits loaded
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(dir_.isValid());
+        late_ = dir_.filePath("a-late.ckpt");   // named so that the file order is not the step order
+        early_ = dir_.filePath("b-early.ckpt");
+        saveAtStep(late_, 200);
+        saveAtStep(early_, 100);
+        window_ = std::make_unique<MainWindow>();
+        loadDataset(*window_, "mnist");
+        setTinySettings(*window_->evaluateView());
+    }
+
+    void cleanupTestCase() { window_.reset(); }
+
+    void scoresCheckpointsInStepOrderAndExportsThem() {
+        MainWindow& window = *window_;
+        EvaluateView& view = *window.evaluateView();
+        view.setCheckpointFiles({late_, early_});
+        QSignalSpy scored(view.worker(), &EvaluationWorker::scored);
+        QSignalSpy finished(view.worker(), &EvaluationWorker::finished);
+        button(view, "evaluateButton")->click();
+        QVERIFY(finished.wait(kTimeoutMs));
+
+        QCOMPARE(scored.count(), 2);
+        const auto first = scored.at(0).at(0).value<CheckpointScore>();
+        const auto second = scored.at(1).at(0).value<CheckpointScore>();
+        QCOMPARE(first.step, qint64(100));
+        QCOMPARE(first.path, early_);
+        QCOMPARE(second.step, qint64(200));
+        for (const CheckpointScore& s : {first, second}) {
+            QVERIFY(std::isfinite(s.fid) && s.fid > 0);
+            QVERIFY(std::isfinite(s.kid) && s.kidStd >= 0);
+            QVERIFY(s.confidentShare >= 0 && s.confidentShare <= 1);
+            QCOMPARE(s.count, qint64(16));
+        }
+        verifyConsistent(view);
+        QCOMPARE(view.plot()->graph(0)->dataCount(), 2);
+        QCOMPARE(view.plot()->graph(0)->data()->at(0)->key, 100.0);
+        QCOMPARE(view.plot()->graph(1)->data()->at(1)->value, second.kid);
+        QCOMPARE(view.table()->item(1, 0)->text(), QLocale().toString(200));
+        QVERIFY(view.findChild<QLabel*>("extractorLabel")->text().contains("mnist.classifier"));
+
+        const QString csvPath = dir_.filePath("scores.csv");
+        QCOMPARE(view.exportCsv(csvPath), QString());
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0], QString("step,fid,kid,kid_std,confident_share,samples,reference_images,checkpoint,extractor"));
+        QVERIFY(lines[1].startsWith("100," + QString::number(first.fid, 'g', 8) + ","));
+        QVERIFY(lines[2].startsWith("200,"));
+        QVERIFY(lines[2].contains(late_));
+        // A folder that is not there: the reason names the file, nothing half-written.
+        QVERIFY(view.exportCsv(dir_.filePath("missing/scores.csv")).contains("missing/scores.csv"));
+
+        if (qEnvironmentVariableIsSet("DDPM_SCREENSHOT_DIR")) {
+            window.resize(1360, 860);
+            window.tabs()->setCurrentWidget(&view);
+            window.show();
+            QTest::qWait(300);
+            QVERIFY(window.grab().save(QDir(qEnvironmentVariable("DDPM_SCREENSHOT_DIR")).filePath("evaluate.png")));
+        }
+    }
+
+    // Cancelled as soon as the steps are read: the run folder's model.ckpt repeats step 200.
+    void runFolderScoresEachStepOnceAndCancelKeepsItConsistent() {
+        EvaluateView& view = *window_->evaluateView();
+        const QString run = dir_.filePath("run");
+        QVERIFY(QDir().mkpath(QFileInfo(stepSnapshotPath(run, 100)).path()));
+        QVERIFY(QFile::copy(early_, stepSnapshotPath(run, 100)));
+        QVERIFY(QFile::copy(late_, stepSnapshotPath(run, 200)));
+        QVERIFY(QFile::copy(late_, QDir(run).filePath("model.ckpt")));   // the newest, as the Train tab leaves it
+        view.setRunFolder(run);
+        QCOMPARE(view.checkpoints().size(), 3);
+
+        QSignalSpy started(view.worker(), &EvaluationWorker::started);
+        QSignalSpy cancelled(view.worker(), &EvaluationWorker::cancelled);
+        connect(view.worker(), &EvaluationWorker::started, &view,
+                [&view] { button(view, "cancelEvaluationButton")->click(); });
+        view.evaluate();
+        QVERIFY(view.scores().isEmpty());   // a new evaluation starts from an empty table
+        QVERIFY(cancelled.wait(kTimeoutMs));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(started.at(0).at(0).toInt(), 2);
+        // The first checkpoint may have been scored before the cancel reached the worker, never both.
+        QVERIFY(cancelled.at(0).at(0).toInt() <= 1);
+        QCOMPARE(int(view.scores().size()), cancelled.at(0).at(0).toInt());
+        verifyConsistent(view);
+        QVERIFY(view.findChild<QLabel*>("evaluationStatus")->text().startsWith("Cancelled"));
+        disconnect(view.worker(), &EvaluationWorker::started, &view, nullptr);
+    }
+
+    void datasetWithoutBuiltinExtractorPointsToFeatureFiles() {
+        loadDataset(*window_, "toy:moons");   // last: the window keeps it
+        EvaluateView& view = *window_->evaluateView();
+        view.setCheckpointFiles({early_});
+        QSignalSpy failed(view.worker(), &EvaluationWorker::failed);
+        view.evaluate();
+        QVERIFY(failed.wait(kTimeoutMs));
+        const QString status = view.findChild<QLabel*>("evaluationStatus")->text();
+        QVERIFY2(status.contains("toy:moons") && status.contains("Choose a feature file"), qPrintable(status));
+        verifyConsistent(view);
+
+        // The feature-file option without a file says so instead of starting.
+        auto* kind = view.findChild<QComboBox*>("featureKind");
+        kind->setCurrentIndex(kind->findData("file"));
+        view.evaluate();
+        QVERIFY(view.findChild<QLabel*>("evaluationStatus")->text().startsWith("Choose a feature file"));
+        QVERIFY(!view.worker()->isBusy());
+    }
+
+    void trainTabKeepsStepSnapshots() {
+        TrainView train;
+        train.setDataset(std::make_shared<const ddpm::Dataset>(ddpm::loadDataset("toy:gmm8")));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 20;
+        s.previewEvery = 0;
+        train.settingsPanel()->setSettings(s);
+        button(train, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(train.worker()->state(), TrainingWorker::State::Finished, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(stepSnapshotPath(train.runFolder(), 20)), 5000);
+        QCOMPARE(runCheckpointFiles(train.runFolder()),
+                 (QStringList{stepSnapshotPath(train.runFolder(), 20), QDir(train.runFolder()).filePath("model.ckpt")}));
+        QCOMPARE(ddpm::loadCheckpoint(stepSnapshotPath(train.runFolder(), 20).toStdString(), torch::kCPU).progress.step,
+                 int64_t(20));
+    }
+};
+
+QTEST_MAIN(TestEvaluateView)
+#include "test_evaluate_view.moc"

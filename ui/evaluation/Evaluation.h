@@ -1,0 +1,33 @@
+#pragma once
+// What the Evaluate tab asks its worker for and what comes back, one score per
+// checkpoint. Torch-free: the view and the worker's header share it.
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include "dataset/DatasetPtr.h"
+
+namespace ddpm::ui {
+
+struct EvaluationRequest {
+    QStringList checkpoints;
+    bool oneScorePerStep = false;   // a run folder: model.ckpt repeats its last snapshot's step
+    DatasetPtr reference;           // its held-out split is what the samples are compared with
+    qint64 sampleCount = 500;       // ddpm eval's default is min(10,000, held-out size)
+    int samplerSteps = 20;          // DDIM
+    QString features = "builtin";   // "builtin", *.classifier or a TorchScript *.pt
+};
+
+struct CheckpointScore {
+    QString path;
+    qint64 step = 0;
+    double fid = 0, kid = 0, kidStd = 0;
+    double confidentShare = -1;     // -1: the extractor is not a classifier
+    qint64 count = 0, referenceCount = 0;
+    QString extractor;              // numbers from different extractors never compare
+    double seconds = 0;
+};
+
+}  // namespace ddpm::ui
+
+Q_DECLARE_METATYPE(ddpm::ui::CheckpointScore)

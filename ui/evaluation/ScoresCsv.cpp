@@ -1,0 +1,49 @@
+#include "evaluation/ScoresCsv.h"
+
+#include <QRegularExpression>
+#include <QStringList>
+
+#include "util/AtomicFile.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+QString csvField(QString text) {
+    if (!text.contains(QRegularExpression("[\",\r\n]"))) return text;
+    return '"' + text.replace('"', "\"\"") + '"';
+}
+
+QString number(double value) { return QString::number(value, 'g', 8); }
+
+}  // namespace
+
+QString scoresCsv(const QList<CheckpointScore>& scores) {
+    QString csv = "step,fid,kid,kid_std,confident_share,samples,reference_images,checkpoint,extractor\n";
+    for (const CheckpointScore& s : scores) {
+        const QStringList fields = {QString::number(s.step),
+                                    number(s.fid),
+                                    number(s.kid),
+                                    number(s.kidStd),
+                                    s.confidentShare < 0 ? QString() : number(s.confidentShare),
+                                    QString::number(s.count),
+                                    QString::number(s.referenceCount),
+                                    csvField(s.path),
+                                    csvField(s.extractor)};
+        csv += fields.join(',') + '\n';
+    }
+    return csv;
+}
+
+QString writeScoresCsv(const QString& path, const QList<CheckpointScore>& scores) {
+    const QByteArray bytes = scoresCsv(scores).toUtf8();
+    try {
+        ddpm::writeFileAtomically(path.toStdString(), std::vector<uint8_t>(bytes.begin(), bytes.end()));
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+}  // namespace ddpm::ui
