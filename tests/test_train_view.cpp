@@ -113,8 +113,9 @@ private slots:
         view.setDataset(load("toy:gmm8"));
         TrainSettings s = TrainSettings::defaults();
         s.steps = 200;
-        s.previewEvery = 50;
+        s.previewEvery = 100;   // a 1,000-point preview costs more than the steps between
         view.settingsPanel()->setSettings(s);
+        QCOMPARE(view.settingsPanel()->settings().preset, QString("mlp"));   // the only preset for points
         QSignalSpy saved(&view, &TrainView::checkpointSaved);
 
         button(view, "startButton")->click();
@@ -252,7 +253,7 @@ private slots:
             qint64 steps, shotAt;
             int previewEvery;
             const char* file;
-        } runs[] = {{"mnist", 4000, 300, 100, "train.png"}, {"toy:gmm8", 3000, 1500, 250, "train-toy.png"}};
+        } runs[] = {{"mnist", 4000, 200, 50, "train.png"}, {"toy:gmm8", 3000, 1500, 250, "train-toy.png"}};
         for (const auto& run : runs) {
             view->setDataset(load(run.dataset));
             TrainSettings s = TrainSettings::defaults();
@@ -261,6 +262,8 @@ private slots:
             view->settingsPanel()->setSettings(s);
             button(*view, "startButton")->click();
             QTRY_VERIFY_WITH_TIMEOUT(view->shownStep() >= run.shotAt && view->preview()->hasSamples(), 600000);
+            LiveCurvePlot* loss = view->lossPlot();   // the crosshair readout, as under the mouse
+            QTest::mouseMove(loss, QPoint(loss->width() * 2 / 3, loss->height() / 2));
             saveScreenshot(window, run.file);
             button(*view, "stopButton")->click();
             QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, kRunTimeoutMs);

@@ -26,7 +26,7 @@ LiveCurvePlot::LiveCurvePlot(const QString& valueName, bool withSmoothing, QWidg
     raw_ = addGraph();
     raw_->setName(valueName_);
     raw_->setAntialiased(false);
-    raw_->setPen(QPen(withSmoothing ? QColor(kCurveColour.red(), kCurveColour.green(), kCurveColour.blue(), 70)
+    raw_->setPen(QPen(withSmoothing ? QColor(kCurveColour.red(), kCurveColour.green(), kCurveColour.blue(), 90)
                                     : kCurveColour));
     if (withSmoothing) {
         smooth_ = addGraph();

@@ -207,7 +207,7 @@ TrainSettings TrainSettingsPanel::settings() const {
 
 void TrainSettingsPanel::setSettings(const TrainSettings& s) {
     if (s.preset != kMlpPreset) preferredImagePreset_ = s.preset;
-    selectData(preset_, s.preset);
+    updatePresetChoices(pointsData_);   // the preset that fits the data: the MLP for points, else the preferred U-Net
     batch_->setValue(s.batchSize);
     learningRate_->setValue(s.learningRate);
     selectData(schedule_, s.schedule);
@@ -236,7 +236,7 @@ void TrainSettingsPanel::updatePresetChoices(bool points) {
 }
 
 void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
-    const bool points = dataset && dataset->isPoints();
+    const bool points = pointsData_ = dataset && dataset->isPoints();
     updatePresetChoices(points);
     hasLabels_ = dataset && dataset->hasLabels();
     conditional_->setEnabled(hasLabels_ && modelEditable_);

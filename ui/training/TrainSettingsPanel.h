@@ -59,6 +59,7 @@ private:
     QDoubleSpinBox* autosave_;
     QFormLayout* form_ = nullptr;
     QString preferredImagePreset_;   // what the user chose for images, kept across a toy dataset
+    bool pointsData_ = false;   // 2-D points: only the MLP fits
     bool hasLabels_ = false;
     bool resolutionChoosable_ = false;   // an image folder: it can be loaded at another size
     bool modelEditable_ = true;

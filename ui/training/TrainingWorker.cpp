@@ -193,6 +193,7 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
             }, Qt::QueuedConnection);
         }
         auto lastAutosave = Clock::now();
+        qint64 lastPreview = -1;
         while (!reachedEnd) {
             held = loopControl.isPaused();   // set before the wait: a pause seen here blocks below
             const bool proceed = loopControl.waitToProceed();
@@ -207,15 +208,18 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
             completedSteps = s.step;
             records->push({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.progress});
             const int every = previewEvery;
-            if (every > 0 && s.step % every == 0) preview(worker, loopControl);
+            if (every > 0 && s.step % every == 0) {
+                preview(worker, loopControl);
+                lastPreview = s.step;
+            }
             const double minutes = autosaveMinutes;
             if (minutes > 0 && Clock::now() - lastAutosave > std::chrono::duration<double>(60 * minutes)) {
                 autosave(worker);
                 lastAutosave = Clock::now();
             }
         }
-        // The end of the run: its final samples and checkpoint.
-        preview(worker, loopControl);
+        // The end of the run: its final samples (unless just drawn) and checkpoint.
+        if (lastPreview != completedSteps) preview(worker, loopControl);
         autosave(worker);
         return State::Finished;
     } catch (const Cancelled&) {
