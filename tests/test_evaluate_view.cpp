@@ -37,12 +37,15 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;   // generous: the box is shared with builds
 
-// The shipped model's weights saved as a checkpoint at `step` (a fresh optimizer: only the EMA is scored).
-void saveAtStep(const QString& path, int64_t step) {
+// The shipped model saved as a checkpoint at `step` (a fresh optimizer: only the EMA is scored).
+// rawAsEma: its raw training weights take the EMA's place, a different model with the same config,
+// so that the two checkpoints score differently.
+void saveAtStep(const QString& path, int64_t step, bool rawAsEma) {
     auto c = ddpm::loadCheckpoint(ddpm::findResource("models/mnist-tiny.ckpt").string(), torch::kCPU);
     torch::optim::Adam optimizer(c.model->parameters());
     c.progress.step = step;
-    ddpm::saveCheckpoint(path.toStdString(), c.config, *c.model, *c.ema, optimizer, c.progress, c.lossScale);
+    ddpm::saveCheckpoint(path.toStdString(), c.config, *c.model, rawAsEma ? *c.model : *c.ema, optimizer, c.progress,
+                         c.lossScale);
 }
 
 void loadDataset(MainWindow& window, const QString& name) {
@@ -87,8 +90,8 @@ private slots:
         QVERIFY(dir_.isValid());
         late_ = dir_.filePath("a-late.ckpt");   // named so that the file order is not the step order
         early_ = dir_.filePath("b-early.ckpt");
-        saveAtStep(late_, 200);
-        saveAtStep(early_, 100);
+        saveAtStep(late_, 200, false);
+        saveAtStep(early_, 100, true);
         window_ = std::make_unique<MainWindow>();
         loadDataset(*window_, "mnist");
         setTinySettings(*window_->evaluateView());
@@ -117,6 +120,7 @@ private slots:
             QVERIFY(s.confidentShare >= 0 && s.confidentShare <= 1);
             QCOMPARE(s.count, qint64(16));
         }
+        QVERIFY(first.fid != second.fid);   // raw and EMA weights: two models
         verifyConsistent(view);
         QCOMPARE(view.plot()->graph(0)->dataCount(), 2);
         QCOMPARE(view.plot()->graph(0)->data()->at(0)->key, 100.0);
@@ -134,8 +138,6 @@ private slots:
         QVERIFY(lines[1].startsWith("100," + QString::number(first.fid, 'g', 8) + ","));
         QVERIFY(lines[2].startsWith("200,"));
         QVERIFY(lines[2].contains(late_));
-        // A folder that is not there: the reason names the file, nothing half-written.
-        QVERIFY(view.exportCsv(dir_.filePath("missing/scores.csv")).contains("missing/scores.csv"));
 
         if (qEnvironmentVariableIsSet("DDPM_SCREENSHOT_DIR")) {
             window.resize(1360, 860);
@@ -144,6 +146,8 @@ private slots:
             QTest::qWait(300);
             QVERIFY(window.grab().save(QDir(qEnvironmentVariable("DDPM_SCREENSHOT_DIR")).filePath("evaluate.png")));
         }
+        // A folder that is not there: the reason names the file, nothing half-written.
+        QVERIFY(view.exportCsv(dir_.filePath("missing/scores.csv")).contains("missing/scores.csv"));
     }
 
     // Cancelled as soon as the steps are read: the run folder's model.ckpt repeats step 200.

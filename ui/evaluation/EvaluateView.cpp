@@ -139,6 +139,7 @@ QWidget* EvaluateView::makeSettings() {
     featureFile_->setObjectName("featureFile");
     featureFile_->setPlaceholderText(tr("*.classifier or TorchScript *.pt"));
     auto* browseFeatures = makeButton(tr("…"), "chooseFeatureFile", tr("Choose a feature file"), panel);
+    browseFeatures->setMaximumWidth(browseFeatures->fontMetrics().horizontalAdvance("…") + 24);
     connect(browseFeatures, &QPushButton::clicked, this, &EvaluateView::chooseFeatureFile);
     auto updateFeatureFile = [this, browseFeatures] {
         const bool file = features_->currentData() == "file";
@@ -326,7 +327,7 @@ void EvaluateView::addScore(const CheckpointScore& score) {
     };
     cell(StepColumn, QLocale().toString(score.step));
     cell(FidColumn, QString::number(score.fid, 'f', 2));
-    cell(KidColumn, QStringLiteral("%1 ± %2").arg(score.kid, 0, 'f', 4).arg(score.kidStd, 0, 'f', 4));
+    cell(KidColumn, QStringLiteral("%1 ± %2").arg(score.kid, 0, 'g', 4).arg(score.kidStd, 0, 'g', 3));
     cell(ConfidentColumn, score.confidentShare < 0 ? tr("—") : QStringLiteral("%1 %").arg(100 * score.confidentShare, 0, 'f', 1));
     cell(FileColumn, QFileInfo(score.path).fileName());
     table_->item(row, FileColumn)->setToolTip(score.path);
