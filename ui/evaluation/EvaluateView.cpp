@@ -20,6 +20,7 @@
 #include <qcustomplot.h>
 
 #include "common/HelpLabel.h"
+#include "common/NamedButton.h"
 #include "dataset/DatasetView.h"
 #include "evaluation/EvaluationWorker.h"
 #include "evaluation/ScoresCsv.h"
@@ -34,13 +35,6 @@ enum Column { StepColumn, FidColumn, KidColumn, ConfidentColumn, FileColumn, Col
 
 const QColor kFidColor(31, 119, 180);
 const QColor kKidColor(214, 39, 40);
-
-QPushButton* makeButton(const QString& text, const char* objectName, const QString& tip, QWidget* parent) {
-    auto* button = new QPushButton(text, parent);
-    button->setObjectName(objectName);
-    button->setToolTip(tip);
-    return button;
-}
 
 void styleGraph(QCPGraph* graph, const QColor& color, const QString& name) {
     graph->setName(name);

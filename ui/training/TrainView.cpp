@@ -24,6 +24,7 @@
 
 #include "StudioSettings.h"
 #include "common/HelpLabel.h"
+#include "common/NamedButton.h"
 #include "plot/DurationText.h"
 #include "plot/LiveCurvePlot.h"
 #include "training/SamplePreview.h"
@@ -42,13 +43,6 @@ const char kCheckpointFilter[] = "Checkpoints (*.ckpt);;All files (*)";
 
 QString runsFolder() {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("runs");
-}
-
-QPushButton* makeButton(const QString& text, const char* objectName, const QString& tip, QWidget* parent) {
-    auto* button = new QPushButton(text, parent);
-    button->setObjectName(objectName);
-    button->setToolTip(tip);
-    return button;
 }
 
 }  // namespace
