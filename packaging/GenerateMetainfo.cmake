@@ -7,6 +7,7 @@
 # file name | caption; the first is the default screenshot.
 set(DDPM_APPSTREAM_SCREENSHOT_LIST
   "dataset.png|The Dataset view: the built-in digits, the chosen image and the class counts"
+  "train.png|Training: loss, learning rate and gradient norm live, with samples from the EMA weights"
   "timeline.png|Forward noising: one digit along the timeline, with the schedule's curves"
   "denoise.png|Denoising step by step: the current sample beside the model's guess of the clean image"
   "samples.png|A grid of digits drawn from the shipped model"
