@@ -4,7 +4,7 @@
 // model.ckpt is not queued twice; Cancel leaves table, plot and buttons
 // agreeing; a dataset without a built-in extractor gets core's
 // message and a pointer to the feature-file option; the Train tab leaves a
-// step-numbered snapshot at its autosave. Runs headless (offscreen).
+// step-numbered snapshot at its autosave, which the Evaluate tab lists. Runs headless (offscreen).
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
@@ -21,7 +21,6 @@
 #include <torch/optim/adam.h>
 
 #include "MainWindow.h"
-#include "data/DatasetLoader.h"
 #include "dataset/DatasetView.h"
 #include "evaluation/EvaluateView.h"
 #include "evaluation/EvaluationWorker.h"
@@ -198,8 +197,7 @@ private slots:
     }
 
     void trainTabKeepsStepSnapshots() {
-        TrainView train;
-        train.setDataset(std::make_shared<const ddpm::Dataset>(ddpm::loadDataset("toy:gmm8")));
+        TrainView& train = *window_->trainView();   // on toy:moons, loaded by the test before
         TrainSettings s = TrainSettings::defaults();
         s.steps = 20;
         s.previewEvery = 0;
@@ -211,6 +209,9 @@ private slots:
                  (QStringList{stepSnapshotPath(train.runFolder(), 20), QDir(train.runFolder()).filePath("model.ckpt")}));
         QCOMPARE(ddpm::loadCheckpoint(stepSnapshotPath(train.runFolder(), 20).toStdString(), torch::kCPU).progress.step,
                  int64_t(20));
+        // The Evaluate tab lists the Train tab's run on request.
+        button(*window_->evaluateView(), "useTrainRun")->click();
+        QCOMPARE(window_->evaluateView()->checkpoints(), runCheckpointFiles(train.runFolder()));
     }
 };
 

@@ -102,7 +102,10 @@ QWidget* EvaluateView::makeSettings() {
                                 panel);
     connect(pickFolder, &QPushButton::clicked, this, &EvaluateView::chooseRunFolder);
     connect(pickFiles, &QPushButton::clicked, this, &EvaluateView::chooseCheckpointFiles);
-    connect(trainRun, &QPushButton::clicked, this, [this] { setRunFolder(trainView_->runFolder()); });
+    connect(trainRun, &QPushButton::clicked, this, [this] {
+        followsTrainRun_ = true;
+        setRunFolder(trainView_->runFolder());
+    });
     auto* pickRow = new QHBoxLayout;
     pickRow->addWidget(pickFolder);
     pickRow->addWidget(pickFiles);
@@ -227,7 +230,8 @@ QWidget* EvaluateView::makeResults() {
 
 void EvaluateView::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    if (!userPicked_ && !trainView_->runFolder().isEmpty() && trainView_->runFolder() != runFolder_)
+    // Listed again each time: the run may have written snapshots since.
+    if (followsTrainRun_ && !trainView_->runFolder().isEmpty() && !worker_->isBusy())
         setRunFolder(trainView_->runFolder());
 }
 
@@ -244,6 +248,7 @@ void EvaluateView::setRunFolder(const QString& folder) {
 }
 
 void EvaluateView::setCheckpointFiles(const QStringList& files) {
+    followsTrainRun_ = false;
     checkpoints_ = files;
     runFolder_.clear();
     source_->setToolTip(files.join('\n'));
@@ -253,7 +258,7 @@ void EvaluateView::setCheckpointFiles(const QStringList& files) {
 void EvaluateView::chooseRunFolder() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Run Folder"), trainView_->runFolder());
     if (folder.isEmpty()) return;
-    userPicked_ = true;
+    followsTrainRun_ = false;
     setRunFolder(folder);
 }
 
@@ -261,7 +266,6 @@ void EvaluateView::chooseCheckpointFiles() {
     const QStringList files = QFileDialog::getOpenFileNames(this, tr("Checkpoints"), trainView_->runFolder(),
                                                             tr("Checkpoints (*.ckpt);;All files (*)"));
     if (files.isEmpty()) return;
-    userPicked_ = true;
     setCheckpointFiles(files);
 }
 

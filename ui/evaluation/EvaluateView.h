@@ -43,6 +43,7 @@ public:
 
 public slots:
     void setRunFolder(const QString& folder);          // its step snapshots and model.ckpt
+    // Files one by one; the tab stops following the Train tab's run folder.
     void setCheckpointFiles(const QStringList& files);
     void evaluate();
     void cancel();
@@ -50,7 +51,7 @@ public slots:
     QString exportCsv(const QString& path);
 
 protected:
-    void showEvent(QShowEvent* event) override;        // picks up the Train tab's run folder
+    void showEvent(QShowEvent* event) override;        // lists the Train tab's run folder, unless another was chosen
 
 private:
     QWidget* makeSettings();
@@ -69,7 +70,7 @@ private:
     EvaluationWorker* worker_;
     QStringList checkpoints_;
     QString runFolder_;          // "" when files were picked one by one
-    bool userPicked_ = false;   // once the user chose, the Train tab's folder no longer replaces it
+    bool followsTrainRun_ = true;   // until another folder or files are chosen
     QList<CheckpointScore> scores_;
 
     QLabel* source_;
