@@ -94,7 +94,7 @@ int runTrain(const Args& args) {
                 "metrics.csv (step, wall_seconds, loss, lr, grad_norm, images_per_s).");
     p.option("data", "DATASET", "dataset path or built-in name (mnist, fashion-mnist, toy:moons, ...)")
         .option("preset", "NAME", "model preset: tiny, small, ddpm-cifar, peer (images), mlp (2-D toys)")
-        .option("steps", "N", "train for N steps", "4000")
+        .option("steps", "N", "train for N steps", std::to_string(kDefaultTrainingSteps))
         .option("minutes", "M", "train for M minutes of training time instead of a step count")
         .option("batch", "B", "batch size", std::to_string(defaults.train.batchSize))
         .option("lr", "LR", "peak learning rate (AdamW)", text(defaults.train.learningRate))

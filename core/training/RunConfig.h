@@ -19,6 +19,9 @@ Precision precisionFromString(const std::string& name);   // "fp32", "bf16", "fp
 
 enum class LrDecay { Constant, Cosine };
 
+// A run's length when the caller names none (ddpm train, the Train tab).
+constexpr int64_t kDefaultTrainingSteps = 4000;
+
 struct TrainConfig {
     int batchSize = 32;               // small batches, more steps: digits soonest on a CPU
     double learningRate = 2e-3;

@@ -8,8 +8,7 @@ namespace ddpm::ui {
 
 namespace {
 
-// The run length and the tab's own cadences have no core default: these are the tab's.
-constexpr qint64 kDefaultSteps = 4000;        // ddpm train's --steps
+// The tab's own cadences (the run length is core's kDefaultTrainingSteps).
 constexpr double kDefaultMinutes = 10;        // the README's "ten minutes on a 2-core CPU"
 constexpr int kDefaultPreviewEvery = 200;     // steps between EMA sample grids
 constexpr double kDefaultAutosaveMinutes = 5;
@@ -27,7 +26,7 @@ TrainSettings TrainSettings::defaults() {
     s.emaDecay = core.train.emaDecay;
     s.precision = QString::fromStdString(toString(core.train.precision));
     s.useTimeBudget = false;
-    s.steps = kDefaultSteps;
+    s.steps = kDefaultTrainingSteps;
     s.minutes = kDefaultMinutes;
     s.classConditional = core.model.numClasses > 0;
     s.classDropProb = core.train.classDropProb;
