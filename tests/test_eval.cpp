@@ -216,6 +216,14 @@ private slots:
         }
     }
 
+    void shippedFashionClassifier() {
+        const auto record = loadClassifier(builtinFeatureClassifier("fashion-mnist"), torch::kCPU);
+        QVERIFY(record.heldOutAccuracy >= 0.90);
+        QCOMPARE(record.heldOutCount, 10000ll);
+        QCOMPARE(record.net->config().numClasses, 10);
+        QVERIFY(record.net->config().dataset.find("fashion-mnist") == 0);
+    }
+
     void torchScriptFeaturePath() {
         // A stand-in for Inception: the per-channel mean of its (B,3,299,299) input when asked for features.
         torch::jit::Module m("StandIn");
