@@ -7,6 +7,7 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "core/Version.h"
+#include "util/MemoryAllocator.h"
 
 using namespace ddpm::cli;
 
@@ -41,6 +42,7 @@ void printUsage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ddpm::keepFreedMemoryInProcess();
     Args args(argv + 1, argv + argc);
     if (args.empty()) {
         printUsage(std::cerr);

@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "StudioSettings.h"
 #include "core/Version.h"
+#include "util/MemoryAllocator.h"
 
 namespace {
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    ddpm::keepFreedMemoryInProcess();
     QApplication app(argc, argv);   // takes Qt's options out of the arguments
     QApplication::setOrganizationName(ddpm::ui::kOrganizationName);
     QApplication::setApplicationName(ddpm::ui::kApplicationName);
