@@ -140,6 +140,19 @@ private slots:
         QVERIFY(text.out.contains("FID "));
         QVERIFY(text.out.contains("extractor   classifier"));
 
+        // Given images: a folder that 'ddpm sample --each' wrote, scored against the held-out digits.
+        Run each = runDdpm({"sample", model, "--steps", "2", "-n", "6", "--each", path("eval-each"), "-o", path("eval-each.png")});
+        QCOMPARE(each.exitCode, 0);
+        Run given = runDdpm({"eval", "--samples", path("eval-each"), "--data", "mnist", "--json", "--threads", "1"});
+        QCOMPARE(given.exitCode, 0);
+        const QJsonObject givenJson = QJsonDocument::fromJson(given.out.toUtf8()).object();
+        QCOMPARE(givenJson["n"].toInt(), 6);
+        QCOMPARE(givenJson["samples"].toString(), path("eval-each"));
+        QVERIFY(givenJson.contains("confident_share") && !givenJson.contains("sampler"));
+        QCOMPARE(runDdpm({"eval", "--samples", path("eval-each")}).exitCode, 2);            // no --data
+        QCOMPARE(runDdpm({"eval", model, "--samples", path("eval-each")}).exitCode, 2);     // both
+        QCOMPARE(runDdpm({"eval"}).exitCode, 2);                                         // neither
+
         Run noExtractor = runDdpm({"eval", model, "--features", path("none.pt"), "-n", "4"});
         QCOMPARE(noExtractor.exitCode, 1);
         QVERIFY(noExtractor.err.contains("none.pt: no such feature network file"));

@@ -118,6 +118,45 @@ private slots:
         QVERIFY(!ds.hasLabels());
     }
 
+    void npyLayouts_data() {
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<bool>("channelsLast");
+        QTest::newRow("N,H,W grey") << "(4, 3, 5)" << 1 << false;
+        QTest::newRow("N,H,W,C colour") << "(4, 3, 5, 3)" << 3 << true;
+        QTest::newRow("N,C,H,W colour") << "(4, 3, 3, 5)" << 3 << false;
+        QTest::newRow("N,1,H,W grey") << "(4, 1, 3, 5)" << 1 << false;
+    }
+    void npyLayouts() {
+        QFETCH(QString, shape);
+        QFETCH(int, channels);
+        QFETCH(bool, channelsLast);
+        const int n = 4, h = 3, w = 5;
+        // Pixel value encodes (image, channel, y, x) so that a wrong transpose shows.
+        auto value = [&](int i, int c, int y, int x) { return uint8_t(i * 60 + c * 20 + y * 5 + x); };
+        std::vector<uint8_t> data;
+        for (int i = 0; i < n; ++i)
+            if (channelsLast) {
+                for (int y = 0; y < h; ++y)
+                    for (int x = 0; x < w; ++x)
+                        for (int c = 0; c < channels; ++c) data.push_back(value(i, c, y, x));
+            } else {
+                for (int c = 0; c < channels; ++c)
+                    for (int y = 0; y < h; ++y)
+                        for (int x = 0; x < w; ++x) data.push_back(value(i, c, y, x));
+            }
+        const fs::path file = dir("npy") / (std::string(QTest::currentDataTag()).substr(0, 5) + ".npy");
+        writeBytes(file, npyBytes("|u1", shape.toStdString(), data));
+        const Dataset ds = loadDataset(file.string());
+        QCOMPARE(ds.format, std::string("npy"));
+        QCOMPARE(ds.count, int64_t(n));
+        QCOMPARE(ds.channels, channels);
+        QCOMPARE(ds.height, h);
+        QCOMPARE(ds.width, w);
+        QCOMPARE(ds.trainCount, int64_t(n));   // under 10 items: nothing held out
+        for (int c = 0; c < channels; ++c) QCOMPARE(ds.image(2)[(c * h + 1) * w + 4], value(2, c, 1, 4));
+    }
+
     void cifar10Folder() {
         fs::path d = dir("cifar10");
         writeCifarFile(d / "data_batch_1.bin", 7, 1, 10);
@@ -353,6 +392,21 @@ private slots:
         row("single image", [](const fs::path& d) {
             return writeImage(d / "one.png", colourImage(4, 4, {0, 0, 0}));
         }, "a single image is not a dataset", "one.png");
+        row("npy float", [](const fs::path& d) {
+            writeBytes(d / "f.npy", npyBytes("<f4", "(1, 2, 2)", std::vector<uint8_t>(16))); return (d / "f.npy").string();
+        }, "is not read: save the images as uint8", "f.npy");
+        row("npy not images", [](const fs::path& d) {
+            writeBytes(d / "v.npy", npyBytes("|u1", "(12,)", std::vector<uint8_t>(12))); return (d / "v.npy").string();
+        }, "is not images", "v.npy");
+        row("npy truncated", [](const fs::path& d) {
+            writeBytes(d / "t.npy", npyBytes("|u1", "(3, 4, 4)", std::vector<uint8_t>(40))); return (d / "t.npy").string();
+        }, "truncated", "t.npy");
+        row("npy trailing data", [](const fs::path& d) {
+            writeBytes(d / "l.npy", npyBytes("|u1", "(1, 2, 2)", std::vector<uint8_t>(5))); return (d / "l.npy").string();
+        }, "bytes follow the array", "l.npy");
+        row("npy bad magic", [](const fs::path& d) {
+            writeBytes(d / "m.npy", std::vector<uint8_t>(80, 'x')); return (d / "m.npy").string();
+        }, "not a NumPy .npy file", "m.npy");
         row("non-utf8 missing", [](const fs::path& d) { return (d / std::string("\xc3\x28zz")).string(); },
             "no such file", "\\xC3(zz");
         row("unknown toy", [](const fs::path&) { return std::string("toy:spiral"); },

@@ -1,10 +1,12 @@
 // Evaluation: Fréchet distance against closed forms, KID against a hand-worked
 // value and on equal vs shifted distributions, the feature classifier (training,
 // eval mode, file round trip, the shipped MNIST one), the TorchScript feature
-// path with a module the test defines, and a whole evaluation of the shipped model.
+// path with a module the test defines, a whole evaluation of the shipped model,
+// and scores of given images (real digits near the reference, noise far).
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
 #include <fstream>
 
 #include <torch/script.h>
@@ -264,11 +266,13 @@ def forward(self, x, return_features: bool = False):
         c.kidSubsetSize = 40;
         c.kidSubsets = 10;
         std::vector<std::string> stages;
-        const auto r = evaluateCheckpoint(findResource("models/mnist-tiny.ckpt").string(), d, c,
-                                          [&](const EvalProgress& p) {
-                                              if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
-                                              return true;
-                                          });
+        auto record = [&](const EvalProgress& p) {
+            if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
+            return true;
+        };
+        const Evaluator evaluator(d, c, record);
+        const auto checkpoint = loadCheckpoint(findResource("models/mnist-tiny.ckpt").string(), evaluator.device());
+        const auto r = evaluator.evaluate(checkpoint, record);
         QCOMPARE(r.count, int64_t(40));
         QCOMPARE(r.referenceCount, d.heldOutCount());
         QVERIFY(std::isfinite(r.fid) && r.fid > 0);
@@ -280,6 +284,56 @@ def forward(self, x, return_features: bool = False):
         QCOMPARE(stages, (std::vector<std::string>{"reference", "sampling"}));
         // The held-out digits themselves are recognised far more confidently than noise would be.
         QVERIFY(r.confidentShare > 0.1);
+
+        // The reference features are kept: a second evaluation reports no "reference" stage
+        // and, with the same seeds, gives the same numbers.
+        stages.clear();
+        const auto again = evaluator.evaluate(checkpoint, record);
+        QCOMPARE(stages, std::vector<std::string>{"sampling"});
+        QCOMPARE(again.fid, r.fid);
+        QCOMPARE(again.confidentShare, r.confidentShare);
+    }
+
+    // Given images instead of a checkpoint: real digits score near the reference, noise far from it.
+    void evaluatesGivenImages() {
+        const Dataset d = loadDataset("mnist");
+        EvalConfig c;
+        c.kidSubsets = 10;
+        const Evaluator evaluator(d, c);
+        Dataset real = smallMnist(1000, 0);   // 1,000 training digits, none of the held-out ones
+        real.name = "train-digits";
+        Dataset noise = real;
+        torch::manual_seed(0);
+        const auto random = torch::randint(0, 256, {int64_t(noise.pixels.size())}, torch::kUInt8);
+        std::memcpy(noise.pixels.data(), random.data_ptr<uint8_t>(), noise.pixels.size());
+
+        std::vector<std::string> stages;
+        const auto realScore = evaluator.evaluate(real, [&](const EvalProgress& p) {
+            stages.push_back(p.stage);
+            return true;
+        });
+        const auto noiseScore = evaluator.evaluate(noise);
+        QCOMPARE(stages.front(), std::string("samples"));
+        QCOMPARE(realScore.count, int64_t(1000));
+        QCOMPARE(realScore.step, int64_t(0));
+        QVERIFY2(realScore.fid < 5, qPrintable(QString::number(realScore.fid)));
+        QVERIFY(realScore.confidentShare > 0.9);
+        QVERIFY(std::abs(realScore.kid) < 0.05);
+        QVERIFY(noiseScore.fid > 20 * std::max(realScore.fid, 1.0));
+        QVERIFY(noiseScore.kid > 10 * realScore.kidStd + realScore.kid);
+
+        Dataset wrongSize = real;
+        wrongSize.height = wrongSize.width = 14;
+        wrongSize.count = 4;
+        wrongSize.pixels.resize(4 * 14 * 14);
+        try {
+            evaluator.evaluate(wrongSize);
+            QFAIL("no error for samples of another size");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("train-digits: its images are 14x14x1, those of mnist are 28x28x1") !=
+                         std::string::npos,
+                     e.what());
+        }
     }
 };
 

@@ -22,8 +22,8 @@ ArgParser& ArgParser::flag(const std::string& name, const std::string& help, con
     return *this;
 }
 
-ArgParser& ArgParser::positional(const std::string& name, const std::string& help) {
-    specs_.push_back({name, "", help, "", "", false, true});
+ArgParser& ArgParser::positional(const std::string& name, const std::string& help, bool required) {
+    specs_.push_back({name, "", help, "", "", false, true, required});
     return *this;
 }
 
@@ -77,7 +77,10 @@ void ArgParser::parse(const std::vector<std::string>& args) {
     size_t p = 0;
     for (const auto& s : specs_) {
         if (!s.isPositional) continue;
-        if (p >= positionals.size()) throw UsageError("missing " + s.name);
+        if (p >= positionals.size()) {
+            if (s.isRequired) throw UsageError("missing " + s.name);
+            continue;
+        }
         values_[s.name] = positionals[p++];
     }
     if (p < positionals.size()) throw UsageError("unexpected argument '" + positionals[p] + "'");

@@ -24,7 +24,8 @@ public:
     ArgParser& option(const std::string& name, const std::string& valueName, const std::string& help,
                       const std::string& defaultValue = "", const std::string& shortName = "");
     ArgParser& flag(const std::string& name, const std::string& help, const std::string& shortName = "");
-    ArgParser& positional(const std::string& name, const std::string& help);
+    // Positionals are taken in order; an optional one (last) may be left out.
+    ArgParser& positional(const std::string& name, const std::string& help, bool required = true);
 
     // Parses args (the verb's own arguments); throws UsageError or HelpRequested.
     void parse(const std::vector<std::string>& args);
@@ -41,7 +42,7 @@ public:
 private:
     struct Spec {
         std::string name, valueName, help, defaultValue, shortName;
-        bool isFlag = false, isPositional = false;
+        bool isFlag = false, isPositional = false, isRequired = true;
     };
     const Spec* find(const std::string& name) const;
     const Spec* findShort(const std::string& shortName) const;

@@ -1,5 +1,5 @@
-// ddpm eval: FID, KID and classifier confidence of a checkpoint's samples
-// against the held-out split of its dataset.
+// ddpm eval: FID, KID and classifier confidence of a checkpoint's samples (or
+// of given images) against the held-out split of a dataset.
 #include <cstdio>
 #include <iostream>
 
@@ -8,6 +8,7 @@
 #include "cli/Commands.h"
 #include "eval/Evaluation.h"
 #include "training/Checkpoint.h"
+#include "training/Trainer.h"
 #include "util/JsonText.h"
 #include "util/Threads.h"
 
@@ -15,22 +16,38 @@ namespace ddpm::cli {
 
 namespace {
 
-void printJson(const EvalResult& r, const SamplerConfig& sc, const std::string& dataset) {
+// What was scored: a checkpoint's samples (with the sampler that drew them) or given images.
+struct Subject {
+    std::string samplesPath;   // non-empty for --samples
+    SamplerConfig sampler;
+};
+
+void printJson(const EvalResult& r, const Subject& s, const std::string& dataset) {
     std::printf("{\"fid\": %.6f, \"kid\": %.8f, \"kid_std\": %.8f, \"n\": %lld, \"reference_n\": %lld, ", r.fid, r.kid,
                 r.kidStd, (long long)r.count, (long long)r.referenceCount);
     std::printf("\"extractor\": %s, \"dataset\": %s, ", jsonString(r.extractor).c_str(), jsonString(dataset).c_str());
     if (r.confidentShare >= 0) std::printf("\"confident_share\": %.6f, ", r.confidentShare);
     if (r.classMatchShare >= 0) std::printf("\"class_match_share\": %.6f, ", r.classMatchShare);
-    std::printf("\"sampler\": %s, \"steps\": %d, \"seed\": %llu, \"step\": %lld, \"seconds\": %.3f}\n",
-                jsonString(toString(sc.kind)).c_str(), sc.steps, (unsigned long long)sc.seed, (long long)r.step,
-                r.seconds);
+    if (!s.samplesPath.empty())
+        std::printf("\"samples\": %s, ", jsonString(s.samplesPath).c_str());
+    else
+        std::printf("\"sampler\": %s, \"steps\": %d, \"seed\": %llu, \"step\": %lld, ",
+                    jsonString(toString(s.sampler.kind)).c_str(), s.sampler.steps,
+                    (unsigned long long)s.sampler.seed, (long long)r.step);
+    std::printf("\"seconds\": %.3f}\n", r.seconds);
 }
 
-void printText(const EvalResult& r, const SamplerConfig& sc, const std::string& dataset) {
+void printText(const EvalResult& r, const Subject& s, const std::string& dataset) {
     std::printf("extractor   %s\n", r.extractor.c_str());
-    std::printf("samples     %lld (%s%s, seed %llu) of the checkpoint at step %lld\n", (long long)r.count,
-                toString(sc.kind).c_str(), sc.kind == SamplerKind::Ddim ? (" " + std::to_string(sc.steps) + " steps").c_str() : "",
-                (unsigned long long)sc.seed, (long long)r.step);
+    if (!s.samplesPath.empty()) {
+        std::printf("samples     %lld images of %s\n", (long long)r.count, s.samplesPath.c_str());
+    } else {
+        const SamplerConfig& sc = s.sampler;
+        std::printf("samples     %lld (%s%s, seed %llu) of the checkpoint at step %lld\n", (long long)r.count,
+                    toString(sc.kind).c_str(),
+                    sc.kind == SamplerKind::Ddim ? (" " + std::to_string(sc.steps) + " steps").c_str() : "",
+                    (unsigned long long)sc.seed, (long long)r.step);
+    }
     std::printf("reference   %lld held-out images of %s\n", (long long)r.referenceCount, dataset.c_str());
     std::printf("FID         %.3f\n", r.fid);
     std::printf("KID         %.5f ± %.5f\n", r.kid, r.kidStd);
@@ -39,16 +56,25 @@ void printText(const EvalResult& r, const SamplerConfig& sc, const std::string& 
     std::printf("time        %s\n", formatDuration(r.seconds).c_str());
 }
 
+bool printProgress(const EvalProgress& e) {
+    std::fprintf(stderr, "\r%s %lld/%lld   ", e.stage.c_str(), (long long)e.done, (long long)e.total);
+    return true;
+}
+
 }  // namespace
 
 int runEval(const Args& args) {
-    ArgParser p("ddpm eval CKPT [options]",
+    ArgParser p("ddpm eval CKPT [options]  |  ddpm eval --samples IMAGES --data DATASET [options]",
                 "Score a checkpoint: draw samples with its EMA weights and compare them with the held-out\n"
                 "split of a dataset by FID and KID in a fixed feature space (the dataset's built-in\n"
                 "classifier, a classifier from 'ddpm train-classifier', or a TorchScript Inception file).\n"
+                "With --samples, score given images instead (a .npy such as peer_ddpm.py writes, a folder\n"
+                "from 'ddpm sample --each', any dataset 'ddpm info' reads): all of them are used.\n"
                 "Numbers from different feature networks are not comparable; the extractor is printed.");
-    p.positional("CKPT", "checkpoint written by 'ddpm train'")
+    p.positional("CKPT", "checkpoint written by 'ddpm train' (not with --samples)", false)
+        .option("samples", "IMAGES", "score these images instead of a checkpoint's samples")
         .option("data", "DATASET", "reference dataset (default: the one the checkpoint was trained on)")
+        .option("resolution", "R", "with --samples: the size image folders are read at (28, 32 or 64)", "64")
         .option("count", "N", "samples to draw (default: the held-out size, at most 10000)", "", "n")
         .option("features", "SPEC", "builtin, FILE.classifier, or a TorchScript FILE.pt", "builtin")
         .option("batch", "N", "samples per sampler call", std::to_string(EvalConfig().batchSize))
@@ -58,26 +84,36 @@ int runEval(const Args& args) {
     addSamplerOptions(p);
     p.parse(args);
     configureThreads(p.getInt("threads", 0, 1024));
+    if (p.has("CKPT") == p.has("samples")) throw UsageError("give a checkpoint or --samples IMAGES (one of them)");
+    if (p.has("samples") && !p.has("data")) throw UsageError("--samples needs --data DATASET, the images to compare with");
 
     EvalConfig config;
     config.device = p.getChoice("device", {"auto", "cpu", "cuda"});
     config.features = p.get("features");
     config.batchSize = p.getInt("batch", 1, 100000);
     if (p.has("count")) config.count = p.getInt64("count", 2, 10000000);
-    // The checkpoint's configuration says which dataset to compare with and whether --class is valid.
-    const auto ckpt = loadCheckpoint(p.get("CKPT"), torch::kCPU);
-    config.sampler = samplerFromOptions(p, ckpt.config.model.numClasses);
-    const std::string dataName = p.has("data") ? p.get("data") : ckpt.config.data.name;
-    const Dataset reference = loadDatasetWithProgress(dataName, ckpt.config.data.resolution);
 
-    const bool json = p.has("json");
-    const EvalResult r = evaluateCheckpoint(p.get("CKPT"), reference, config, [&](const EvalProgress& e) {
-        std::fprintf(stderr, "\r%s %lld/%lld   ", e.stage.c_str(), (long long)e.done, (long long)e.total);
-        return true;
-    });
+    Subject subject;
+    EvalResult result;
+    std::string dataName = p.get("data");
+    if (p.has("samples")) {
+        subject.samplesPath = p.get("samples");
+        const Dataset reference = loadDatasetWithProgress(dataName, p.getInt("resolution", 1, 4096));
+        const Dataset samples = loadDatasetWithProgress(subject.samplesPath, reference.height);
+        const Evaluator evaluator(reference, config, printProgress);
+        result = evaluator.evaluate(samples, printProgress);
+    } else {
+        // The checkpoint says which dataset to compare with and whether --class is valid.
+        const auto checkpoint = loadCheckpoint(p.get("CKPT"), selectDevice(config.device));
+        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
+        if (!p.has("data")) dataName = checkpoint.config.data.name;
+        const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.resolution);
+        const Evaluator evaluator(reference, config, printProgress);
+        result = evaluator.evaluate(checkpoint, printProgress);
+    }
     std::fprintf(stderr, "\n");
-    if (json) printJson(r, config.sampler, reference.name);
-    else printText(r, config.sampler, reference.name);
+    if (p.has("json")) printJson(result, subject, dataName);
+    else printText(result, subject, dataName);
     return 0;
 }
 

@@ -18,7 +18,7 @@ enum class DatasetKind { Images, Points };
 struct Dataset {
     std::string name;     // "mnist", "toy:moons", or the folder/file name
     std::string source;   // where it was read from (path or generator description)
-    std::string format;   // "idx", "cifar-10", "cifar-100", "image-folder", "toy"
+    std::string format;   // "idx", "cifar-10", "cifar-100", "npy", "image-folder", "toy"
     DatasetKind kind = DatasetKind::Images;
 
     int64_t count = 0;

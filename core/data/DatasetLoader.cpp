@@ -6,6 +6,7 @@
 #include "data/CifarFormat.h"
 #include "data/DatasetError.h"
 #include "data/IdxFormat.h"
+#include "data/NpyFormat.h"
 #include "data/ImageFolderFormat.h"
 #include "data/ToyDatasets.h"
 #include "util/DisplayPath.h"
@@ -56,13 +57,14 @@ Dataset loadFile(const std::string& path, const LoadOptions& options) {
     const std::string name = fs::path(path).filename().string();
     if (isIdxImageFileName(name)) return loadIdxFile(path, options);
     if (isCifarFileName(name)) return loadCifar(path, options);
+    if (isNpyFileName(name)) return loadNpy(path, options);
     // Opening the file first gives the precise error for empty or unreadable files.
     { ByteStream probe(path); }
     if (isImageFileName(name))
         throw DatasetError(displayPath(path), "a single image is not a dataset: give the folder that holds it");
     if (looksLikeIdx(path)) return loadIdxFile(path, options);
     throw DatasetError(displayPath(path),
-                       "unrecognised format (expected IDX *-idx3-ubyte[.gz], CIFAR *.bin, or a folder of images)");
+                       "unrecognised format (expected IDX *-idx3-ubyte[.gz], CIFAR *.bin, NumPy *.npy, or a folder of images)");
 }
 
 Dataset loadFolder(const std::string& folder, const LoadOptions& options) {

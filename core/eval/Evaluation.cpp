@@ -17,75 +17,127 @@ namespace ddpm {
 namespace {
 
 constexpr int64_t kDefaultCount = 10000;
-constexpr int64_t kReferenceBatch = 500;
+constexpr int64_t kImageBatch = 500;
 
 void report(const EvalProgressCallback& onProgress, const char* stage, int64_t done, int64_t total) {
     if (onProgress && !onProgress({stage, done, total})) throw Cancelled();
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string geometry(int channels, int height, int width) {
+    return std::to_string(height) + "x" + std::to_string(width) + "x" + std::to_string(channels);
+}
+
 }  // namespace
 
-EvalResult evaluateCheckpoint(const std::string& checkpointPath, const Dataset& reference, const EvalConfig& config,
-                              const EvalProgressCallback& onProgress) {
-    const auto started = std::chrono::steady_clock::now();
+// What the sample side gathers before the metrics: features and classifier counts.
+struct Evaluator::SampleScores {
+    std::vector<torch::Tensor> features;   // (n_i, D) on the CPU
+    int64_t count = 0, confident = 0, matched = 0;
+    bool conditional = false;              // matched counts
+    int64_t step = 0;
+
+    // images (n,C,H,W) in [-1,1]; classes (n) or undefined.
+    void add(FeatureExtractor& extractor, const torch::Tensor& images, const torch::Tensor& classes,
+             double confidence) {
+        const auto out = extractor.extract(images);
+        features.push_back(out.features.cpu());
+        count += images.size(0);
+        if (!out.probabilities.defined()) return;
+        const auto [top, label] = out.probabilities.cpu().max(1);   // (n), (n)
+        confident += top.gt(confidence).sum().item<int64_t>();
+        if (classes.defined()) matched += label.eq(classes.cpu()).sum().item<int64_t>();
+    }
+};
+
+Evaluator::Evaluator(const Dataset& reference, const EvalConfig& config, const EvalProgressCallback& onProgress)
+    : config_(config), device_(selectDevice(config.device)), referenceName_(reference.name) {
     if (reference.isPoints()) throw std::invalid_argument(reference.name + ": FID and KID are for images, not points");
     if (reference.heldOutCount() < 2)
         throw std::invalid_argument(reference.name + ": needs a held-out split of at least 2 images to compare with");
-    const torch::Device device = selectDevice(config.device);
-    auto checkpoint = loadCheckpoint(checkpointPath, device);
-    const RunConfig& run = checkpoint.config;
-    if (run.data.points) throw std::invalid_argument(checkpointPath + ": the model draws points, not images");
-    auto extractor = openFeatureExtractor(config.features, reference.name, device);
-
-    EvalResult result;
-    result.extractor = extractor->description();
-    result.step = checkpoint.progress.step;
-    result.referenceCount = std::min(kDefaultCount, reference.heldOutCount());
-    result.count = config.count > 0 ? config.count : result.referenceCount;
-    if (result.count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
     if (config.batchSize < 1) throw std::invalid_argument("evaluation batch size must be at least 1");
+    referenceChannels_ = reference.channels;
+    referenceHeight_ = reference.height;
+    referenceWidth_ = reference.width;
+    extractor_ = openFeatureExtractor(config.features, reference.name, device_);
+    extractorDescription_ = extractor_->description();
 
-    // Features of the held-out images: (referenceCount, D).
-    std::vector<torch::Tensor> referenceFeatures;
-    for (int64_t i = 0; i < result.referenceCount; i += kReferenceBatch) {
-        const int64_t n = std::min(kReferenceBatch, result.referenceCount - i);
-        const auto images = toSignedUnit(datasetImages(reference, reference.trainCount + i, n));   // (n,C,H,W)
-        referenceFeatures.push_back(extractor->extract(images).features.cpu());
-        report(onProgress, "reference", i + n, result.referenceCount);
+    const int64_t n = std::min(kDefaultCount, reference.heldOutCount());
+    std::vector<torch::Tensor> features;
+    for (int64_t i = 0; i < n; i += kImageBatch) {
+        const int64_t b = std::min(kImageBatch, n - i);
+        const auto images = toSignedUnit(datasetImages(reference, reference.trainCount + i, b));   // (b,C,H,W)
+        features.push_back(extractor_->extract(images).features.cpu());
+        report(onProgress, "reference", i + b, n);
     }
+    referenceFeatures_ = torch::cat(features);
+}
+
+Evaluator::~Evaluator() = default;
+
+EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalProgressCallback& onProgress) const {
+    const auto started = std::chrono::steady_clock::now();
+    const RunConfig& run = checkpoint.config;
+    if (run.data.points) throw std::invalid_argument("the model draws points, not images");
+    const int64_t count = config_.count > 0 ? config_.count : referenceCount();
+    if (count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
 
     // Samples from the EMA model, batch by batch, each batch its own seed.
-    const NoiseSchedule schedule(run.schedule, device);
+    const NoiseSchedule schedule(run.schedule, device_);
     const int numClasses = run.model.numClasses;
-    std::vector<torch::Tensor> sampleFeatures;
-    int64_t confident = 0, matched = 0;
-    for (int64_t i = 0, batch = 0; i < result.count; i += config.batchSize, ++batch) {
-        SamplerConfig sc = config.sampler;
-        sc.count = std::min(config.batchSize, result.count - i);
-        sc.seed = config.sampler.seed + uint64_t(batch);
+    SampleScores scores;
+    scores.step = checkpoint.progress.step;
+    scores.conditional = numClasses > 0 && numClasses == extractor_->numClasses();
+    for (int64_t i = 0, batch = 0; i < count; i += config_.batchSize, ++batch) {
+        SamplerConfig sc = config_.sampler;
+        sc.count = std::min(config_.batchSize, count - i);
+        sc.seed = config_.sampler.seed + uint64_t(batch);
         const auto images = sample(*checkpoint.ema, schedule, run.objective, sc);   // (n,C,H,W) in [-1,1]
-        const auto out = extractor->extract(images);
-        sampleFeatures.push_back(out.features.cpu());
-        if (out.probabilities.defined()) {
-            const auto [top, label] = out.probabilities.cpu().max(1);               // (n), (n)
-            confident += top.gt(config.confidence).sum().item<int64_t>();
-            if (numClasses > 0 && numClasses == extractor->numClasses())
-                matched += label.eq(sampleClassLabels(sc, numClasses, torch::kCPU)).sum().item<int64_t>();
-        }
-        report(onProgress, "sampling", i + sc.count, result.count);
+        const auto classes = scores.conditional ? sampleClassLabels(sc, numClasses, torch::kCPU) : torch::Tensor();
+        scores.add(*extractor_, images, classes, config_.confidence);
+        report(onProgress, "sampling", i + sc.count, count);
     }
+    return score(scores, secondsSince(started));
+}
 
-    const auto real = torch::cat(referenceFeatures), fake = torch::cat(sampleFeatures);
-    result.fid = frechetDistance(gaussianStats(real), gaussianStats(fake));
+EvalResult Evaluator::evaluate(const Dataset& samples, const EvalProgressCallback& onProgress) const {
+    const auto started = std::chrono::steady_clock::now();
+    if (samples.isPoints()) throw std::invalid_argument(samples.name + ": points, not images");
+    if (samples.channels != referenceChannels_ || samples.height != referenceHeight_ ||
+        samples.width != referenceWidth_)
+        throw std::invalid_argument(samples.name + ": its images are " +
+                                    geometry(samples.channels, samples.height, samples.width) + ", those of " +
+                                    referenceName_ + " are " +
+                                    geometry(referenceChannels_, referenceHeight_, referenceWidth_));
+    if (samples.count < 2) throw std::invalid_argument(samples.name + ": evaluation needs at least 2 images");
+    SampleScores scores;
+    for (int64_t i = 0; i < samples.count; i += kImageBatch) {
+        const int64_t b = std::min(kImageBatch, samples.count - i);
+        scores.add(*extractor_, toSignedUnit(datasetImages(samples, i, b)), torch::Tensor(), config_.confidence);
+        report(onProgress, "samples", i + b, samples.count);
+    }
+    return score(scores, secondsSince(started));
+}
+
+EvalResult Evaluator::score(const SampleScores& scores, double seconds) const {
+    EvalResult result;
+    result.extractor = extractorDescription_;
+    result.count = scores.count;
+    result.referenceCount = referenceCount();
+    result.step = scores.step;
+    const auto fake = torch::cat(scores.features);
+    result.fid = frechetDistance(gaussianStats(referenceFeatures_), gaussianStats(fake));
     const int64_t subsetSize =
-        std::max<int64_t>(2, std::min(config.kidSubsetSize, std::min(real.size(0), fake.size(0)) / 2));
-    const auto kid = kernelInceptionDistance(real, fake, config.kidSubsets, subsetSize, config.sampler.seed);
+        std::max<int64_t>(2, std::min(config_.kidSubsetSize, std::min(referenceCount(), fake.size(0)) / 2));
+    const auto kid = kernelInceptionDistance(referenceFeatures_, fake, config_.kidSubsets, subsetSize, config_.sampler.seed);
     result.kid = kid.mean;
     result.kidStd = kid.std;
-    if (extractor->numClasses() > 0) result.confidentShare = double(confident) / double(result.count);
-    if (numClasses > 0 && numClasses == extractor->numClasses())
-        result.classMatchShare = double(matched) / double(result.count);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (extractor_->numClasses() > 0) result.confidentShare = double(scores.confident) / double(scores.count);
+    if (scores.conditional) result.classMatchShare = double(scores.matched) / double(scores.count);
+    result.seconds = seconds;
     return result;
 }
 

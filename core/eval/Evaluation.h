@@ -1,9 +1,10 @@
 #pragma once
-// Scores a checkpoint: draws N samples with its EMA model, extracts features
-// of them and of the dataset's held-out split, and reports FID, KID and, when
-// a classifier is the extractor, how confidently it recognises the samples.
+// Scores samples against a dataset's held-out split: features of both from a
+// fixed extractor, then FID, KID and, when a classifier is the extractor, how
+// confidently it recognises the samples.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "sampling/Sampler.h"
@@ -29,20 +30,55 @@ struct EvalResult {
     std::string extractor;              // FeatureExtractor::description()
     double confidentShare = -1;         // classifiers: share of samples with max probability > confidence
     double classMatchShare = -1;        // class-conditional models: share put in the class asked for
-    int64_t step = 0;                   // the checkpoint's training step
-    double seconds = 0;                 // wall time of the evaluation
+    int64_t step = 0;                   // the checkpoint's training step (0 for given images)
+    double seconds = 0;                 // wall time of this evaluation (the reference features are the constructor's)
 };
 
 struct EvalProgress {
-    std::string stage;   // "reference", "sampling"
+    std::string stage;   // "reference", then "sampling" (a checkpoint) or "samples" (given images)
     int64_t done = 0, total = 0;
 };
 // Return false to cancel (evaluateCheckpoint then throws Cancelled).
 using EvalProgressCallback = std::function<bool(const EvalProgress&)>;
 
-// reference: the dataset whose held-out split the samples are compared with.
-// Throws CheckpointError, std::runtime_error or std::invalid_argument with the reason.
-EvalResult evaluateCheckpoint(const std::string& checkpointPath, const Dataset& reference, const EvalConfig& config,
-                              const EvalProgressCallback& onProgress = {});
+struct CheckpointContents;
+class FeatureExtractor;
+
+// Holds one feature extractor and the features of the reference dataset's
+// held-out images, computed once, so that many sample sets (a run's
+// checkpoints in the Evaluate tab, a checkpoint and the peer's samples) are
+// compared with the same reference at the cost of one.
+class Evaluator {
+public:
+    // Opens config.features and extracts the held-out features (progress stage "reference").
+    // Throws std::runtime_error or std::invalid_argument with the reason; Cancelled on cancel.
+    Evaluator(const Dataset& reference, const EvalConfig& config, const EvalProgressCallback& onProgress = {});
+    ~Evaluator();
+    Evaluator(const Evaluator&) = delete;
+    Evaluator& operator=(const Evaluator&) = delete;
+
+    // Draws config.count samples with the checkpoint's EMA model (stage "sampling"). The
+    // checkpoint must be loaded on device().
+    EvalResult evaluate(const CheckpointContents& checkpoint, const EvalProgressCallback& onProgress = {}) const;
+    // Scores every image of `samples` (stage "samples"): another program's samples, or a
+    // folder written by `ddpm sample --each`. Their geometry must match the reference's.
+    EvalResult evaluate(const Dataset& samples, const EvalProgressCallback& onProgress = {}) const;
+
+    torch::Device device() const { return device_; }
+    const std::string& extractorDescription() const { return extractorDescription_; }
+    int64_t referenceCount() const { return referenceFeatures_.size(0); }
+
+private:
+    struct SampleScores;
+    EvalResult score(const SampleScores& scores, double seconds) const;
+
+    EvalConfig config_;
+    torch::Device device_;
+    std::string referenceName_;
+    int referenceChannels_ = 0, referenceHeight_ = 0, referenceWidth_ = 0;
+    std::unique_ptr<FeatureExtractor> extractor_;
+    std::string extractorDescription_;
+    torch::Tensor referenceFeatures_;   // (referenceCount, D) on the CPU
+};
 
 }  // namespace ddpm

@@ -40,6 +40,17 @@ std::vector<uint8_t> idxBytes(const std::vector<uint32_t>& dims, const std::vect
     return bytes;
 }
 
+std::vector<uint8_t> npyBytes(const std::string& descr, const std::string& shape, const std::vector<uint8_t>& data) {
+    std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+    header += '\n';
+    std::vector<uint8_t> bytes = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, uint8_t(header.size() & 0xFF),
+                                  uint8_t(header.size() >> 8)};
+    bytes.insert(bytes.end(), header.begin(), header.end());
+    bytes.insert(bytes.end(), data.begin(), data.end());
+    return bytes;
+}
+
 uint8_t idxPixel(int i, int y, int x) { return uint8_t((i * 7 + y * 3 + x) % 256); }
 
 void writeIdxPair(const std::filesystem::path& folder, const std::string& prefix, int n, int h, int w, int classes,

@@ -18,6 +18,10 @@ void writeIdxPair(const std::filesystem::path& folder, const std::string& prefix
                   bool gz);
 uint8_t idxPixel(int i, int y, int x);
 
+// A NumPy .npy file (version 1.0) as numpy.save writes it: the header padded with
+// spaces to a multiple of 64 bytes, then the raw data. shape e.g. "(3, 4, 5)".
+std::vector<uint8_t> npyBytes(const std::string& descr, const std::string& shape, const std::vector<uint8_t>& data);
+
 // A CIFAR record file with n records; image i has every byte of channel c equal to (i + 50*c) % 256.
 void writeCifarFile(const std::filesystem::path& path, int n, int labelBytes, int classes);
 

@@ -112,12 +112,17 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
         config.count = r.sampleCount;
         config.sampler.kind = ddpm::SamplerKind::Ddim;
         config.sampler.steps = r.samplerSteps;
+        // The held-out features once for the whole run; each checkpoint then costs its samples only.
+        const ddpm::Evaluator evaluator(*r.reference, config, [&](const ddpm::EvalProgress& p) {
+            emit progressed(0, total, QString::fromStdString(p.stage), p.done, p.total);
+            return !cancel_;
+        });
         for (const QueuedCheckpoint& checkpoint : queue) {
-            const auto result = ddpm::evaluateCheckpoint(
-                checkpoint.path.toStdString(), *r.reference, config, [&](const ddpm::EvalProgress& p) {
-                    emit progressed(done, total, QString::fromStdString(p.stage), p.done, p.total);
-                    return !cancel_;
-                });
+            const auto contents = ddpm::loadCheckpoint(checkpoint.path.toStdString(), evaluator.device());
+            const auto result = evaluator.evaluate(contents, [&](const ddpm::EvalProgress& p) {
+                emit progressed(done, total, QString::fromStdString(p.stage), p.done, p.total);
+                return !cancel_;
+            });
             CheckpointScore score;
             score.path = checkpoint.path;
             score.step = result.step;

@@ -1,5 +1,5 @@
 #pragma once
-// Scores checkpoints with core's evaluateCheckpoint on a thread of its own,
+// Scores checkpoints with core's Evaluator on a thread of its own,
 // like Qt's Mandelbrot example: a request waits under a mutex, scores stream
 // back by queued signals in step order. Cancel takes effect at the next
 // progress report (core's callback returns false).
