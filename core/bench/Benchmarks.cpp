@@ -42,6 +42,22 @@ double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats) {
     return double(threads) * 2.0 * double(n) * double(n) * double(n) / best / 1e9;
 }
 
+double convolutionGflops(torch::ScalarType dtype, int repeats) {
+    torch::InferenceMode guard;
+    const int64_t batch = 16, channels = 256, side = 32, kernel = 3;
+    const auto x = torch::randn({batch, channels, side, side}).to(dtype);       // (16,256,32,32)
+    const auto w = torch::randn({channels, channels, kernel, kernel}).to(dtype);   // (256,256,3,3)
+    auto run = [&] { return torch::conv2d(x, w, {}, 1, 1); };
+    run();   // warm-up: kernel selection
+    double best = 1e30;
+    for (int r = 0; r < repeats; ++r) {
+        const auto start = Clock::now();
+        run();
+        best = std::min(best, secondsSince(start));
+    }
+    return 2.0 * double(batch * side * side) * double(channels * channels * kernel * kernel) / best / 1e9;
+}
+
 TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps) {
     Trainer trainer(config, data, torch::kCPU);
     for (int i = 0; i < warmupSteps; ++i) trainer.step();

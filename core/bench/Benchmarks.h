@@ -16,6 +16,11 @@ struct Dataset;
 // GFLOP/s of (n,n) x (n,n) products in dtype (2n³ flops each), one per thread at
 // once, best of `repeats`: the machine's ceiling at the current thread count.
 double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats);
+// GFLOP/s of a 3x3 convolution of (16,256,32,32) with (256,256,3,3) in dtype,
+// through the convolution library (oneDNN) that the models' layers use: here it
+// runs fp32 at several times the speed of the BLAS (OpenBLAS picks its AVX2
+// kernel on this AVX-512 CPU), so the ceiling is the faster of the two.
+double convolutionGflops(torch::ScalarType dtype, int repeats);
 
 struct TrainingThroughput {
     double imagesPerSecond = 0;
