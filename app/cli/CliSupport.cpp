@@ -70,10 +70,10 @@ void addSamplerOptions(ArgParser& parser) {
         .option("class", "C", "class-conditional models: the class (default: cycle through classes)")
         .option("guidance", "W", "classifier-free guidance scale (1 = plain conditional)", "1")
         .flag("no-clip", "do not clip the predicted x0 to [-1,1]")
-        .option("precision", "P", "fp32 or bf16", toString(d.precision));
+        .option("precision", "P", "fp32, bf16, or auto: bf16 on CPUs with native bf16, else fp32", "auto");
 }
 
-SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses) {
+SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses, torch::Device device) {
     SamplerConfig sc;
     sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
     sc.steps = p.getInt("steps", 1, 100000);
@@ -82,7 +82,8 @@ SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses) {
     sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     sc.guidance = p.getDouble("guidance", 0, 100);
     sc.clipX0 = !p.has("no-clip");
-    sc.precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
+    const std::string precision = p.getChoice("precision", {"auto", "fp32", "bf16"});
+    sc.precision = precision == "auto" ? defaultSamplingPrecision(device) : precisionFromString(precision);
     if (p.has("class")) {
         if (numClasses == 0) throw UsageError("--class: this model is not class-conditional");
         sc.classLabel = p.getInt("class", 0, numClasses - 1);

@@ -23,6 +23,6 @@ void ensureFolder(const std::string& path);   // creates it (and parents) or thr
 // the sampling choices every verb that draws samples offers, with SamplerConfig's defaults.
 void addSamplerOptions(ArgParser& parser);
 // numClasses: the model's (0 = unconditional; then --class is an error).
-SamplerConfig samplerFromOptions(const ArgParser& parser, int numClasses);
+SamplerConfig samplerFromOptions(const ArgParser& parser, int numClasses, torch::Device device);
 
 }  // namespace ddpm::cli

@@ -31,8 +31,9 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
     if (!s.samplesPath.empty())
         std::printf("\"samples\": %s, ", jsonString(s.samplesPath).c_str());
     else
-        std::printf("\"sampler\": %s, \"steps\": %d, \"seed\": %llu, \"step\": %lld, ",
+        std::printf("\"sampler\": %s, \"steps\": %d, \"precision\": %s, \"seed\": %llu, \"step\": %lld, ",
                     jsonString(toString(s.sampler.kind)).c_str(), s.sampler.steps,
+                    jsonString(toString(s.sampler.precision)).c_str(),
                     (unsigned long long)s.sampler.seed, (long long)r.step);
     std::printf("\"seconds\": %.3f}\n", r.seconds);
 }
@@ -43,10 +44,10 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
         std::printf("samples     %lld images of %s\n", (long long)r.count, s.samplesPath.c_str());
     } else {
         const SamplerConfig& sc = s.sampler;
-        std::printf("samples     %lld (%s%s, seed %llu) of the checkpoint at step %lld\n", (long long)r.count,
+        std::printf("samples     %lld (%s%s, %s, seed %llu) of the checkpoint at step %lld\n", (long long)r.count,
                     toString(sc.kind).c_str(),
                     sc.kind == SamplerKind::Ddim ? (" " + std::to_string(sc.steps) + " steps").c_str() : "",
-                    (unsigned long long)sc.seed, (long long)r.step);
+                    toString(sc.precision).c_str(), (unsigned long long)sc.seed, (long long)r.step);
     }
     std::printf("reference   %lld held-out images of %s\n", (long long)r.referenceCount, dataset.c_str());
     std::printf("FID         %.3f\n", r.fid);
@@ -104,8 +105,9 @@ int runEval(const Args& args) {
         result = evaluator.evaluate(samples, printProgress);
     } else {
         // The checkpoint says which dataset to compare with and whether --class is valid.
-        const auto checkpoint = loadCheckpoint(p.get("CKPT"), selectDevice(config.device));
-        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
+        const torch::Device device = selectDevice(config.device);
+        const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
+        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses, device);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
         const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.resolution);
         const Evaluator evaluator(reference, config, printProgress);
