@@ -112,6 +112,21 @@ private slots:
         QVERIFY(resume.out.contains("trained 35 steps"));
     }
 
+    // --preset tiny brings its recipe (v objective, cosine schedule); the options still win.
+    void tinyPresetRecipe() {
+        Run recipe = runDdpm({"train", "--data", "mnist", "--steps", "1", "--batch", "2", "--save-every", "0",
+                              "--out", path("tiny-recipe"), "--threads", "1"});
+        QCOMPARE(recipe.exitCode, 0);
+        Run info = runDdpm({"info", path("tiny-recipe/model.ckpt")});
+        QVERIFY2(info.out.contains("schedule   cosine") && info.out.contains("objective  v,"), qPrintable(info.out));
+        Run chosen = runDdpm({"train", "--data", "mnist", "--steps", "1", "--batch", "2", "--save-every", "0",
+                              "--objective", "eps", "--schedule", "linear", "--out", path("tiny-chosen"), "--threads", "1"});
+        QCOMPARE(chosen.exitCode, 0);
+        Run chosenInfo = runDdpm({"info", path("tiny-chosen/model.ckpt")});
+        QVERIFY2(chosenInfo.out.contains("schedule   linear") && chosenInfo.out.contains("objective  eps,"),
+                 qPrintable(chosenInfo.out));
+    }
+
     void shippedModelSamplesDigits() {
         const QString model = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
         Run info = runDdpm({"info", model});

@@ -98,8 +98,10 @@ private slots:
             QCOMPARE(s.learningRate, core.train.learningRate);
             QCOMPARE(s.emaDecay, core.train.emaDecay);
             QCOMPARE(s.classDropProb, core.train.classDropProb);
-            QCOMPARE(s.objective.toStdString(), toString(core.objective));
-            QCOMPARE(s.schedule.toStdString(), toString(core.schedule.kind));
+            // The tiny preset's recipe, as ddpm train uses it.
+            QCOMPARE(s.preset, QString("tiny"));
+            QCOMPARE(s.objective.toStdString(), toString(ddpm::presetRecipe("tiny").objective));
+            QCOMPARE(s.schedule.toStdString(), toString(ddpm::presetRecipe("tiny").schedule));
             QCOMPARE(s.precision.toStdString(), toString(core.train.precision));
             QVERIFY(!button(view, "startButton")->isEnabled());   // no dataset yet
             view.findChild<QSpinBox*>("batchSpin")->setValue(7);

@@ -41,15 +41,17 @@ std::vector<int> intListOption(const ArgParser& parser, const std::string& optio
     return *list;
 }
 
-void addScheduleOptions(ArgParser& parser) {
+void addScheduleOptions(ArgParser& parser, const std::string& defaultNote) {
     const ScheduleConfig defaults;
-    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid", toString(defaults.kind))
+    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid" + defaultNote,
+                  defaultNote.empty() ? toString(defaults.kind) : "")
         .option("timesteps", "T", "diffusion steps", std::to_string(defaults.timesteps));
 }
 
 ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
     ScheduleConfig c;
-    c.kind = scheduleKindFromString(parser.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
+    if (parser.has("schedule"))
+        c.kind = scheduleKindFromString(parser.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
     c.timesteps = parser.getInt("timesteps", 2, 100000);
     return c;
 }
@@ -70,10 +72,11 @@ void addSamplerOptions(ArgParser& parser) {
         .option("class", "C", "class-conditional models: the class (default: cycle through classes)")
         .option("guidance", "W", "classifier-free guidance scale (1 = plain conditional)", "1")
         .flag("no-clip", "do not clip the predicted x0 to [-1,1]")
-        .option("precision", "P", "fp32, bf16, or auto: bf16 on CPUs with native bf16, else fp32", "auto");
+        .option("precision", "P", "fp32 or bf16 (default: bf16 on CPUs with native bf16, else fp32)",
+                toString(d.precision));
 }
 
-SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses, torch::Device device) {
+SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses) {
     SamplerConfig sc;
     sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
     sc.steps = p.getInt("steps", 1, 100000);
@@ -82,8 +85,7 @@ SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses, torch::Devi
     sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     sc.guidance = p.getDouble("guidance", 0, 100);
     sc.clipX0 = !p.has("no-clip");
-    const std::string precision = p.getChoice("precision", {"auto", "fp32", "bf16"});
-    sc.precision = precision == "auto" ? defaultSamplingPrecision(device) : precisionFromString(precision);
+    sc.precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
     if (p.has("class")) {
         if (numClasses == 0) throw UsageError("--class: this model is not class-conditional");
         sc.classLabel = p.getInt("class", 0, numClasses - 1);

@@ -107,7 +107,7 @@ int runEval(const Args& args) {
         // The checkpoint says which dataset to compare with and whether --class is valid.
         const torch::Device device = selectDevice(config.device);
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
-        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses, device);
+        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
         const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.resolution);
         const Evaluator evaluator(reference, config, printProgress);

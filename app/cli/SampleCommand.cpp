@@ -34,7 +34,7 @@ int runSample(const Args& args) {
     const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
-    SamplerConfig sc = samplerFromOptions(p, ckpt.config.model.numClasses, device);
+    SamplerConfig sc = samplerFromOptions(p, ckpt.config.model.numClasses);
     sc.count = p.getInt("count", 1, 100000);
     const NoiseSchedule schedule(ckpt.config.schedule, device);
     Denoiser& model = p.has("no-ema") ? *ckpt.model : *ckpt.ema;

@@ -38,8 +38,10 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     if (p.has("film")) c.model.film = true;
     if (p.has("layout")) c.model.layout = unetLayoutFromString(p.getChoice("layout", {"compact", "ho"}));
 
+    const PresetRecipe recipe = presetRecipe(preset);
     c.schedule = scheduleFromOptions(p);
-    c.objective = objectiveFromString(p.getChoice("objective", {"eps", "x0", "v"}));
+    if (!p.has("schedule")) c.schedule.kind = recipe.schedule;
+    c.objective = p.has("objective") ? objectiveFromString(p.getChoice("objective", {"eps", "x0", "v"})) : recipe.objective;
     c.weighting = lossWeightingFromString(p.getChoice("loss", {"mse", "min-snr"}));
     c.train.batchSize = p.getInt("batch", 1, 65536);
     c.train.learningRate = p.getDouble("lr", 1e-7, 1.0);
@@ -101,10 +103,10 @@ int runTrain(const Args& args) {
         .option("warmup", "N", "learning-rate warm-up steps", text(defaults.train.warmupSteps))
         .option("lr-decay", "KIND", "after warm-up: cosine (to 5%) or constant", "cosine")
         .option("clip", "NORM", "gradient-norm clipping (0 = off)", text(defaults.train.gradClip))
-        .option("objective", "KIND", "what the model predicts: eps, x0, v", toString(defaults.objective))
+        .option("objective", "KIND", "what the model predicts: eps, x0, v (default: v for tiny, eps otherwise)")
         .option("loss", "KIND", "loss weighting: min-snr (gamma 5) or mse", toString(defaults.weighting))
         .option("ema", "DECAY", "EMA decay of the sampling weights", text(defaults.train.emaDecay))
-        .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling)", toString(defaults.train.precision))
+        .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling); default bf16 on CPUs with native bf16, else fp32", toString(defaults.train.precision))
         .flag("classes", "class-conditional model (for classifier-free guidance)")
         .option("cond-drop", "P", "share of labels dropped to the null class", text(defaults.train.classDropProb))
         .option("resolution", "R", "image folders: 28, 32 or 64", "32")
@@ -122,7 +124,7 @@ int runTrain(const Args& args) {
         .option("out", "DIR", "output folder", "run")
         .option("save-every", "N", "checkpoint and sample grid every N steps (0 = only at the end)", "1000")
         .option("resume", "CKPT", "continue a checkpoint exactly");
-    addScheduleOptions(p);
+    addScheduleOptions(p, " (default: cosine for tiny, linear otherwise)");
     p.parse(args);
     if (!p.has("data")) throw UsageError("--data is required");
     if (p.has("steps") && p.has("minutes")) throw UsageError("give --steps or --minutes, not both");

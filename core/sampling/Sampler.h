@@ -32,7 +32,7 @@ struct SamplerConfig {
     int64_t count = 16;
     uint64_t seed = 0;
     int frameEvery = 1;               // call the frame callback every k steps (and at the last)
-    Precision precision = Precision::Fp32;   // callers usually take defaultSamplingPrecision(device)
+    Precision precision = defaultPrecision();   // convolutions and products; the rest stays fp32
 };
 
 struct SampleFrame {
@@ -44,11 +44,6 @@ struct SampleFrame {
 };
 // Return false to cancel (sample() then throws Cancelled).
 using FrameCallback = std::function<bool(const SampleFrame&)>;
-
-// The precision to sample in unless the user asks otherwise: bf16 where the CPU
-// multiplies bf16 natively (AVX512-BF16), fp32 elsewhere (emulated bf16 is slow,
-// and GPUs are not measured yet).
-Precision defaultSamplingPrecision(torch::Device device);
 
 // The timesteps visited, from high to low.
 std::vector<int> samplingTimesteps(const SamplerConfig& config, int T);

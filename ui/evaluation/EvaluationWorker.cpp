@@ -7,7 +7,6 @@
 #include "eval/Evaluation.h"
 #include "eval/FeatureExtractor.h"
 #include "training/Checkpoint.h"
-#include "training/Trainer.h"
 #include "util/Cancelled.h"
 
 namespace ddpm::ui {
@@ -113,7 +112,6 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
         config.count = r.sampleCount;
         config.sampler.kind = ddpm::SamplerKind::Ddim;
         config.sampler.steps = r.samplerSteps;
-        config.sampler.precision = ddpm::defaultSamplingPrecision(ddpm::selectDevice(config.device));
         // The held-out features once for the whole run; each checkpoint then costs its samples only.
         const ddpm::Evaluator evaluator(*r.reference, config, [&](const ddpm::EvalProgress& p) {
             emit progressed(0, total, QString::fromStdString(p.stage), p.done, p.total);

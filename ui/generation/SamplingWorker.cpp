@@ -150,7 +150,6 @@ void SamplingWorker::draw(const SamplingRequest& r) {
     sc.count = r.count;
     sc.classLabel = model_->config.model.numClasses > 0 ? r.classLabel : -1;
     sc.guidance = model_->config.model.numClasses > 0 ? r.guidance : 1.0;
-    sc.precision = ddpm::defaultSamplingPrecision(torch::kCPU);   // the model is loaded on the CPU
     const bool points = model_->config.data.points;
     const int total = int(ddpm::samplingTimesteps(sc, model_->schedule->timesteps()).size());
     sc.frameEvery = r.keepFrames ? frameStride(model_->config.model, points, r.count, total) : 1;

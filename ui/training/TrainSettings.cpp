@@ -21,8 +21,9 @@ TrainSettings TrainSettings::defaults() {
     s.preset = QStringLiteral("tiny");   // ddpm train's preset for images; 2-D data always uses mlp
     s.batchSize = core.train.batchSize;
     s.learningRate = core.train.learningRate;
-    s.schedule = QString::fromStdString(toString(core.schedule.kind));
-    s.objective = QString::fromStdString(toString(core.objective));
+    const PresetRecipe recipe = presetRecipe(s.preset.toStdString());   // as ddpm train --preset tiny
+    s.schedule = QString::fromStdString(toString(recipe.schedule));
+    s.objective = QString::fromStdString(toString(recipe.objective));
     s.emaDecay = core.train.emaDecay;
     s.precision = QString::fromStdString(toString(core.train.precision));
     s.useTimeBudget = false;
