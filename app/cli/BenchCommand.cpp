@@ -199,7 +199,7 @@ std::string jsonObject(const Values& v) {
 int runBench(const Args& args) {
     ArgParser p("ddpm bench [--quick] [--json FILE] [options]",
                 "Measure training and sampling speed, peak memory and dataset loading on this machine,\n"
-                "with the machine's matrix-product ceiling and the plain-PyTorch peer\n"
+                "with the machine's arithmetic ceiling and the plain-PyTorch peer\n"
                 "(shared/bench/peer_ddpm.py) in the same run. Prints a Markdown table.\n"
                 "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs (a few minutes).\n"
                 "Quick: all threads only, 5 timed steps, 500 JPEGs.");
