@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include "util/Threads.h"
@@ -15,6 +16,7 @@
 #include "data/ToyDatasets.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
+#include "training/ShardThreads.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
 
@@ -66,6 +68,10 @@ private slots:
         CheckpointContents c = loadCheckpoint(path("round.ckpt"), torch::kCPU);
         QCOMPARE(c.progress.step, int64_t(5));
         QCOMPARE(c.progress.horizonSteps, int64_t(20));
+        const TrainingProgress light = readCheckpointProgress(path("round.ckpt"));   // without the models
+        QCOMPARE(light.step, int64_t(5));
+        QCOMPARE(light.horizonSteps, int64_t(20));
+        QCOMPARE(light.trainedSeconds, c.progress.trainedSeconds);
         QCOMPARE(c.config.serialize(), trainer.config().serialize());
         auto saved = c.ema->parameters(), live = trainer.emaModel().parameters();
         for (size_t i = 0; i < saved.size(); ++i) QVERIFY(torch::equal(saved[i], live[i]));
@@ -110,6 +116,7 @@ private slots:
                 QVERIFY2(QString(e.what()).contains(reason), e.what());
                 QVERIFY2(QString(e.what()).contains(QString::fromStdString(file)), e.what());
             }
+            QVERIFY_THROWS_EXCEPTION(CheckpointError, readCheckpointProgress(file));
         };
         expectError(path("missing.ckpt"), "no such checkpoint file");
         std::ofstream(path("empty.ckpt")).close();
@@ -123,6 +130,59 @@ private slots:
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         std::ofstream(path("cut.ckpt"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
         expectError(path("cut.ckpt"), "not a DDPM Studio checkpoint");
+    }
+
+    void shardThreadsRunOneTaskEachOnTheirOwnThreads() {
+        QCOMPARE(cpuShardCount(32, 2), 2);
+        QCOMPARE(cpuShardCount(31, 2), 1);   // a shard keeps at least kMinShardBatch images
+        QCOMPARE(cpuShardCount(64, 1), 1);
+        const int callerThreads = at::get_num_threads();
+        ShardThreads team(2, 1);
+        QCOMPARE(at::get_num_threads(), callerThreads);   // the caller keeps its own
+        std::vector<std::thread::id> ids(2);
+        std::vector<int> teamThreads(2);
+        auto task = [&](int i) {
+            return [&, i] {
+                ids[size_t(i)] = std::this_thread::get_id();
+                (torch::ones({1 << 18}) * 2).sum();   // a parallel kernel first: it must not reset the count
+                teamThreads[size_t(i)] = at::get_num_threads();
+            };
+        };
+        team.run({task(0), task(1)});
+        QVERIFY(ids[0] != ids[1] && ids[0] != std::this_thread::get_id() && ids[1] != std::this_thread::get_id());
+        QCOMPARE(teamThreads, std::vector<int>({1, 1}));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 team.run({[] {}, [] { throw std::runtime_error("shard failed"); }}));
+        int ran = 0;
+        team.run({[&] { ++ran; }, [] {}});   // still serves after a failure
+        QCOMPARE(ran, 1);
+    }
+
+    void shardedStepsMatchOneModel() {
+        // Two replicas on half a batch each give the whole batch's loss and gradients, up to
+        // rounding (in fp32: bf16 rounds differently in kernels for different batch sizes).
+        RunConfig run = toyRun(moons_, 32);
+        run.train.precision = Precision::Fp32;
+        const int threads = at::get_num_threads();
+        auto train = [&](int intraOpThreads, std::vector<double>& losses, std::vector<torch::Tensor>& firstGrads) {
+            at::set_num_threads(intraOpThreads);
+            Trainer trainer(run, moons_, torch::kCPU);
+            at::set_num_threads(threads);
+            for (int i = 0; i < 4; ++i) {
+                losses.push_back(trainer.step().loss);
+                if (i == 0)
+                    for (const auto& p : trainer.model().parameters()) firstGrads.push_back(p.grad().clone());
+            }
+            return trainer.shardCount();
+        };
+        std::vector<double> oneLosses, twoLosses;
+        std::vector<torch::Tensor> oneGrads, twoGrads;
+        QCOMPARE(train(1, oneLosses, oneGrads), 1);
+        QCOMPARE(train(2, twoLosses, twoGrads), 2);
+        for (size_t i = 0; i < oneGrads.size(); ++i) QVERIFY(torch::allclose(oneGrads[i], twoGrads[i], 1e-4, 1e-7));
+        for (size_t i = 0; i < oneLosses.size(); ++i)   // later steps: Adam amplifies rounding a little
+            QVERIFY2(std::abs(oneLosses[i] - twoLosses[i]) < 1e-4 * oneLosses[i],
+                     qPrintable(QString("step %1: %2 vs %3").arg(i).arg(oneLosses[i]).arg(twoLosses[i])));
     }
 
     void lossScalerHalvesOnOverflowAndGrows() {

@@ -16,6 +16,16 @@ constexpr double kPi = 3.14159265358979323846;
 using Clock = std::chrono::steady_clock;
 }  // namespace
 
+TrainingBatch TrainingBatch::slice(int64_t begin, int64_t end) const {
+    TrainingBatch part;
+    part.xt = xt.slice(0, begin, end);
+    part.t = t.slice(0, begin, end);
+    if (classes.defined()) part.classes = classes.slice(0, begin, end);
+    part.target = target.slice(0, begin, end);
+    part.weight = weight.slice(0, begin, end);
+    return part;
+}
+
 torch::Device selectDevice(const std::string& name) {
     if (name == "cpu") return torch::kCPU;
     if (name == "cuda") {
@@ -37,6 +47,7 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
     createOptimizer();
     schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
     prepareData(dataset);
+    setUpShards();
 }
 
 Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device)
@@ -51,10 +62,35 @@ Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device dev
     schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
     if (c.lossScale > 0) lossScaler_.setScale(c.lossScale);
     prepareData(dataset);
+    setUpShards();
     at::Generator generator = at::detail::getDefaultCPUGenerator();   // a handle to the global generator
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(c.rngState);
 }
+
+Trainer::~Trainer() = default;
+
+void Trainer::setUpShards() {
+    // Only where the split cannot change the result: dropout would draw its
+    // masks from the shared generator in thread order, and fp16 runs on CUDA.
+    if (!device_.is_cpu() || config_.model.dropout > 0 || config_.train.precision == Precision::Fp16) return;
+    const int threads = at::get_num_threads();
+    const int count = cpuShardCount(config_.train.batchSize, threads);
+    if (count < 2) return;
+    // Building a replica initialises weights from the global generator; put its
+    // state back, so that a run draws the same batches however it is sharded.
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    const torch::Tensor state = generator.get_state();
+    for (int i = 1; i < count; ++i) {
+        auto replica = makeDenoiser(config_.model);
+        copyWeights(*model_, *replica);
+        replicas_.push_back(replica);
+    }
+    generator.set_state(state);
+    shards_ = std::make_unique<ShardThreads>(count, threads / count);
+}
+
+int Trainer::shardCount() const { return shards_ ? shards_->size() : 1; }
 
 void Trainer::createOptimizer() {
     optimizer_ = std::make_unique<torch::optim::AdamW>(
@@ -145,21 +181,23 @@ StepStats Trainer::step() {
 
     const auto a = NoiseSchedule::perSample(schedule_->sqrtAlphasCumprodTensor(), t, x0.dim());
     const auto s = NoiseSchedule::perSample(schedule_->sqrtOneMinusAlphasCumprodTensor(), t, x0.dim());
-    const auto xt = a * x0 + s * noise;
-    torch::Tensor output;
-    {
-        ComputeDtypeGuard precision(computeDtype());
-        output = model_->forward(xt, t, classes);
-    }
-    const auto target = trainingTarget(config_.objective, x0, noise, a, s);
-    const auto perSample = (output - target).pow(2).flatten(1).mean(1);                   // (B)
-    const auto weight = lossWeight(config_.objective, config_.weighting,
-                                   schedule_->snrTensor().index_select(0, t), config_.minSnrGamma);
-    const auto loss = (weight * perSample).mean();
+    TrainingBatch batch;
+    batch.xt = a * x0 + s * noise;
+    batch.t = t;
+    batch.classes = classes;
+    batch.target = trainingTarget(config_.objective, x0, noise, a, s);
+    batch.weight = lossWeight(config_.objective, config_.weighting, schedule_->snrTensor().index_select(0, t),
+                              config_.minSnrGamma);
 
     optimizer_->zero_grad();
     const bool fp16 = config_.train.precision == Precision::Fp16;
-    (fp16 ? lossScaler_.scale(loss) : loss).backward();
+    torch::Tensor loss;
+    if (shards_) {
+        loss = shardedBackward(batch);
+    } else {
+        loss = batchLoss(*model_, batch, 1.0);
+        (fp16 ? lossScaler_.scale(loss) : loss).backward();
+    }
     auto params = model_->parameters();
     if (fp16) lossScaler_.unscale(params);
     const double gradNorm = torch::nn::utils::clip_grad_norm_(
@@ -175,6 +213,7 @@ StepStats Trainer::step() {
         for (auto& group : optimizer_->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
         optimizer_->step();
+        for (auto& replica : replicas_) copyWeights(*model_, *replica);
         ema_->update(*model_, progress_.step);
     }
     ++progress_.step;
@@ -193,6 +232,48 @@ StepStats Trainer::step() {
     stats.elapsedSeconds = progress_.trainedSeconds;
     stats.progress = horizonFraction();
     return stats;
+}
+
+torch::Tensor Trainer::batchLoss(Denoiser& model, const TrainingBatch& batch, double share) const {
+    torch::Tensor output;
+    {
+        ComputeDtypeGuard precision(computeDtype());
+        output = model.forward(batch.xt, batch.t, batch.classes);
+    }
+    const auto perSample = (output - batch.target).pow(2).flatten(1).mean(1);   // (B)
+    return (batch.weight * perSample).mean() * share;
+}
+
+torch::Tensor Trainer::shardedBackward(const TrainingBatch& batch) {
+    const int count = shards_->size();
+    const int64_t B = batch.xt.size(0);
+    std::vector<torch::Tensor> losses(static_cast<size_t>(count));
+    std::vector<std::function<void()>> tasks;
+    for (int i = 0; i < count; ++i) {
+        const int64_t begin = B * i / count, end = B * (i + 1) / count;
+        Denoiser* model = i == 0 ? model_.get() : replicas_[size_t(i - 1)].get();
+        tasks.emplace_back([&, i, begin, end, model] {
+            model->train();
+            model->zero_grad();
+            // Each shard's share of the batch mean, so that the gradients add up to the whole batch's.
+            auto loss = batchLoss(*model, batch.slice(begin, end), double(end - begin) / double(B));
+            loss.backward();
+            losses[size_t(i)] = loss.detach();
+        });
+    }
+    shards_->run(tasks);
+    torch::NoGradGuard noGrad;
+    auto master = model_->parameters();
+    for (auto& replica : replicas_) {
+        const auto params = replica->parameters();
+        for (size_t j = 0; j < params.size(); ++j) {
+            const auto& grad = params[j].grad();
+            if (!grad.defined()) continue;
+            if (master[j].grad().defined()) master[j].mutable_grad().add_(grad);
+            else master[j].mutable_grad() = grad.clone();
+        }
+    }
+    return torch::stack(losses).sum();
 }
 
 void Trainer::run(TrainingControl* control, const std::function<bool(const StepStats&)>& onStep) {

@@ -17,6 +17,7 @@
 #include "training/Ema.h"
 #include "training/LossScaler.h"
 #include "training/RunConfig.h"
+#include "training/ShardThreads.h"
 #include "training/TrainingControl.h"
 
 namespace ddpm {
@@ -44,6 +45,13 @@ struct StepStats {
     double progress = 0;         // 0 … 1 of the horizon
 };
 
+// One step's inputs: x_t (B,C,H,W) or (B,2), t (B), classes (B) or undefined,
+// the objective's target shaped like x_t, and the loss weight (B).
+struct TrainingBatch {
+    torch::Tensor xt, t, classes, target, weight;
+    TrainingBatch slice(int64_t begin, int64_t end) const;   // samples [begin, end)
+};
+
 // Device choice: "cpu", "cuda", or "auto" (CUDA when present).
 torch::Device selectDevice(const std::string& name);
 
@@ -53,6 +61,7 @@ public:
     Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device);
     // Resumes a checkpoint exactly (weights, optimizer, step, RNG).
     Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device);
+    ~Trainer();
 
     // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
     void setHorizon(int64_t steps, double seconds);
@@ -71,11 +80,19 @@ public:
     const RunConfig& config() const { return config_; }
     const TrainingProgress& progress() const { return progress_; }
     torch::Device device() const { return device_; }
+    // Data-parallel shards of each CPU step: on several intra-op threads, each
+    // shard runs its part of the batch on a replica of the model (1 = none).
+    int shardCount() const;
     double learningRateAt(int64_t step, double progress) const;
 
 private:
     void prepareData(const Dataset& dataset);
     void createOptimizer();
+    void setUpShards();
+    // The batch's weighted loss on `model`, times `share` (its part of the whole batch).
+    torch::Tensor batchLoss(Denoiser& model, const TrainingBatch& batch, double share) const;
+    // Forward and backward of every shard; leaves the summed gradients on model_.
+    torch::Tensor shardedBackward(const TrainingBatch& batch);
     double horizonFraction() const;
     torch::ScalarType computeDtype() const;
 
@@ -83,6 +100,8 @@ private:
     torch::Device device_;
     std::shared_ptr<Denoiser> model_;
     std::unique_ptr<Ema> ema_;
+    std::vector<std::shared_ptr<Denoiser>> replicas_;   // shards 1…n-1; shard 0 is model_
+    std::unique_ptr<ShardThreads> shards_;
     std::unique_ptr<torch::optim::AdamW> optimizer_;
     std::unique_ptr<NoiseSchedule> schedule_;
     LossScaler lossScaler_;
