@@ -34,8 +34,10 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
     writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
 }
 
-CheckpointContents loadCheckpoint(const std::string& path, torch::Device device) {
-    const std::string shown = displayPath(path);
+namespace {
+
+// The archive behind `path`, checked to be a DDPM Studio checkpoint.
+torch::serialize::InputArchive openCheckpoint(const std::string& path, const std::string& shown) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(shown, "no such checkpoint file");
     if (std::filesystem::file_size(path, ec) == 0) throw CheckpointError(shown, "file is empty (0 bytes)");
@@ -45,9 +47,44 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     } catch (const std::exception&) {
         throw CheckpointError(shown, "not a DDPM Studio checkpoint (not a readable torch archive; truncated or corrupt?)");
     }
-    c10::IValue format, configText;
+    c10::IValue format;
     if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
         throw CheckpointError(shown, "not a DDPM Studio checkpoint (no '" + std::string(kFormat) + "' marker)");
+    return root;
+}
+
+// Step, training time and horizon; the loss scale goes to *lossScale when asked for.
+TrainingProgress readProgress(torch::serialize::InputArchive& root, const std::string& shown,
+                              double* lossScale = nullptr) {
+    torch::Tensor step, horizonSteps, seconds;
+    try {
+        root.read("step", step);
+        root.read("horizon_steps", horizonSteps);
+        root.read("progress_seconds", seconds);
+    } catch (const std::exception&) {
+        throw CheckpointError(shown, "the training progress (step or time) is missing or damaged");
+    }
+    TrainingProgress progress;
+    progress.step = step.item<int64_t>();
+    progress.horizonSteps = horizonSteps.item<int64_t>();
+    progress.trainedSeconds = seconds[0].item<double>();
+    progress.horizonSeconds = seconds[1].item<double>();
+    if (lossScale) *lossScale = seconds[2].item<double>();
+    return progress;
+}
+
+}  // namespace
+
+TrainingProgress readCheckpointProgress(const std::string& path) {
+    const std::string shown = displayPath(path);
+    auto root = openCheckpoint(path, shown);
+    return readProgress(root, shown);
+}
+
+CheckpointContents loadCheckpoint(const std::string& path, torch::Device device) {
+    const std::string shown = displayPath(path);
+    auto root = openCheckpoint(path, shown);
+    c10::IValue configText;
     if (!root.try_read("config", configText) || !configText.isString())
         throw CheckpointError(shown, "the checkpoint holds no run configuration");
 
@@ -75,22 +112,14 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     c.model = loadModule("model");
     c.ema = loadModule("ema");
     c.ema->eval();
-    torch::Tensor step, horizonSteps, seconds;
+    c.progress = readProgress(root, shown, &c.lossScale);
     try {
-        root.read("step", step);
-        root.read("horizon_steps", horizonSteps);
-        root.read("progress_seconds", seconds);
         root.read("rng_state", c.rngState);
         c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
         root.read("optimizer", *c.optimizerState);
     } catch (const std::exception&) {
-        throw CheckpointError(shown, "the training state (step, RNG or optimizer) is missing or damaged");
+        throw CheckpointError(shown, "the training state (RNG or optimizer) is missing or damaged");
     }
-    c.progress.step = step.item<int64_t>();
-    c.progress.horizonSteps = horizonSteps.item<int64_t>();
-    c.progress.trainedSeconds = seconds[0].item<double>();
-    c.progress.horizonSeconds = seconds[1].item<double>();
-    c.lossScale = seconds[2].item<double>();
     return c;
 }
 

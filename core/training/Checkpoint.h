@@ -42,6 +42,8 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
                     torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale);
 // Throws CheckpointError saying exactly what is wrong.
 CheckpointContents loadCheckpoint(const std::string& path, torch::Device device);
+// Only the progress, without building the models: for ordering a run's checkpoints.
+TrainingProgress readCheckpointProgress(const std::string& path);
 
 bool looksLikeCheckpoint(const std::string& path);   // by its name or its zip magic
 

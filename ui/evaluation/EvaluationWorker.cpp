@@ -97,8 +97,7 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
         for (int i = 0; i < r.checkpoints.size(); ++i) {
             emit progressed(0, int(r.checkpoints.size()), "reading", i, r.checkpoints.size());
             if (cancel_) throw ddpm::Cancelled();
-            const auto contents = ddpm::loadCheckpoint(r.checkpoints[i].toStdString(), torch::kCPU);
-            queue.push_back({r.checkpoints[i], contents.progress.step});
+            queue.push_back({r.checkpoints[i], ddpm::readCheckpointProgress(r.checkpoints[i].toStdString()).step});
         }
         std::stable_sort(queue.begin(), queue.end(), [](auto& a, auto& b) { return a.step < b.step; });
         if (r.oneScorePerStep)   // keeps the first of equal steps: the snapshot, listed before model.ckpt
