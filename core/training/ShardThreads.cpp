@@ -23,10 +23,11 @@ ShardThreads::ShardThreads(int count, int intraOpThreadsEach) {
             at::internal::lazy_init_num_threads();   // so that the first kernel does not reset what follows
             at::set_num_threads(intraOpThreadsEach);
             {
+                // Notified under the lock: the constructor's locals die as soon as it sees the count.
                 std::lock_guard<std::mutex> lock(readyMutex);
                 ++ready;
+                readyChanged.notify_one();
             }
-            readyChanged.notify_one();
             loop(i);
         });
     std::unique_lock<std::mutex> lock(readyMutex);
