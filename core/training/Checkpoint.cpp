@@ -13,28 +13,6 @@ namespace ddpm {
 
 namespace {
 constexpr const char* kFormat = "ddpm-studio-checkpoint 1";
-}
-
-void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
-                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale) {
-    torch::serialize::OutputArchive root, modelArchive, emaArchive, optimizerArchive;
-    model.save(modelArchive);
-    ema.save(emaArchive);
-    optimizer.save(optimizerArchive);
-    root.write("format", c10::IValue(std::string(kFormat)));
-    root.write("config", c10::IValue(config.serialize()));
-    root.write("model", modelArchive);
-    root.write("ema", emaArchive);
-    root.write("optimizer", optimizerArchive);
-    root.write("step", torch::tensor({progress.step}, torch::kInt64));
-    root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
-    root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
-                                                 torch::kFloat64));
-    root.write("rng_state", at::detail::getDefaultCPUGenerator().get_state());
-    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
-}
-
-namespace {
 
 // The archive behind `path`, checked to be a DDPM Studio checkpoint.
 torch::serialize::InputArchive openCheckpoint(const std::string& path, const std::string& shown) {
@@ -74,6 +52,25 @@ TrainingProgress readProgress(torch::serialize::InputArchive& root, const std::s
 }
 
 }  // namespace
+
+void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
+                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale) {
+    torch::serialize::OutputArchive root, modelArchive, emaArchive, optimizerArchive;
+    model.save(modelArchive);
+    ema.save(emaArchive);
+    optimizer.save(optimizerArchive);
+    root.write("format", c10::IValue(std::string(kFormat)));
+    root.write("config", c10::IValue(config.serialize()));
+    root.write("model", modelArchive);
+    root.write("ema", emaArchive);
+    root.write("optimizer", optimizerArchive);
+    root.write("step", torch::tensor({progress.step}, torch::kInt64));
+    root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
+    root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
+                                                 torch::kFloat64));
+    root.write("rng_state", at::detail::getDefaultCPUGenerator().get_state());
+    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
+}
 
 TrainingProgress readCheckpointProgress(const std::string& path) {
     const std::string shown = displayPath(path);

@@ -8,6 +8,7 @@
 
 #include "image/ImageTensors.h"
 #include "models/MixedPrecision.h"
+#include "training/ShardThreads.h"
 
 namespace ddpm {
 
@@ -253,8 +254,7 @@ torch::Tensor Trainer::shardedBackward(const TrainingBatch& batch) {
         const int64_t begin = B * i / count, end = B * (i + 1) / count;
         Denoiser* model = i == 0 ? model_.get() : replicas_[size_t(i - 1)].get();
         tasks.emplace_back([&, i, begin, end, model] {
-            model->train();
-            model->zero_grad();
+            if (model != model_.get()) model->zero_grad();   // model_'s went with the optimizer's
             // Each shard's share of the batch mean, so that the gradients add up to the whole batch's.
             auto loss = batchLoss(*model, batch.slice(begin, end), double(end - begin) / double(B));
             loss.backward();

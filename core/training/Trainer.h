@@ -17,10 +17,11 @@
 #include "training/Ema.h"
 #include "training/LossScaler.h"
 #include "training/RunConfig.h"
-#include "training/ShardThreads.h"
 #include "training/TrainingControl.h"
 
 namespace ddpm {
+
+class ShardThreads;
 
 // Loss or gradients became inf/NaN: training stops; nothing is saved.
 class NonFiniteError : public std::runtime_error {
