@@ -112,19 +112,33 @@ private slots:
         QVERIFY(resume.out.contains("trained 35 steps"));
     }
 
-    // --preset tiny brings its recipe (v objective, cosine schedule); the options still win.
+    // --preset tiny brings its recipe (v objective, cosine schedule, class labels where the
+    // data has them); the options still win.
     void tinyPresetRecipe() {
         Run recipe = runDdpm({"train", "--data", "mnist", "--steps", "1", "--batch", "2", "--save-every", "0",
                               "--out", path("tiny-recipe"), "--threads", "1"});
         QCOMPARE(recipe.exitCode, 0);
         Run info = runDdpm({"info", path("tiny-recipe/model.ckpt")});
         QVERIFY2(info.out.contains("schedule   cosine") && info.out.contains("objective  v,"), qPrintable(info.out));
+        QVERIFY2(info.out.contains("classes    10: 0 1 2 3 4 5 6 7 8 9"), qPrintable(info.out));
         Run chosen = runDdpm({"train", "--data", "mnist", "--steps", "1", "--batch", "2", "--save-every", "0",
-                              "--objective", "eps", "--schedule", "linear", "--out", path("tiny-chosen"), "--threads", "1"});
+                              "--objective", "eps", "--schedule", "linear", "--unconditional", "--out",
+                              path("tiny-chosen"), "--threads", "1"});
         QCOMPARE(chosen.exitCode, 0);
         Run chosenInfo = runDdpm({"info", path("tiny-chosen/model.ckpt")});
         QVERIFY2(chosenInfo.out.contains("schedule   linear") && chosenInfo.out.contains("objective  eps,"),
                  qPrintable(chosenInfo.out));
+        QVERIFY2(!chosenInfo.out.contains("classes"), qPrintable(chosenInfo.out));
+
+        // Other presets stay unconditional unless asked; asking for both is a usage error.
+        Run peer = runDdpm({"train", "--data", "mnist", "--preset", "peer", "--steps", "1", "--batch", "2",
+                            "--save-every", "0", "--out", path("peer-default"), "--threads", "1"});
+        QCOMPARE(peer.exitCode, 0);
+        QVERIFY(!runDdpm({"info", path("peer-default/model.ckpt")}).out.contains("classes"));
+        Run both = runDdpm({"train", "--data", "mnist", "--steps", "1", "--classes", "--unconditional", "--out",
+                            path("both")});
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY2(both.err.contains("--classes or --unconditional"), qPrintable(both.err));
     }
 
     void shippedModelSamplesDigits() {
@@ -132,7 +146,8 @@ private slots:
         Run info = runDdpm({"info", model});
         QCOMPARE(info.exitCode, 0);
         QVERIFY(info.out.contains("data       mnist (idx, 28x28x1)"));
-        QVERIFY(info.out.contains("parameters 654241"));
+        QVERIFY(info.out.contains("parameters 655649"));
+        QVERIFY(info.out.contains("classes    10: 0 1 2 3 4 5 6 7 8 9"));   // the class-conditional recipe
         Run sample = runDdpm({"sample", model, "--steps", "5", "-n", "4", "-o", path("shipped.png")});
         QCOMPARE(sample.exitCode, 0);
         QCOMPARE(pngSize(path("shipped.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
@@ -143,7 +158,7 @@ private slots:
         Run r = runDdpm({"eval", model, "-n", "16", "--steps", "3", "--json", "--threads", "1"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        for (const char* key : {"fid", "kid", "kid_std", "n", "extractor", "confident_share"})
+        for (const char* key : {"fid", "kid", "kid_std", "n", "extractor", "confident_share", "class_match_share"})
             QVERIFY2(json.contains(key), key);
         QCOMPARE(json["n"].toInt(), 16);
         QCOMPARE(json["reference_n"].toInt(), 1000);

@@ -278,7 +278,8 @@ def forward(self, x, return_features: bool = False):
         QVERIFY(std::isfinite(r.fid) && r.fid > 0);
         QVERIFY(std::isfinite(r.kid) && std::isfinite(r.kidStd));
         QVERIFY(r.confidentShare >= 0 && r.confidentShare <= 1);
-        QCOMPARE(r.classMatchShare, -1.0);   // unconditional model
+        // A class-conditional model: even 5 DDIM steps draw the digit asked for far above chance (10%).
+        QVERIFY2(r.classMatchShare > 0.5 && r.classMatchShare <= 1, std::to_string(r.classMatchShare).c_str());
         QVERIFY(r.extractor.find("mnist.classifier") != std::string::npos);
         QVERIFY(r.step > 0);
         QCOMPARE(stages, (std::vector<std::string>{"reference", "sampling"}));

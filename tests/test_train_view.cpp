@@ -5,6 +5,7 @@
 // the settings' core defaults and their persistence; the loss plot at 100,000
 // points. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QPushButton>
@@ -25,6 +26,7 @@
 #include "plot/LiveCurvePlot.h"
 #include "training/Checkpoint.h"
 #include "training/RunConfig.h"
+#include "training/RunConfigFromSettings.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
@@ -102,12 +104,30 @@ private slots:
             QCOMPARE(s.preset, QString("tiny"));
             QCOMPARE(s.objective.toStdString(), toString(ddpm::presetRecipe("tiny").objective));
             QCOMPARE(s.schedule.toStdString(), toString(ddpm::presetRecipe("tiny").schedule));
+            QCOMPARE(s.classConditional, ddpm::presetRecipe("tiny").classConditional);
             QCOMPARE(s.precision.toStdString(), toString(core.train.precision));
             QVERIFY(!button(view, "startButton")->isEnabled());   // no dataset yet
+            // Unlabelled data greys out the class choice but keeps it for the next labelled set.
+            view.setDataset(load("toy:moons"));
+            QVERIFY(!view.findChild<QCheckBox*>("conditionalCheck")->isEnabled());
+            QVERIFY(view.settingsPanel()->settings().classConditional);
             view.findChild<QSpinBox*>("batchSpin")->setValue(7);
         }
         TrainView reopened;
         QCOMPARE(reopened.settingsPanel()->settings().batchSize, 7);
+    }
+
+    // As with ddpm train: tiny is class-conditional by default where the data has labels.
+    void defaultRunIsClassConditionalOnLabelledData() {
+        const TrainSettings s = TrainSettings::defaults();
+        const ddpm::RunConfig digits = ddpm::ui::runConfigFromSettings(s, *load("mnist"));
+        QCOMPARE(digits.model.numClasses, 10);
+        QCOMPARE(int(digits.data.classNames.size()), 10);
+        QCOMPARE(ddpm::ui::runConfigFromSettings(s, *load("toy:moons")).model.numClasses, 0);   // no labels
+
+        TrainSettings unconditional = s;
+        unconditional.classConditional = false;
+        QCOMPARE(ddpm::ui::runConfigFromSettings(unconditional, *load("mnist")).model.numClasses, 0);
     }
 
     void toyTrainsToTheEndWithScatterPreviewAndAutosave() {

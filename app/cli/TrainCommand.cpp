@@ -20,9 +20,12 @@ namespace {
 RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     RunConfig c;
     const int resolution = data.isPoints() ? 0 : data.width;
-    const bool conditional = p.has("classes");
-    if (conditional && !data.hasLabels()) throw UsageError("--classes needs a labelled dataset; " + data.name + " has no labels");
+    if (p.has("classes") && p.has("unconditional")) throw UsageError("give --classes or --unconditional, not both");
+    if (p.has("classes") && !data.hasLabels()) throw UsageError("--classes needs a labelled dataset; " + data.name + " has no labels");
     const std::string preset = p.has("preset") ? p.get("preset") : (data.isPoints() ? "mlp" : "tiny");
+    const PresetRecipe recipe = presetRecipe(preset);
+    const bool conditional =
+        p.has("classes") || (recipe.classConditional && data.hasLabels() && !p.has("unconditional"));
     try {
         c.model = ModelConfig::preset(preset, data.isPoints() ? 2 : data.channels, resolution,
                                       conditional ? data.numClasses() : 0);
@@ -38,7 +41,6 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     if (p.has("film")) c.model.film = true;
     if (p.has("layout")) c.model.layout = unetLayoutFromString(p.getChoice("layout", {"compact", "ho"}));
 
-    const PresetRecipe recipe = presetRecipe(preset);
     c.schedule = scheduleFromOptions(p);
     if (!p.has("schedule")) c.schedule.kind = recipe.schedule;
     c.objective = p.has("objective") ? objectiveFromString(p.getChoice("objective", {"eps", "x0", "v"})) : recipe.objective;
@@ -107,7 +109,8 @@ int runTrain(const Args& args) {
         .option("loss", "KIND", "loss weighting: min-snr (gamma 5) or mse", toString(defaults.weighting))
         .option("ema", "DECAY", "EMA decay of the sampling weights", text(defaults.train.emaDecay))
         .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling); default bf16 on CPUs with native bf16, else fp32", toString(defaults.train.precision))
-        .flag("classes", "class-conditional model (for classifier-free guidance)")
+        .flag("classes", "class-conditional model, for classifier-free guidance (default for tiny on labelled data)")
+        .flag("unconditional", "no class labels, even where the data has them")
         .option("cond-drop", "P", "share of labels dropped to the null class", text(defaults.train.classDropProb))
         .option("resolution", "R", "image folders: 28, 32 or 64", "32")
         .option("base-channels", "C", "U-Net base width")

@@ -39,6 +39,7 @@ PresetRecipe presetRecipe(const std::string& preset) {
     if (preset == "tiny") {
         recipe.objective = Objective::Velocity;
         recipe.schedule = ScheduleKind::Cosine;
+        recipe.classConditional = true;
     }
     return recipe;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The Train tab's settings as core's RunConfig for one dataset: preset sized to
 // the data, class conditioning only where there are labels. Includes torch (via
-// RunConfig.h): only the training worker's .cpp uses it.
+// RunConfig.h): keep it out of the torch-free ui headers.
 #include "data/Dataset.h"
 #include "training/RunConfig.h"
 #include "training/TrainSettings.h"

@@ -29,7 +29,7 @@ TrainSettings TrainSettings::defaults() {
     s.useTimeBudget = false;
     s.steps = kDefaultTrainingSteps;
     s.minutes = kDefaultMinutes;
-    s.classConditional = core.model.numClasses > 0;
+    s.classConditional = recipe.classConditional;   // applies where the dataset has labels
     s.classDropProb = core.train.classDropProb;
     s.previewEvery = kDefaultPreviewEvery;
     s.autosaveMinutes = kDefaultAutosaveMinutes;

@@ -19,7 +19,7 @@ struct TrainSettings {
     bool useTimeBudget = false;   // train for `minutes` of training time instead of `steps`
     qint64 steps = 0;
     double minutes = 0;
-    bool classConditional = false;
+    bool classConditional = false;   // applies only to datasets with labels (runConfigFromSettings)
     double classDropProb = 0;
     int previewEvery = 0;      // steps between preview grids
     double autosaveMinutes = 0;   // 0: no autosave

@@ -198,7 +198,7 @@ TrainSettings TrainSettingsPanel::settings() const {
     s.useTimeBudget = lengthKind_->currentData().toBool();
     s.steps = steps_->value();
     s.minutes = minutes_->value();
-    s.classConditional = conditional_->isChecked() && hasLabels_;
+    s.classConditional = conditional_->isChecked();   // the choice; it applies where the data has labels
     s.classDropProb = classDrop_->value();
     s.previewEvery = previewEvery_->value();
     s.autosaveMinutes = autosave_->value();
