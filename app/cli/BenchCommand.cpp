@@ -32,6 +32,12 @@ namespace {
 
 constexpr int kBenchBatch = 64;       // the peer's --bench batch
 constexpr int kBenchResolution = 28;  // built-in digits; the peer preset pads to 32 inside, as the peer does
+constexpr int kDigitClasses = 10;
+
+// The network as ddpm train builds it on the digits: tiny takes their labels.
+ModelConfig benchModel(const std::string& preset) {
+    return ModelConfig::preset(preset, 1, kBenchResolution, presetRecipe(preset).classConditional ? kDigitClasses : 0);
+}
 
 using Values = std::map<std::string, double>;
 
@@ -56,8 +62,9 @@ int runChildMeasurement(const ArgParser& p) {
     } else if (kind == "train") {
         const Dataset digits = loadDataset("mnist");
         RunConfig config;
-        config.model = ModelConfig::preset(model, 1, kBenchResolution);
+        config.model = benchModel(model);
         config.data = dataInfoOf(digits, kBenchResolution);
+        if (config.model.numClasses > 0) config.data.classNames = digits.classNames;
         config.train.batchSize = kBenchBatch;
         config.train.precision = precision;
         const auto r = measureTraining(config, digits, 3, p.getInt("steps", 1, 100000));
@@ -66,7 +73,7 @@ int runChildMeasurement(const ArgParser& p) {
         printResult("forward_macs_per_image", r.forwardMultiplyAddsPerImage);
     } else if (kind == "sample") {
         RunConfig run;
-        run.model = ModelConfig::preset(model, 1, kBenchResolution);
+        run.model = benchModel(model);
         auto denoiser = makeDenoiser(run.model);
         denoiser->eval();
         SamplerConfig sc;
