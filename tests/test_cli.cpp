@@ -130,7 +130,12 @@ private slots:
                  qPrintable(chosenInfo.out));
         QVERIFY2(!chosenInfo.out.contains("classes"), qPrintable(chosenInfo.out));
 
-        // Other presets stay unconditional unless asked; asking for both is a usage error.
+        // The toy MLP takes a toy's labels too; other presets stay unconditional unless
+        // asked; asking for both is a usage error.
+        Run toy = runDdpm({"train", "--data", "toy:gmm8", "--steps", "1", "--batch", "2", "--save-every", "0",
+                           "--out", path("gmm-default"), "--threads", "1"});
+        QCOMPARE(toy.exitCode, 0);
+        QVERIFY(runDdpm({"info", path("gmm-default/model.ckpt")}).out.contains("classes    8:"));
         Run peer = runDdpm({"train", "--data", "mnist", "--preset", "peer", "--steps", "1", "--batch", "2",
                             "--save-every", "0", "--out", path("peer-default"), "--threads", "1"});
         QCOMPARE(peer.exitCode, 0);

@@ -109,7 +109,7 @@ int runTrain(const Args& args) {
         .option("loss", "KIND", "loss weighting: min-snr (gamma 5) or mse", toString(defaults.weighting))
         .option("ema", "DECAY", "EMA decay of the sampling weights", text(defaults.train.emaDecay))
         .option("precision", "P", "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling); default bf16 on CPUs with native bf16, else fp32", toString(defaults.train.precision))
-        .flag("classes", "class-conditional model, for classifier-free guidance (default for tiny on labelled data)")
+        .flag("classes", "class-conditional model, for classifier-free guidance (default for tiny and mlp on labelled data)")
         .flag("unconditional", "no class labels, even where the data has them")
         .option("cond-drop", "P", "share of labels dropped to the null class", text(defaults.train.classDropProb))
         .option("resolution", "R", "image folders: 28, 32 or 64", "32")

@@ -40,6 +40,9 @@ PresetRecipe presetRecipe(const std::string& preset) {
         recipe.objective = Objective::Velocity;
         recipe.schedule = ScheduleKind::Cosine;
         recipe.classConditional = true;
+    } else if (preset == "mlp") {
+        // The labelled toys (toy:gmm8, toy:gmm25) then show guidance pulling points to a mode.
+        recipe.classConditional = true;
     }
     return recipe;
 }

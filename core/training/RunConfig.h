@@ -54,8 +54,8 @@ DataInfo dataInfoOf(const Dataset& dataset, int resolution);
 // gave FID 19.0 against 26.2 for ε on the linear schedule. It is also
 // class-conditional where the data has labels: after 10 minutes on MNIST that gave
 // 87% confidently classified samples against 70% without labels (README, "Time to
-// quality"). The other presets keep the reference DDPM's ε, linear schedule and
-// unconditional model.
+// quality"). The toy MLP takes labels too, where a toy has them. The other presets
+// keep the reference DDPM's ε, linear schedule and unconditional model.
 struct PresetRecipe {
     Objective objective = Objective::Epsilon;
     ScheduleKind schedule = ScheduleKind::Linear;
