@@ -94,7 +94,7 @@ private:
         ddpm::RunConfig config;
         config.model = ddpm::ModelConfig::preset("mlp", 2, 0);
         config.model.mlpHidden = 64;
-        config.data = ddpm::dataInfoOf(moons, 0);
+        config.data = ddpm::dataInfoOf(moons, config.model);
         config.data.name = "toy:moons";
         config.schedule.timesteps = 200;
         config.train.batchSize = 128;

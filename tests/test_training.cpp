@@ -27,7 +27,7 @@ RunConfig toyRun(const Dataset& data, int batch = 64) {
     RunConfig c;
     c.model = ModelConfig::preset("mlp", 2, 0);
     c.model.mlpHidden = 64;
-    c.data = dataInfoOf(data, 0);
+    c.data = dataInfoOf(data, c.model);
     c.train.batchSize = batch;
     c.train.seed = 3;
     return c;
@@ -267,7 +267,7 @@ private slots:
         const Dataset gmm = makeToyDataset("gmm8", 10000, 0);
         RunConfig c;
         c.model = ModelConfig::preset("mlp", 2, 0);
-        c.data = dataInfoOf(gmm, 0);
+        c.data = dataInfoOf(gmm, c.model);
         c.train.batchSize = 256;
         c.train.learningRate = 3e-3;
         c.train.emaDecay = 0.99;   // a short run: average over its last ~100 steps

@@ -63,8 +63,7 @@ int runChildMeasurement(const ArgParser& p) {
         const Dataset digits = loadDataset("mnist");
         RunConfig config;
         config.model = benchModel(model);
-        config.data = dataInfoOf(digits, kBenchResolution);
-        if (config.model.numClasses > 0) config.data.classNames = digits.classNames;
+        config.data = dataInfoOf(digits, config.model);
         config.train.batchSize = kBenchBatch;
         config.train.precision = precision;
         const auto r = measureTraining(config, digits, 3, p.getInt("steps", 1, 100000));

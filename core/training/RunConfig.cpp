@@ -47,13 +47,14 @@ PresetRecipe presetRecipe(const std::string& preset) {
     return recipe;
 }
 
-DataInfo dataInfoOf(const Dataset& d, int resolution) {
+DataInfo dataInfoOf(const Dataset& d, const ModelConfig& model) {
     DataInfo info;
     info.name = d.name;
     info.identity = d.identity();
     info.points = d.isPoints();
     info.channels = d.isPoints() ? 2 : d.channels;
-    info.resolution = d.isPoints() ? 0 : resolution;
+    info.resolution = d.isPoints() ? 0 : model.resolution;
+    if (model.numClasses > 0) info.classNames = d.classNames;
     return info;
 }
 

@@ -47,7 +47,9 @@ struct DataInfo {
     int channels = 1, resolution = 28;
     std::vector<std::string> classNames;   // non-empty for class-conditional models
 };
-DataInfo dataInfoOf(const Dataset& dataset, int resolution);
+// The dataset as `model` sees it: its geometry at the model's resolution, and its
+// class names where the model takes classes.
+DataInfo dataInfoOf(const Dataset& dataset, const ModelConfig& model);
 
 // What a model preset trains best with per CPU minute, on top of the engine's
 // defaults. tiny predicts v on the cosine schedule: on MNIST at 1,500 steps that

@@ -100,7 +100,7 @@ void Trainer::createOptimizer() {
 }
 
 void Trainer::prepareData(const Dataset& d) {
-    const DataInfo expected = dataInfoOf(d, config_.data.resolution);
+    const DataInfo expected = dataInfoOf(d, config_.model);
     if (expected.points != config_.data.points || expected.channels != config_.data.channels ||
         (!d.isPoints() && (d.width != config_.data.resolution || d.height != config_.data.resolution)))
         throw std::invalid_argument("dataset " + d.identity() + " does not match the run's data " + config_.data.identity);

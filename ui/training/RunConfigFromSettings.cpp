@@ -21,8 +21,7 @@ RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset) 
     c.train.emaDecay = s.emaDecay;
     c.train.precision = precisionFromString(s.precision.toStdString());
     c.train.classDropProb = s.classDropProb;
-    c.data = dataInfoOf(dataset, resolution);
-    if (conditional) c.data.classNames = dataset.classNames;
+    c.data = dataInfoOf(dataset, c.model);
     c.validate();
     return c;
 }
