@@ -1,6 +1,6 @@
 #pragma once
 // NumPy .npy files of uint8 images: (N,H,W) grey, (N,H,W,C) or (N,C,H,W) with
-// C = 1 or 3. This is what peer_ddpm.py writes its samples as, so `ddpm eval
+// C = 1 or 3. This is what bench/reference_ddpm.py writes its samples as, so `ddpm eval
 // --samples` can score them against the same held-out digits.
 #include <string>
 
