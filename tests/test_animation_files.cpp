@@ -15,7 +15,7 @@
 #include "image/Apng.h"
 #include "image/ImageGrid.h"
 #include "image/VideoFile.h"
-#include "sampling/SampleParameters.h"
+#include "sampling/SamplingParameters.h"
 #include "support/TestFiles.h"
 
 using namespace ddpm;
@@ -114,9 +114,9 @@ private slots:
             QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path().c_str());
     }
 
-    void sampleParametersRoundTripThroughPngText() {
-        SampleParameters p;
-        p.sampler = "ddim";
+    void samplingParametersRoundTripThroughPngText() {
+        SamplingParameters p;
+        p.sampler = SamplerKind::Ddim;
         p.steps = 25;
         p.eta = 0.5;
         p.count = 9;
@@ -124,14 +124,15 @@ private slots:
         p.guidance = 3.5;
         p.classLabel = 7;
         p.checkpoint = "model.ckpt";
-        writePng(path("grid.png"), movingFrames(1, 10, 10, 3)[0], toPngText(p));
+        p.precision = Precision::Bf16;
+        writePng(path("grid.png"), movingFrames(1, 10, 10, 3)[0], toPngText(p, 1000));
 
         const auto text = readPngText(path("grid.png"));
         QCOMPARE(text.at("ddpm:sampler"), std::string("ddim"));
         QCOMPARE(text.at("ddpm:eta"), std::string("0.5"));
-        QVERIFY(hasSampleParameters(text));
-        const SampleParameters back = sampleParametersFromPngText(text);
-        QCOMPARE(back.sampler, p.sampler);
+        QVERIFY(hasSamplingParameters(text));
+        const SamplingParameters back = samplingParametersFromPngText(text);
+        QVERIFY(back.sampler == p.sampler);
         QCOMPARE(back.steps, 25);
         QCOMPARE(back.eta, 0.5);
         QCOMPARE(back.count, int64_t(9));
@@ -139,15 +140,19 @@ private slots:
         QCOMPARE(back.guidance, 3.5);
         QCOMPARE(back.classLabel, 7);
         QCOMPARE(back.checkpoint, std::string("model.ckpt"));
+        QVERIFY(back.precision == Precision::Bf16);
+        // DDPM walks all T steps: the text says how many were taken.
+        p.sampler = SamplerKind::Ddpm;
+        QCOMPARE(toPngText(p, 1000).at("ddpm:steps"), std::string("1000"));
 
-        QVERIFY(!hasSampleParameters({{"Software", "x"}}));
+        QVERIFY(!hasSamplingParameters({{"Software", "x"}}));
         try {
-            sampleParametersFromPngText({{"ddpm:sampler", "ddim"}, {"ddpm:steps", "12x"}});
+            samplingParametersFromPngText({{"ddpm:sampler", "ddim"}, {"ddpm:steps", "12x"}});
             QFAIL("a malformed value was accepted");
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains("ddpm:steps"), e.what());
         }
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sampleParametersFromPngText({{"ddpm:sampler", "euler"}}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, samplingParametersFromPngText({{"ddpm:sampler", "euler"}}));
     }
 };
 

@@ -25,7 +25,7 @@
 #include "evaluation/EvaluateView.h"
 #include "evaluation/EvaluationWorker.h"
 #include "training/Checkpoint.h"
-#include "training/RunCheckpoints.h"
+#include "training/RunFolder.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
 #include "util/ResourcePaths.h"
@@ -36,6 +36,18 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;   // generous: the box is shared with builds
 
+// runFolder/checkpoints/step-NNNNNN.ckpt, as core's RunFolder names it.
+QString stepSnapshotPath(const QString& runFolder, qint64 step) {
+    return QString::fromStdString(ddpm::RunFolder(runFolder.toStdString()).snapshot(step));
+}
+
+QStringList runCheckpointFiles(const QString& runFolder) {
+    QStringList files;
+    for (const std::string& file : ddpm::RunFolder(runFolder.toStdString()).checkpointFiles())
+        files << QString::fromStdString(file);
+    return files;
+}
+
 // The shipped model saved as a checkpoint at `step` (a fresh optimizer: only the EMA is scored).
 // rawAsEma: its raw training weights take the EMA's place, a different model with the same config,
 // so that the two checkpoints score differently.
@@ -44,7 +56,7 @@ void saveAtStep(const QString& path, int64_t step, bool rawAsEma) {
     torch::optim::Adam optimizer(c.model->parameters());
     c.progress.step = step;
     ddpm::saveCheckpoint(path.toStdString(), c.config, *c.model, rawAsEma ? *c.model : *c.ema, optimizer, c.progress,
-                         c.lossScale);
+                         c.lossScale, c.random);
 }
 
 void loadDataset(MainWindow& window, const QString& name) {

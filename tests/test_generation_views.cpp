@@ -42,9 +42,9 @@ constexpr int kTimeoutMs = 60000;
 
 QString shippedModel() { return QString::fromStdString(ddpm::findResource("models/mnist-tiny.ckpt").string()); }
 
-SamplingRequest ddim(int steps, int count, quint64 seed = 0) {
-    SamplingRequest r;
-    r.sampler = "ddim";
+ddpm::SamplingParameters ddim(int steps, int count, quint64 seed = 0) {
+    ddpm::SamplingParameters r;
+    r.sampler = ddpm::SamplerKind::Ddim;
     r.steps = steps;
     r.count = count;
     r.seed = seed;
@@ -100,7 +100,7 @@ private:
         config.train.batchSize = 128;
         ddpm::Trainer trainer(config, moons, torch::kCPU);
         trainer.setHorizon(300, 0);
-        trainer.run(nullptr, [](const ddpm::StepStats&) { return true; });
+        while (!trainer.finished()) trainer.step();
         const QString file = path("moons.ckpt");
         trainer.save(file.toStdString());
         return file;
@@ -132,7 +132,7 @@ private slots:
             QCOMPARE(window.denoiseView()->model().path, shippedModel());
             QCOMPARE(window.samplesView()->model().path, shippedModel());
             window.openCheckpoint(toyCheckpoint_);
-            QTRY_VERIFY_WITH_TIMEOUT(window.denoiseView()->model().points && window.samplesView()->model().points,
+            QTRY_VERIFY_WITH_TIMEOUT(window.denoiseView()->model().space.isPoints() && window.samplesView()->model().space.isPoints(),
                                      kTimeoutMs);
         }
         // The next launch opens the model last used.
@@ -151,9 +151,9 @@ private slots:
     void denoiseStreamsAndKeepsTheTrajectory() {
         DenoiseView view;
         QVERIFY(loadModel(view, shippedModel()));
-        QVERIFY(!view.model().points);
+        QVERIFY(!view.model().space.isPoints());
         QCOMPARE(view.model().timesteps, 1000);
-        view.controls()->setRequest(ddim(5, 2, 3));
+        view.controls()->setParameters(ddim(5, 2, 3));
         QSignalSpy done(&view, &DenoiseView::runFinished);
 
         QTest::mouseClick(view.findChild<QPushButton*>("denoiseGenerate"), Qt::LeftButton);
@@ -188,9 +188,9 @@ private slots:
     void cancelLeavesAConsistentState() {
         DenoiseView view;
         QVERIFY(loadModel(view, shippedModel()));
-        SamplingRequest ddpmAll = ddim(0, 2);
-        ddpmAll.sampler = "ddpm";   // 1000 steps: long enough to cancel mid-way
-        view.controls()->setRequest(ddpmAll);
+        ddpm::SamplingParameters ddpmAll = ddim(0, 2);
+        ddpmAll.sampler = ddpm::SamplerKind::Ddpm;   // 1000 steps: long enough to cancel mid-way
+        view.controls()->setParameters(ddpmAll);
         QSignalSpy cancelled(&view, &DenoiseView::runCancelled);
         view.generate();
         QTRY_VERIFY_WITH_TIMEOUT(view.trajectory().size() >= 3, kTimeoutMs);
@@ -208,7 +208,7 @@ private slots:
         QCOMPARE(int(view.trajectory().size()), kept);   // nothing arrives after the cancel
 
         // The next run starts cleanly.
-        view.controls()->setRequest(ddim(5, 2));
+        view.controls()->setParameters(ddim(5, 2));
         QSignalSpy done(&view, &DenoiseView::runFinished);
         view.generate();
         QVERIFY(done.wait(kTimeoutMs));
@@ -218,7 +218,7 @@ private slots:
     void exportsTheAnimation() {
         DenoiseView view;
         QVERIFY(loadModel(view, shippedModel()));
-        view.controls()->setRequest(ddim(5, 4));
+        view.controls()->setParameters(ddim(5, 4));
         QSignalSpy done(&view, &DenoiseView::runFinished);
         view.generate();
         QVERIFY(done.wait(kTimeoutMs));
@@ -259,7 +259,7 @@ private slots:
         MainWindow window;
         SamplesView& samples = *window.samplesView();
         QVERIFY(loadModel(samples, shippedModel()));
-        samples.controls()->setRequest(ddim(4, 4, 7));
+        samples.controls()->setParameters(ddim(4, 4, 7));
         QSignalSpy done(&samples, &SamplesView::runFinished);
         QTest::mouseClick(samples.findChild<QPushButton*>("samplesGenerate"), Qt::LeftButton);
         QVERIFY(done.wait(kTimeoutMs));
@@ -278,18 +278,18 @@ private slots:
         QCOMPARE(text.at("ddpm:checkpoint"), std::string("mnist-tiny.ckpt"));
 
         // Other settings now; dropping the PNG on the window brings the grid's back.
-        SamplingRequest other = ddim(50, 9, 1);
+        ddpm::SamplingParameters other = ddim(50, 9, 1);
         other.eta = 0.8;
-        samples.controls()->setRequest(other);
+        samples.controls()->setParameters(other);
         window.tabs()->setCurrentIndex(0);
         QVERIFY(dropFile(&window, path("grid.png")));
         QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(&samples));
         QVERIFY(!window.datasetView()->isLoading());   // not opened as a dataset
-        const SamplingRequest restored = samples.controls()->request();
-        QCOMPARE(restored.sampler, QString("ddim"));
+        const ddpm::SamplingParameters restored = samples.controls()->parameters();
+        QVERIFY(restored.sampler == ddpm::SamplerKind::Ddim);
         QCOMPARE(restored.steps, 4);
-        QCOMPARE(restored.seed, quint64(7));
-        QCOMPARE(restored.count, 4);
+        QCOMPARE(restored.seed, uint64_t(7));
+        QCOMPARE(restored.count, int64_t(4));
         QCOMPARE(restored.eta, 0.0);
 
         // The same seed and settings draw the same grid again.
@@ -300,7 +300,7 @@ private slots:
 
         // A PNG without our chunks is still a dataset drop; a damaged value is named.
         QImage(8, 8, QImage::Format_Grayscale8).save(path("plain.png"));
-        QVERIFY(!SamplesView::carriesSampleParameters(path("plain.png")));
+        QVERIFY(!SamplesView::carriesSamplingParameters(path("plain.png")));
         ddpm::writePng(path("bad.png").toStdString(), cv::Mat(4, 4, CV_8UC1, cv::Scalar(0)),
                        {{"ddpm:sampler", "ddim"}, {"ddpm:seed", "seven"}});
         QVERIFY(!samples.restoreFromPng(path("bad.png")));
@@ -310,10 +310,10 @@ private slots:
     void toyModelsShowPointsAndPaths() {
         DenoiseView denoise;
         QVERIFY(loadModel(denoise, toyCheckpoint_));
-        QVERIFY(denoise.model().points);
+        QVERIFY(denoise.model().space.isPoints());
         QCOMPARE(denoise.model().timesteps, 200);
         QCOMPARE(denoise.model().dataPoints.size(), 2000);
-        denoise.controls()->setRequest(ddim(5, 16));
+        denoise.controls()->setParameters(ddim(5, 16));
         QSignalSpy done(&denoise, &DenoiseView::runFinished);
         denoise.generate();
         QVERIFY(done.wait(kTimeoutMs));
@@ -330,7 +330,7 @@ private slots:
 
         SamplesView samples;
         QVERIFY(loadModel(samples, toyCheckpoint_));
-        samples.controls()->setRequest(ddim(20, 200));
+        samples.controls()->setParameters(ddim(20, 200));
         QSignalSpy drawn(&samples, &SamplesView::runFinished);
         samples.generate();
         QVERIFY(drawn.wait(kTimeoutMs));
@@ -362,7 +362,7 @@ private slots:
         DenoiseView& denoise = *window.denoiseView();
         QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel(), kTimeoutMs);
         window.tabs()->setCurrentWidget(&denoise);
-        denoise.controls()->setRequest(ddim(50, 16, 2));
+        denoise.controls()->setParameters(ddim(50, 16, 2));
         QSignalSpy done(&denoise, &DenoiseView::runFinished);
         denoise.generate();
         QVERIFY(done.wait(kTimeoutMs));
@@ -372,7 +372,7 @@ private slots:
         SamplesView& samples = *window.samplesView();
         QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
         window.tabs()->setCurrentWidget(&samples);
-        samples.controls()->setRequest(ddim(50, 64, 0));
+        samples.controls()->setParameters(ddim(50, 64, 0));
         QSignalSpy drawn(&samples, &SamplesView::runFinished);
         samples.generate();
         QVERIFY(drawn.wait(kTimeoutMs));
@@ -380,9 +380,9 @@ private slots:
 
         window.openDataset("toy:moons");
         window.openCheckpoint(toyCheckpoint_);
-        QTRY_VERIFY_WITH_TIMEOUT(denoise.model().points, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.model().space.isPoints(), kTimeoutMs);
         window.tabs()->setCurrentWidget(&denoise);
-        denoise.controls()->setRequest(ddim(40, 64, 1));
+        denoise.controls()->setParameters(ddim(40, 64, 1));
         denoise.generate();
         QVERIFY(done.wait(kTimeoutMs));
         denoise.player()->setFrame(25);

@@ -11,6 +11,7 @@
 #include "models/Denoiser.h"
 #include "models/MixedPrecision.h"
 #include "models/TimeEmbedding.h"
+#include "support/TestModels.h"
 
 using namespace ddpm;
 
@@ -74,30 +75,30 @@ private slots:
         QFETCH(int, resolution);
         QFETCH(int, layout);
         QFETCH(int, levels);
-        auto model = makeDenoiser(smallUNet(channels, resolution, UNetLayout(layout), levels));
+        auto model = test::seededDenoiser(smallUNet(channels, resolution, UNetLayout(layout), levels));
         auto x = torch::randn({2, channels, resolution, resolution});
-        auto out = model->forward(x, torch::tensor({0, 999}, torch::kInt64), torch::Tensor());
+        auto out = model->forward(x, torch::tensor({0, 999}, torch::kInt64), {});
         QCOMPARE(out.sizes(), x.sizes());   // 28 with four levels is padded inside and cropped back
         QVERIFY(torch::isfinite(out).all().item<bool>());
     }
 
     void presetSizes() {
         // The benchmark peer's U-Net has 620,705 parameters; Ho et al.'s CIFAR model 35.7M.
-        QCOMPARE(makeDenoiser(ModelConfig::preset("peer", 1, 32))->parameterCount(), int64_t(620705));
-        const int64_t cifar = makeDenoiser(ModelConfig::preset("ddpm-cifar", 3, 32))->parameterCount();
+        QCOMPARE(test::seededDenoiser(ModelConfig::preset("peer", 1, 32))->parameterCount(), int64_t(620705));
+        const int64_t cifar = test::seededDenoiser(ModelConfig::preset("ddpm-cifar", 3, 32))->parameterCount();
         QVERIFY(cifar > 35'650'000 && cifar < 35'800'000);
-        QVERIFY(makeDenoiser(ModelConfig::preset("tiny", 1, 28))->parameterCount() < 1'000'000);
+        QVERIFY(test::seededDenoiser(ModelConfig::preset("tiny", 1, 28))->parameterCount() < 1'000'000);
     }
 
     void conditionalAndFilmVariants() {
         ModelConfig c = smallUNet(1, 28, UNetLayout::Compact, 3);
         c.numClasses = 10;
         c.film = true;
-        auto model = makeDenoiser(c);
+        auto model = test::seededDenoiser(c);
         auto x = torch::randn({3, 1, 28, 28});
         auto t = torch::tensor({5, 5, 5}, torch::kInt64);
-        auto a = model->forward(x, t, torch::tensor({1, 2, 10}, torch::kInt64));   // 10 = the null class
-        auto u = model->forward(x, t, torch::Tensor());                             // no labels: null class
+        auto a = model->forward(x, t, Condition{torch::tensor({1, 2, 10}, torch::kInt64)});   // 10 = the null class
+        auto u = model->forward(x, t, {});                             // no labels: null class
         QVERIFY(torch::allclose(a[2], u[2]));
         QCOMPARE(a.sizes(), x.sizes());
     }
@@ -111,9 +112,9 @@ private slots:
     }
 
     void gradientsReachTheTimeEmbedding() {
-        auto model = makeDenoiser(ModelConfig::preset("tiny", 1, 28));
+        auto model = test::seededDenoiser(ModelConfig::preset("tiny", 1, 28));
         auto out = model->forward(torch::randn({4, 1, 28, 28}), torch::tensor({1, 200, 600, 999}, torch::kInt64),
-                                  torch::Tensor());
+                                  Condition{});
         out.pow(2).mean().backward();
         int checked = 0;
         for (auto& p : model->named_parameters()) {
@@ -128,17 +129,17 @@ private slots:
     }
 
     void bf16StaysCloseToFp32() {
-        auto model = makeDenoiser(ModelConfig::preset("tiny", 1, 28));
+        auto model = test::seededDenoiser(ModelConfig::preset("tiny", 1, 28));
         model->eval();
         auto x = torch::randn({4, 1, 28, 28});
         auto t = torch::tensor({10, 100, 500, 900}, torch::kInt64);
         torch::NoGradGuard noGrad;
-        auto full = model->forward(x, t, torch::Tensor());
+        auto full = model->forward(x, t, {});
         torch::Tensor half;
         {
             ComputeDtypeGuard guard(torch::kBFloat16);
             QCOMPARE(computeDtype(), torch::kBFloat16);
-            half = model->forward(x, t, torch::Tensor());
+            half = model->forward(x, t, {});
         }
         QCOMPARE(computeDtype(), torch::kFloat);
         QCOMPARE(half.scalar_type(), torch::kFloat);
@@ -153,7 +154,7 @@ private slots:
                           .to(torch::kFloat)
                           .div(127.5)
                           .sub(1);   // (512,1,28,28) in [-1,1]
-        auto model = makeDenoiser(smallUNet(1, 28, UNetLayout::Compact, 3));
+        auto model = test::seededDenoiser(smallUNet(1, 28, UNetLayout::Compact, 3));
         const NoiseSchedule schedule;
         const int t = 300;
         const double a = schedule.sqrtAlphaCumprod(t), s = schedule.sqrtOneMinusAlphaCumprod(t);
@@ -162,7 +163,7 @@ private slots:
         for (int step = 0; step < 150; ++step) {
             auto x0 = images.index_select(0, torch::randint(448, {32}, torch::kInt64));
             auto eps = torch::randn_like(x0);
-            auto loss = (model->forward(a * x0 + s * eps, tb, torch::Tensor()) - eps).pow(2).mean();
+            auto loss = (model->forward(a * x0 + s * eps, tb, {}) - eps).pow(2).mean();
             opt.zero_grad();
             loss.backward();
             opt.step();
@@ -172,7 +173,7 @@ private slots:
         auto eps = torch::randn_like(x0);
         auto xt = a * x0 + s * eps;
         const double noisyError = (xt / a - x0).pow(2).mean().item<double>();
-        const auto epsHat = model->forward(xt, torch::full({64}, t, torch::kInt64), torch::Tensor());
+        const auto epsHat = model->forward(xt, torch::full({64}, t, torch::kInt64), {});
         const double denoisedError = ((xt - s * epsHat) / a - x0).pow(2).mean().item<double>();
         QVERIFY2(denoisedError < 0.5 * noisyError,
                  qPrintable(QString("denoised %1 vs noisy %2").arg(denoisedError).arg(noisyError)));

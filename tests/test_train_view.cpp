@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -27,6 +28,7 @@
 #include "training/Checkpoint.h"
 #include "training/RunConfig.h"
 #include "training/RunConfigFromSettings.h"
+#include "training/RunFolder.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
@@ -158,6 +160,48 @@ private slots:
         QCOMPARE(qint64(ddpm::loadCheckpoint(autosaved.toStdString(), torch::kCPU).progress.step), qint64(200));
         QVERIFY(!button(view, "resumeButton")->isEnabled());   // the run is complete
         QVERIFY(button(view, "startButton")->isEnabled());
+    }
+
+    void trainTabAndDdpmTrainLeaveTheSameRunFolder() {
+        // The same run, 40 steps on toy:moons saving every 20, from the CLI and from the tab.
+        QTemporaryDir folders;
+        const QString cliFolder = folders.filePath("cli");
+        QProcess cli;
+        cli.start(QStringLiteral(DDPM_CLI_PATH), {"train", "--data", "toy:moons", "--steps", "40", "--save-every", "20",
+                                                  "--out", cliFolder, "--threads", "1"});
+        QVERIFY(cli.waitForFinished(kRunTimeoutMs));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+        TrainView view;
+        view.setDataset(load("toy:moons"));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 40;
+        s.saveEverySteps = 20;
+        s.autosaveMinutes = 0;
+        view.settingsPanel()->setSettings(s);
+        button(view, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Finished, kRunTimeoutMs);
+        const QString tabFolder = view.runFolder();
+
+        const auto files = [](const QString& root) {
+            QStringList names;
+            for (const auto& entry : std::filesystem::recursive_directory_iterator(root.toStdString()))
+                if (entry.is_regular_file())
+                    names << QString::fromStdString(std::filesystem::relative(entry.path(), root.toStdString()).string());
+            names.sort();
+            return names;
+        };
+        const QStringList expected = {"checkpoints/step-000020.ckpt", "checkpoints/step-000040.ckpt", "metrics.csv",
+                                      "model.ckpt", "samples-000020.csv", "samples.csv"};
+        QCOMPARE(files(cliFolder), expected);
+        QCOMPARE(files(tabFolder), expected);
+        const auto header = [](const QString& csv) {
+            QFile f(csv);
+            return f.open(QIODevice::ReadOnly) ? f.readLine().trimmed() : QByteArray();
+        };
+        QCOMPARE(header(tabFolder + "/metrics.csv"), header(cliFolder + "/metrics.csv"));
+        QCOMPARE(header(tabFolder + "/metrics.csv"), QByteArray(ddpm::kMetricsHeader));
+        QCOMPARE(header(tabFolder + "/samples.csv"), header(cliFolder + "/samples.csv"));
     }
 
     void digitsPauseStepStopSaveOpenResume() {

@@ -1,13 +1,16 @@
 // Training: EMA, checkpoints (round trip, exact resume, atomic save, bad
 // files), non-finite handling, thread-safe controls, and a 2-D Gaussian
 // mixture learned from scratch.
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <thread>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -16,9 +19,11 @@
 #include "data/ToyDatasets.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
+#include "training/RunDriver.h"
 #include "training/ShardThreads.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
+#include "support/TestModels.h"
 
 using namespace ddpm;
 
@@ -31,6 +36,58 @@ RunConfig toyRun(const Dataset& data, int batch = 64) {
     c.train.batchSize = batch;
     c.train.seed = 3;
     return c;
+}
+
+// What the app does on other threads while a run trains (the Denoise and Samples workers
+// loading each autosave, previews, evaluation): builds models, samples, and draws from and
+// reseeds the process-wide generator. The trainer waits for a round of it before each step.
+class BusyNeighbour {
+public:
+    explicit BusyNeighbour(const RunConfig& run)
+        : thread_([this, run] {
+              const NoiseSchedule schedule(run.schedule);
+              for (uint64_t round = 1; !stop_; ++round) {
+                  torch::manual_seed(round);
+                  auto model = makeBlankDenoiser(run.model);   // LibTorch's layers draw their weights
+                  SamplingParameters p;
+                  p.steps = 2;
+                  p.count = 8;
+                  p.seed = round;
+                  sample(*model, schedule, run.objective, p);
+                  torch::randn({256});
+                  rounds_ = round;
+              }
+          }) {}
+    ~BusyNeighbour() {
+        stop_ = true;
+        thread_.join();
+    }
+    void waitForAnotherRound() const {
+        const uint64_t seen = rounds_;
+        while (rounds_ == seen) std::this_thread::yield();
+    }
+
+private:
+    std::atomic<bool> stop_{false};
+    std::atomic<uint64_t> rounds_{0};
+    std::thread thread_;
+};
+
+// Losses of `steps` steps, each after a round of the neighbour when there is one.
+std::vector<double> trainSteps(Trainer& trainer, int steps, const BusyNeighbour* neighbour) {
+    std::vector<double> losses;
+    for (int i = 0; i < steps; ++i) {
+        if (neighbour) neighbour->waitForAnotherRound();
+        losses.push_back(trainer.step().loss);
+    }
+    return losses;
+}
+
+bool sameWeights(Denoiser& a, Denoiser& b) {
+    const auto pa = a.parameters(), pb = b.parameters();
+    for (size_t i = 0; i < pa.size(); ++i)
+        if (!torch::equal(pa[i], pb[i])) return false;
+    return true;
 }
 }  // namespace
 
@@ -45,12 +102,88 @@ private:
 private slots:
     void initTestCase() { configureThreads(0); }
 
+    void stepsAndSamplingLeaveTheProcessWideGeneratorAlone() {
+        // A small U-Net with dropout on eight 28×28 images, so that dropout masks are drawn too.
+        Dataset images;
+        images.name = "noise";
+        images.kind = DatasetKind::Images;
+        images.count = images.trainCount = 8;
+        images.channels = 1;
+        images.height = images.width = 28;
+        images.pixels.resize(8 * 28 * 28);
+        for (size_t i = 0; i < images.pixels.size(); ++i) images.pixels[i] = uint8_t(i * 37 % 251);
+        RunConfig run;
+        run.model = ModelConfig::preset("tiny", 1, 28);
+        run.model.baseChannels = 8;
+        run.model.groups = 4;
+        run.model.channelMults = {1, 2};
+        run.model.attentionLevels = {};
+        run.model.dropout = 0.2;
+        run.data = dataInfoOf(images, run.model);
+        run.train.batchSize = 4;
+        Trainer trainer(run, images, torch::kCPU);
+        at::Generator global = at::detail::getDefaultCPUGenerator();
+        const torch::Tensor before = global.get_state();
+        for (int i = 0; i < 3; ++i) trainer.step();
+        SamplingParameters p;
+        p.steps = 3;
+        p.count = 2;
+        p.eta = 1.0;
+        sample(trainer.emaModel(), trainer.schedule(), run.objective, p);
+        QVERIFY(torch::equal(global.get_state(), before));
+    }
+
+    void otherThreadsDrawingRandomNumbersChangeNothing() {
+        const RunConfig run = toyRun(moons_);
+        Trainer alone(run, moons_, torch::kCPU);
+        const auto expected = trainSteps(alone, 8, nullptr);
+
+        BusyNeighbour neighbour(run);
+        Trainer busy(run, moons_, torch::kCPU);
+        const auto losses = trainSteps(busy, 8, &neighbour);
+        for (size_t i = 0; i < expected.size(); ++i) QCOMPARE(losses[i], expected[i]);   // bitwise
+        QVERIFY(sameWeights(busy.model(), alone.model()));
+        QVERIFY(sameWeights(busy.emaModel(), alone.emaModel()));
+    }
+
+    void resumeWithOtherThreadsBusyContinuesTheSameRun() {
+        const RunConfig run = toyRun(moons_);
+        Trainer straight(run, moons_, torch::kCPU);
+        const auto expected = trainSteps(straight, 8, nullptr);
+
+        BusyNeighbour neighbour(run);
+        std::vector<double> losses;
+        {
+            Trainer first(run, moons_, torch::kCPU);
+            losses = trainSteps(first, 4, &neighbour);
+            first.save(path("busy-resume.ckpt"));
+        }
+        Trainer resumed(loadCheckpoint(path("busy-resume.ckpt"), torch::kCPU), moons_, torch::kCPU);
+        const auto rest = trainSteps(resumed, 4, &neighbour);
+        losses.insert(losses.end(), rest.begin(), rest.end());
+        for (size_t i = 0; i < expected.size(); ++i) QCOMPARE(losses[i], expected[i]);
+        QVERIFY(sameWeights(resumed.model(), straight.model()));
+    }
+
+    void aSeedDecidesTheInitialWeights() {
+        const RunConfig run = toyRun(moons_);
+        torch::manual_seed(1);
+        Trainer a(run, moons_, torch::kCPU);
+        torch::manual_seed(2);   // the process-wide generator plays no part
+        Trainer b(run, moons_, torch::kCPU);
+        QVERIFY(sameWeights(a.model(), b.model()));
+        RunConfig other = run;
+        other.train.seed = run.train.seed + 1;
+        Trainer c(other, moons_, torch::kCPU);
+        QVERIFY(!sameWeights(a.model(), c.model()));
+    }
+
     void emaArithmetic() {
         QCOMPARE(Ema::effectiveDecay(0.999, 0), 0.1);
         QCOMPARE(Ema::effectiveDecay(0.999, 90), 91.0 / 100.0);
         QCOMPARE(Ema::effectiveDecay(0.999, 100000), 0.999);
-        auto model = makeDenoiser(ModelConfig::preset("mlp", 2, 0));
-        Ema ema(*model, makeDenoiser(ModelConfig::preset("mlp", 2, 0)), 0.999);
+        auto model = test::seededDenoiser(ModelConfig::preset("mlp", 2, 0));
+        Ema ema(*model, test::seededDenoiser(ModelConfig::preset("mlp", 2, 0)), 0.999);
         auto p = model->parameters()[0];
         QVERIFY(torch::equal(ema.model().parameters()[0], p));   // starts as a copy
         const auto before = ema.model().parameters()[0].clone();
@@ -82,7 +215,7 @@ private slots:
         Trainer straight(toyRun(moons_), moons_, torch::kCPU);
         straight.setHorizon(12, 0);
         std::vector<double> expected;
-        straight.run(nullptr, [&](const StepStats& s) { expected.push_back(s.loss); return true; });
+        while (!straight.finished()) expected.push_back(straight.step().loss);
         QCOMPARE(int(expected.size()), 12);
 
         Trainer first(toyRun(moons_), moons_, torch::kCPU);
@@ -238,12 +371,16 @@ private slots:
     }
 
     void pauseStepResumeCancelFromAnotherThread() {
-        Trainer trainer(toyRun(moons_, 16), moons_, torch::kCPU);
-        trainer.setHorizon(1000000, 0);
+        auto trainer = std::make_unique<Trainer>(toyRun(moons_, 16), moons_, torch::kCPU);
+        trainer->setHorizon(1000000, 0);
+        RunDriver driver(std::move(trainer), path("paused-run"));
         TrainingControl control;
         std::atomic<int64_t> steps{0};
         control.pause();
-        std::thread worker([&] { trainer.run(&control, [&](const StepStats& s) { steps = s.step; return true; }); });
+        RunEvents events;
+        events.onStep = [&](const StepStats& s) { steps = s.step; };
+        RunOutcome outcome = RunOutcome::Finished;
+        std::thread worker([&] { outcome = driver.run(control, events); });
         QTest::qWait(100);
         QCOMPARE(steps.load(), int64_t(0));   // paused before the first step
         control.stepOnce();
@@ -260,6 +397,62 @@ private slots:
         control.cancel();
         worker.join();   // cancel ends run() even while paused
         QVERIFY(control.isCancelled());
+        QVERIFY(outcome == RunOutcome::Stopped);
+        QCOMPARE(driver.step(), steps.load());
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(driver.folder().checkpoint())));   // a stop writes no checkpoint
+        // metrics.csv holds every step taken, flushed at the stop.
+        std::ifstream metrics(driver.folder().metrics());
+        std::string line;
+        int64_t rows = -1;   // the header
+        while (std::getline(metrics, line)) ++rows;
+        QCOMPARE(rows, steps.load());
+    }
+
+    void aFinishedRunLeavesItsFilesAndResumesIntoThem() {
+        auto trainer = std::make_unique<Trainer>(toyRun(moons_, 16), moons_, torch::kCPU);
+        trainer->setHorizon(30, 0);
+        const std::string folder = path("driven-run");
+        std::vector<std::string> saved;
+        int previews = 0;
+        {
+            RunDriver driver(std::move(trainer), folder);
+            RunCadence cadence;
+            cadence.previewEvery = 10;
+            cadence.saveEverySteps = 20;
+            driver.setCadence(cadence);
+            TrainingControl control;
+            RunEvents events;
+            events.onPreview = [&](const torch::Tensor& samples, int64_t) {
+                QCOMPARE(samples.sizes(), (std::vector<int64_t>{1000, 2}));
+                ++previews;
+            };
+            events.onSaved = [&](const std::string& checkpoint) { saved.push_back(checkpoint); };
+            QVERIFY(driver.run(control, events) == RunOutcome::Finished);
+        }
+        QCOMPARE(previews, 3);   // steps 10, 20, 30
+        const RunFolder run(folder);
+        QCOMPARE(saved, (std::vector<std::string>{run.checkpoint(), run.checkpoint()}));   // step 20 and the end
+        QCOMPARE(run.checkpointFiles(), (std::vector<std::string>{run.snapshot(20), run.snapshot(30), run.checkpoint()}));
+        QVERIFY(QFileInfo::exists(QString::fromStdString(run.samples(20, SampleSpace::points()))));
+        QVERIFY(QFileInfo::exists(QString::fromStdString(run.finalSamples(SampleSpace::points()))));
+        QCOMPARE(loadCheckpoint(run.checkpoint(), torch::kCPU).progress.step, int64_t(30));
+
+        // Resumed for 10 more steps: metrics.csv continues, one header and 40 rows.
+        auto resumed = std::make_unique<Trainer>(loadCheckpoint(run.checkpoint(), torch::kCPU), moons_, torch::kCPU);
+        resumed->setHorizon(40, 0);
+        RunDriver driver(std::move(resumed), folder);
+        TrainingControl control;
+        QVERIFY(driver.run(control, {}) == RunOutcome::Finished);
+        std::ifstream metrics(run.metrics());
+        std::string line, header;
+        std::getline(metrics, header);
+        QCOMPARE(header, std::string(kMetricsHeader));
+        int rows = 0;
+        while (std::getline(metrics, line)) {
+            QVERIFY(line.rfind("step", 0) != 0);
+            ++rows;
+        }
+        QCOMPARE(rows, 40);
     }
 
     // The seed's warm-up: learn an 8-mode Gaussian mixture from scratch.
@@ -273,9 +466,9 @@ private slots:
         c.train.emaDecay = 0.99;   // a short run: average over its last ~100 steps
         Trainer trainer(c, gmm, torch::kCPU);
         trainer.setHorizon(2000, 0);
-        trainer.run(nullptr, {});
-        SamplerConfig sc;
-        sc.kind = SamplerKind::Ddim;
+        while (!trainer.finished()) trainer.step();
+        SamplingParameters sc;
+        sc.sampler = SamplerKind::Ddim;
         sc.steps = 100;
         sc.count = 4000;
         auto x = sample(trainer.emaModel(), trainer.schedule(), c.objective, sc).contiguous();

@@ -201,7 +201,7 @@ void MainWindow::showOpenCheckpointDialog() {
     openCheckpoint(file);
 }
 
-void MainWindow::restoreSampleParameters(const QString& pngPath) {
+void MainWindow::restoreSamplingParameters(const QString& pngPath) {
     tabs_->setCurrentWidget(samplesView_);
     if (samplesView_->restoreFromPng(pngPath))
         statusBar()->showMessage(tr("Sampling settings restored from %1").arg(QFileInfo(pngPath).fileName()), 8000);
@@ -252,7 +252,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     const QString path = droppedPath(event->mimeData());
     if (path.isEmpty()) return event->ignore();
     event->acceptProposedAction();
-    statusBar()->showMessage((SamplesView::carriesSampleParameters(path) ? tr("Drop to restore the sampling settings of %1")
+    statusBar()->showMessage((SamplesView::carriesSamplingParameters(path) ? tr("Drop to restore the sampling settings of %1")
                                                                          : tr("Drop to open %1 as a dataset"))
                                  .arg(QDir::toNativeSeparators(path)));
 }
@@ -272,7 +272,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
     if (path.isEmpty()) return event->ignore();
     event->acceptProposedAction();
     // Sample grids we wrote carry their settings: those go to the Samples tab, not the dataset loader.
-    if (SamplesView::carriesSampleParameters(path)) return restoreSampleParameters(path);
+    if (SamplesView::carriesSamplingParameters(path)) return restoreSamplingParameters(path);
     openDataset(path);
 }
 

@@ -53,7 +53,7 @@ public slots:
     void openDefaultCheckpoint();
     void showOpenCheckpointDialog();
     // A PNG written by the Samples tab or `ddpm sample`: its settings go back into the Samples tab.
-    void restoreSampleParameters(const QString& pngPath);
+    void restoreSamplingParameters(const QString& pngPath);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

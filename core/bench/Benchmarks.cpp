@@ -8,6 +8,7 @@
 
 #include "data/Dataset.h"
 #include "models/MixedPrecision.h"
+#include "random/Generators.h"
 #include "training/Trainer.h"
 
 namespace ddpm {
@@ -23,9 +24,10 @@ double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats) {
     // parallel workload reaches whether or not the BLAS underneath threads itself.
     const int threads = at::get_num_threads();
     std::vector<torch::Tensor> a, b, c(static_cast<size_t>(threads));
+    at::Generator generator = makeGenerator(0);
     for (int i = 0; i < threads; ++i) {
-        a.push_back(torch::randn({n, n}).to(dtype));
-        b.push_back(torch::randn({n, n}).to(dtype));
+        a.push_back(torch::randn({n, n}, generator).to(dtype));
+        b.push_back(torch::randn({n, n}, generator).to(dtype));
     }
     auto productsOnEveryThread = [&] {
         at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
@@ -45,8 +47,9 @@ double matmulGflops(torch::ScalarType dtype, int64_t n, int repeats) {
 double convolutionGflops(torch::ScalarType dtype, int repeats) {
     torch::InferenceMode guard;
     const int64_t batch = 16, channels = 256, side = 32, kernel = 3;
-    const auto x = torch::randn({batch, channels, side, side}).to(dtype);       // (16,256,32,32)
-    const auto w = torch::randn({channels, channels, kernel, kernel}).to(dtype);   // (256,256,3,3)
+    at::Generator generator = makeGenerator(0);
+    const auto x = torch::randn({batch, channels, side, side}, generator).to(dtype);       // (16,256,32,32)
+    const auto w = torch::randn({channels, channels, kernel, kernel}, generator).to(dtype);   // (256,256,3,3)
     auto run = [&] { return torch::conv2d(x, w, {}, 1, 1); };
     run();   // warm-up: kernel selection
     double best = 1e30;
@@ -71,23 +74,24 @@ TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data,
     // Count one forward pass of a batch of the same shape.
     const int64_t B = config.train.batchSize;
     const auto& d = config.data;
-    const auto x = d.points ? torch::randn({B, 2}) : torch::randn({B, d.channels, d.resolution, d.resolution});
-    const auto t = torch::randint(config.schedule.timesteps, {B}, torch::kInt64);
-    const auto classes = config.model.numClasses > 0 ? torch::zeros({B}, torch::kInt64) : torch::Tensor();
+    at::Generator generator = makeGenerator(config.train.seed);
+    const auto x = torch::randn(d.space.batchShape(B), generator);
+    const auto t = torch::randint(config.schedule.timesteps, {B}, generator, torch::TensorOptions().dtype(torch::kInt64));
+    const Condition condition = trainer.model().conditioning().fromLabels(torch::zeros({B}, torch::kInt64));
     MultiplyAddCounter counter;
     {
         torch::NoGradGuard noGrad;
-        trainer.model().forward(x, t, classes);
+        trainer.model().forward(x, t, condition);
     }
     r.forwardMultiplyAddsPerImage = double(counter.count()) / double(B);
     r.gflops = 3.0 * 2.0 * r.forwardMultiplyAddsPerImage * r.imagesPerSecond / 1e9;
     return r;
 }
 
-double measureSampling(Denoiser& model, const RunConfig& run, const SamplerConfig& config) {
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters) {
     const NoiseSchedule schedule(run.schedule, torch::kCPU);
     const auto start = Clock::now();
-    sample(model, schedule, run.objective, config);
+    sample(model, schedule, run.objective, parameters);
     return secondsSince(start);
 }
 

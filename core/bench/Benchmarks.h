@@ -34,6 +34,6 @@ struct TrainingThroughput {
 TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps);
 
 // Wall seconds of one sample() call with a freshly initialised or given model.
-double measureSampling(Denoiser& model, const RunConfig& run, const SamplerConfig& config);
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters);
 
 }  // namespace ddpm

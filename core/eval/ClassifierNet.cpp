@@ -72,7 +72,7 @@ ClassifierNetImpl::ClassifierNetImpl(const ClassifierConfig& config) : config_(c
     addConv(trunk, 4 * w, 4 * w);
     trunk_ = register_module("trunk", trunk);
     featureLayer_ = register_module("features", torch::nn::Linear(4 * w, config.featureDim));
-    dropout_ = register_module("dropout", torch::nn::Dropout(config.dropout));
+    dropout_ = register_module("dropout", SeededDropout(config.dropout));
     head_ = register_module("head", torch::nn::Linear(config.featureDim, config.numClasses));
 }
 

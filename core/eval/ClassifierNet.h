@@ -8,9 +8,10 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include "random/SeededDropout.h"
 
 namespace ddpm {
 
@@ -44,7 +45,7 @@ private:
     ClassifierConfig config_;
     torch::nn::Sequential trunk_{nullptr};
     torch::nn::Linear featureLayer_{nullptr}, head_{nullptr};
-    torch::nn::Dropout dropout_{nullptr};
+    SeededDropout dropout_{nullptr};
 };
 TORCH_MODULE(ClassifierNet);
 

@@ -9,6 +9,9 @@
 
 #include "data/Dataset.h"
 #include "image/ImageTensors.h"
+#include "random/Generators.h"
+#include "random/SeededDropout.h"
+#include "random/WeightInit.h"
 #include "util/Cancelled.h"
 
 namespace ddpm {
@@ -20,10 +23,11 @@ constexpr int64_t kEvalBatch = 500;
 
 // x (B,C,H,W) in [-1,1] -> the same images shifted by whole pixels, up to
 // maxShift in x and y, each its own shift; uncovered pixels are background (-1).
-torch::Tensor randomShift(const torch::Tensor& x, int maxShift) {
+torch::Tensor randomShift(const torch::Tensor& x, int maxShift, at::Generator& generator) {
     if (maxShift <= 0) return x;
     const int64_t B = x.size(0), H = x.size(2), W = x.size(3);
-    auto shifts = torch::randint(-maxShift, maxShift + 1, {B, 2}, torch::kInt64);   // (B,2) pixels (dx,dy)
+    auto shifts = torch::randint(-maxShift, maxShift + 1, {B, 2}, generator,
+                                 torch::TensorOptions().dtype(torch::kInt64));   // (B,2) pixels (dx,dy)
     auto padded = torch::constant_pad_nd(x, {maxShift, maxShift, maxShift, maxShift}, -1.0);
     std::vector<torch::Tensor> out;
     out.reserve(B);
@@ -63,7 +67,6 @@ ClassifierRecord trainClassifier(const Dataset& d, const ClassifierTrainConfig& 
     if (tc.epochs < 1 || tc.batchSize < 2 || tc.learningRate <= 0)
         throw std::invalid_argument("classifier training needs epochs >= 1, batch >= 2 and a positive learning rate");
 
-    torch::manual_seed(tc.seed);
     ClassifierConfig config;
     config.channels = d.channels;
     config.resolution = d.height;
@@ -74,6 +77,12 @@ ClassifierRecord trainClassifier(const Dataset& d, const ClassifierTrainConfig& 
     config.dataset = d.identity();
     ClassifierRecord record;
     record.net = ClassifierNet(config);
+    at::Generator init = makeGenerator(tc.seed, RandomStream::WeightInit);
+    at::Generator order = makeGenerator(tc.seed, RandomStream::DataOrder);
+    at::Generator noise = makeGenerator(tc.seed, RandomStream::Noise);     // dropout masks
+    at::Generator augment = makeGenerator(tc.seed, RandomStream::Augment);
+    initializeWeights(*record.net, init);
+    useGenerator(*record.net, noise);
     record.net->to(device);
     auto& net = record.net;
 
@@ -91,14 +100,14 @@ ClassifierRecord trainClassifier(const Dataset& d, const ClassifierTrainConfig& 
         net->train();
         progress.epoch = epoch;
         progress.heldOutAccuracy = -1;
-        const auto order = torch::randperm(d.trainCount, torch::kInt64);
+        const auto permutation = torch::randperm(d.trainCount, order, torch::TensorOptions().dtype(torch::kInt64));
         double lossSum = 0;
         for (int64_t b = 0; b < batches; ++b, ++stepIndex) {
             const double lr = tc.learningRate * 0.5 * (1.0 + std::cos(kPi * double(stepIndex) / double(totalSteps)));
             for (auto& group : optimizer.param_groups())
                 static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-            const auto index = order.narrow(0, b * tc.batchSize, std::min<int64_t>(tc.batchSize, d.trainCount - b * tc.batchSize));
-            auto x = randomShift(toSignedUnit(images.index_select(0, index)), tc.maxShift).to(device);   // (B,C,H,W)
+            const auto index = permutation.narrow(0, b * tc.batchSize, std::min<int64_t>(tc.batchSize, d.trainCount - b * tc.batchSize));
+            auto x = randomShift(toSignedUnit(images.index_select(0, index)), tc.maxShift, augment).to(device);   // (B,C,H,W)
             auto y = labels.index_select(0, index).to(device);                                          // (B)
             auto loss = torch::nn::functional::cross_entropy(net->forward(x), y);
             optimizer.zero_grad();

@@ -81,7 +81,7 @@ Evaluator::~Evaluator() = default;
 EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalProgressCallback& onProgress) const {
     const auto started = std::chrono::steady_clock::now();
     const RunConfig& run = checkpoint.config;
-    if (run.data.points) throw std::invalid_argument("the model draws points, not images");
+    if (run.data.space.isPoints()) throw std::invalid_argument("the model draws points, not images");
     const int64_t count = config_.count > 0 ? config_.count : referenceCount();
     if (count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
 
@@ -92,11 +92,12 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
     scores.step = checkpoint.progress.step;
     scores.conditional = numClasses > 0 && numClasses == extractor_->numClasses();
     for (int64_t i = 0, batch = 0; i < count; i += config_.batchSize, ++batch) {
-        SamplerConfig sc = config_.sampler;
+        SamplingParameters sc = config_.sampler;
         sc.count = std::min(config_.batchSize, count - i);
         sc.seed = config_.sampler.seed + uint64_t(batch);
         const auto images = sample(*checkpoint.ema, schedule, run.objective, sc);   // (n,C,H,W) in [-1,1]
-        const auto classes = scores.conditional ? sampleClassLabels(sc, numClasses, torch::kCPU) : torch::Tensor();
+        const auto classes = scores.conditional ? samplingCondition(sc, checkpoint.ema->conditioning(), torch::kCPU).classes
+                                                : torch::Tensor();
         scores.add(*extractor_, images, classes, config_.confidence);
         report(onProgress, "sampling", i + sc.count, count);
     }

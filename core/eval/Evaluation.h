@@ -17,7 +17,7 @@ struct EvalConfig {
     std::string features = "builtin";   // "builtin", *.classifier, or a TorchScript .pt
     int64_t count = 0;                  // samples; 0 = min(10000, held-out size)
     int64_t batchSize = 250;            // samples drawn per sampler call
-    SamplerConfig sampler;              // kind, steps, eta, guidance, seed (count is set per batch)
+    SamplingParameters sampler;         // kind, steps, eta, guidance, seed (count is set per batch)
     std::string device = "auto";
     int kidSubsets = 100;
     int64_t kidSubsetSize = 1000;       // capped at half the smaller side, so that subsets differ

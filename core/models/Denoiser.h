@@ -6,6 +6,7 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "conditioning/Condition.h"
 #include "models/ModelConfig.h"
 
 namespace ddpm {
@@ -13,16 +14,22 @@ namespace ddpm {
 class Denoiser : public torch::nn::Module {
 public:
     explicit Denoiser(ModelConfig config) : config_(std::move(config)) {}
-    // x_t (B,C,H,W) or (B,2); t (B) int64 timesteps; classes (B) int64 in
-    // [0, numClasses] where numClasses is the null class, or undefined when unconditional.
-    virtual torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) = 0;
+    // x_t (B,C,H,W) or (B,2); t (B) int64 timesteps; the batch's condition (empty:
+    // the unconditional prediction) -> (B,…) shaped like x_t.
+    virtual torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) = 0;
     const ModelConfig& config() const { return config_; }
+    Conditioning conditioning() const { return Conditioning(config_.numClasses); }
     int64_t parameterCount() const;
+    torch::Device device() const;   // where its parameters are (the CPU for a model without any)
 
 protected:
     ModelConfig config_;
 };
 
-std::shared_ptr<Denoiser> makeDenoiser(const ModelConfig& config);
+// A denoiser with initial weights drawn from `generator` (see random/WeightInit.h).
+std::shared_ptr<Denoiser> makeDenoiser(const ModelConfig& config, at::Generator& generator);
+// A denoiser whose weights nothing depends on: a checkpoint or a copy fills them, or only
+// its shape is wanted (LibTorch fills them from the process-wide generator meanwhile).
+std::shared_ptr<Denoiser> makeBlankDenoiser(const ModelConfig& config);
 
 }  // namespace ddpm

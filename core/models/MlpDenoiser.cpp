@@ -30,8 +30,8 @@ MlpDenoiserImpl::MlpDenoiserImpl(const ModelConfig& c) : Denoiser(c) {
     output_ = register_module("output", torch::nn::Linear(H, c.inChannels));
 }
 
-torch::Tensor MlpDenoiserImpl::forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) {
-    const auto temb = torch::silu(timeEmbedding_->forward(t, classes));   // (B,H)
+torch::Tensor MlpDenoiserImpl::forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) {
+    const auto temb = torch::silu(timeEmbedding_->forward(t, condition));   // (B,H)
     auto h = linear(input_, coordinateFeatures(xt.to(torch::kFloat)));     // (B,H)
     for (auto& b : blocks_) {
         auto u = linear(b.fc1, torch::silu(h)) + linear(b.timeProjection, temb);

@@ -15,8 +15,8 @@ namespace ddpm {
 class MlpDenoiserImpl : public Denoiser {
 public:
     explicit MlpDenoiserImpl(const ModelConfig& config);
-    // x_t (B,2), t (B), classes (B) or undefined -> (B,2)
-    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) override;
+    // x_t (B,2), t (B) -> (B,2)
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) override;
 
 private:
     struct Block {

@@ -17,7 +17,7 @@ ModelConfig ModelConfig::preset(const std::string& name, int inChannels, int res
         // attention at the coarsest level, where it is cheap.
         c.attentionLevels = {2};
     } else if (name == "peer") {
-        // The benchmark peer (shared/bench/peer_ddpm.py): 620,705 parameters for 1 channel.
+        // The benchmark's plain-PyTorch reference (bench/reference_ddpm.py): 620,705 parameters for 1 channel.
     } else if (name == "small") {
         c.layout = UNetLayout::Ho;
         c.baseChannels = 64;
@@ -58,6 +58,10 @@ std::string ModelConfig::describe() const {
     }
     if (numClasses > 0) out << ", " << numClasses << " classes (+null)";
     return out.str();
+}
+
+SampleSpace ModelConfig::space() const {
+    return kind == DenoiserKind::Mlp ? SampleSpace::points() : SampleSpace::pixels(inChannels, resolution, resolution);
 }
 
 std::string toString(UNetLayout layout) { return layout == UNetLayout::Compact ? "compact" : "ho"; }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "diffusion/SampleSpace.h"
+
 namespace ddpm {
 
 enum class DenoiserKind { UNet, Mlp };
@@ -34,6 +36,7 @@ struct ModelConfig {
     static std::vector<std::string> presetNames();
     int timeEmbeddingDim() const { return kind == DenoiserKind::Mlp ? mlpHidden : 4 * baseChannels; }
     std::string describe() const;   // one line, for info and logs
+    SampleSpace space() const;      // what it denoises: the MLP 2-D points, a U-Net pixels
 };
 
 std::string toString(UNetLayout layout);

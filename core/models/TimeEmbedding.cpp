@@ -23,12 +23,12 @@ TimeEmbeddingImpl::TimeEmbeddingImpl(int64_t sinusoidDim, int64_t embeddingDim, 
         classTable_ = register_module("class_table", torch::nn::Embedding(numClasses + 1, embeddingDim));
 }
 
-torch::Tensor TimeEmbeddingImpl::forward(const torch::Tensor& t, const torch::Tensor& classes) {
+torch::Tensor TimeEmbeddingImpl::forward(const torch::Tensor& t, const Condition& condition) {
     auto e = linear(fc2_, torch::silu(linear(fc1_, sinusoidalEmbedding(t, sinusoidDim_))));   // (B, E)
     if (numClasses_ > 0) {
         // Without labels the model is asked for its unconditional prediction.
-        auto c = classes.defined() ? classes : torch::full({t.size(0)}, numClasses_, t.options());
-        e = e + classTable_->forward(c);
+        const Condition& c = condition.empty() ? Conditioning(numClasses_).null(t.size(0), t.device()) : condition;
+        e = e + classTable_->forward(c.classes);
     }
     return e;
 }

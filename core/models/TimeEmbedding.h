@@ -6,6 +6,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "conditioning/Condition.h"
+
 namespace ddpm {
 
 // t (B), timesteps or any real values -> (B, dim): [sin(t·ω_k), cos(t·ω_k)], ω_k = 10000^(−k/(dim/2)).
@@ -15,8 +17,8 @@ class TimeEmbeddingImpl : public torch::nn::Module {
 public:
     // sinusoidDim -> embeddingDim -> embeddingDim; numClasses > 0 adds a class table of numClasses + 1 (null) rows.
     TimeEmbeddingImpl(int64_t sinusoidDim, int64_t embeddingDim, int numClasses);
-    // t (B) int64, classes (B) int64 or undefined -> (B, embeddingDim)
-    torch::Tensor forward(const torch::Tensor& t, const torch::Tensor& classes);
+    // t (B) int64 and the batch's condition (empty: the null condition) -> (B, embeddingDim)
+    torch::Tensor forward(const torch::Tensor& t, const Condition& condition);
 
 private:
     int64_t sinusoidDim_;

@@ -86,7 +86,7 @@ torch::Tensor UNetImpl::runStage(Stage& stage, const torch::Tensor& h, const tor
     return stage.attention ? stage.attention->forward(out) : out;
 }
 
-torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) {
+torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) {
     const bool ho = config_.layout == UNetLayout::Ho;
     const int levels = int(config_.channelMults.size());
     const int64_t H = xt.size(2), W = xt.size(3);
@@ -94,7 +94,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t,
     const int64_t padH = (divisor - H % divisor) % divisor, padW = (divisor - W % divisor) % divisor;
     auto x = (padH || padW) ? F::pad(xt.to(torch::kFloat), F::PadFuncOptions({0, padW, 0, padH})) : xt.to(torch::kFloat);
 
-    const auto temb = timeEmbedding_->forward(t, classes);   // (B,E)
+    const auto temb = timeEmbedding_->forward(t, condition);   // (B,E)
     auto h = conv(inputConv_, x);                            // (B,base,H,W)
     std::vector<torch::Tensor> skips;
     if (ho) skips.push_back(h);

@@ -18,8 +18,8 @@ namespace ddpm {
 class UNetImpl : public Denoiser {
 public:
     explicit UNetImpl(const ModelConfig& config);
-    // x_t (B,C,H,W) in about [-1,1] scale; t (B); classes (B) or undefined -> (B,C,H,W)
-    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) override;
+    // x_t (B,C,H,W) in about [-1,1] scale; t (B) -> (B,C,H,W)
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) override;
 
 private:
     // One residual block and the attention after it (null where there is none).

@@ -19,7 +19,7 @@ ResBlockImpl::ResBlockImpl(int64_t inChannels, int64_t outChannels, int64_t embe
     conv1_ = register_module("conv1", conv3x3(inChannels, outChannels));
     timeProjection_ = register_module("time_projection", torch::nn::Linear(embeddingDim, (film ? 2 : 1) * outChannels));
     norm2_ = register_module("norm2", torch::nn::GroupNorm(groups, outChannels));
-    dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+    dropout_ = register_module("dropout", SeededDropout(dropout));
     conv2_ = register_module("conv2", conv3x3(outChannels, outChannels));
     if (inChannels != outChannels)
         skip_ = register_module("skip", torch::nn::Conv2d(torch::nn::Conv2dOptions(inChannels, outChannels, 1)));

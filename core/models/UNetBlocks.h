@@ -3,10 +3,11 @@
 // convolutions run in the thread's compute dtype (see MixedPrecision.h).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include "random/SeededDropout.h"
 
 namespace ddpm {
 
@@ -24,7 +25,7 @@ private:
     torch::nn::GroupNorm norm1_{nullptr}, norm2_{nullptr};
     torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, skip_{nullptr};
     torch::nn::Linear timeProjection_{nullptr};
-    torch::nn::Dropout dropout_{nullptr};
+    SeededDropout dropout_{nullptr};
 };
 TORCH_MODULE(ResBlock);
 

@@ -1,7 +1,7 @@
 #pragma once
 // Reverse diffusion: the DDPM ancestral sampler over all T steps and DDIM over
 // N steps, with classifier-free guidance, x̂0 clipping and a frame callback
-// for the denoising animation.
+// for the denoising animation. How to sample is a SamplingParameters.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,28 +12,9 @@
 #include "diffusion/NoiseSchedule.h"
 #include "diffusion/Parameterization.h"
 #include "models/Denoiser.h"
-#include "training/RunConfig.h"
+#include "sampling/SamplingParameters.h"
 
 namespace ddpm {
-
-enum class SamplerKind { Ddpm, Ddim };
-std::string toString(SamplerKind kind);
-SamplerKind samplerKindFromString(const std::string& name);   // "ddpm", "ddim"
-
-struct SamplerConfig {
-    SamplerKind kind = SamplerKind::Ddim;
-    int steps = 50;                   // DDIM; DDPM always walks all T steps
-    double eta = 0.0;                 // DDIM noise: 0 deterministic, 1 DDPM-like
-    bool quadraticSpacing = false;    // DDIM timesteps spaced quadratically (denser near t = 0)
-    bool clipX0 = true;               // clip x̂0 to [-1,1] (images only)
-    bool ddpmPosteriorVariance = true;   // DDPM: σ² = β̃_t (true) or β_t
-    double guidance = 1.0;            // classifier-free guidance scale w: ε = ε_u + w (ε_c − ε_u)
-    int classLabel = -1;              // conditional models: the class; -1 cycles 0,1,2,… over the batch
-    int64_t count = 16;
-    uint64_t seed = 0;
-    int frameEvery = 1;               // call the frame callback every k steps (and at the last)
-    Precision precision = defaultPrecision();   // convolutions and products; the rest stays fp32
-};
 
 struct SampleFrame {
     int index = 0;          // 0 = the initial noise, then 1 … total
@@ -46,14 +27,17 @@ struct SampleFrame {
 using FrameCallback = std::function<bool(const SampleFrame&)>;
 
 // The timesteps visited, from high to low.
-std::vector<int> samplingTimesteps(const SamplerConfig& config, int T);
+std::vector<int> samplingTimesteps(const SamplingParameters& parameters, int T);
 
-// Draws config.count samples: (count,C,H,W) in [-1,1] for images or (count,2) for points,
-// on the model's device. Runs in inference mode.
+// Draws parameters.count samples in the model's space (count,…) (pixels in [-1,1], or points),
+// on the model's device, from a generator of its own seeded with parameters.seed. Runs in
+// inference mode. onFrame sees every frameEvery-th step and the last.
 torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective objective,
-                     const SamplerConfig& config, const FrameCallback& onFrame = {});
+                     const SamplingParameters& parameters, const FrameCallback& onFrame = {}, int frameEvery = 1);
 
-// The class labels a batch uses (-1 in config cycles over the classes).
-torch::Tensor sampleClassLabels(const SamplerConfig& config, int numClasses, torch::Device device);
+// The condition a batch is drawn under: the class asked for, or (classLabel −1) classes
+// 0,1,2,… in turn; empty for an unconditional model.
+Condition samplingCondition(const SamplingParameters& parameters, const Conditioning& conditioning,
+                            torch::Device device);
 
 }  // namespace ddpm

@@ -54,7 +54,8 @@ TrainingProgress readProgress(torch::serialize::InputArchive& root, const std::s
 }  // namespace
 
 void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
-                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale) {
+                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale,
+                    const RunRandomState& random) {
     torch::serialize::OutputArchive root, modelArchive, emaArchive, optimizerArchive;
     model.save(modelArchive);
     ema.save(emaArchive);
@@ -68,7 +69,8 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
     root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
     root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
                                                  torch::kFloat64));
-    root.write("rng_state", at::detail::getDefaultCPUGenerator().get_state());
+    root.write("rng_noise", random.noise);
+    if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none
     writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
 }
 
@@ -92,7 +94,7 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
         throw CheckpointError(shown, std::string("bad run configuration: ") + e.what());
     }
     auto loadModule = [&](const char* key) {
-        auto module = makeDenoiser(c.config.model);
+        auto module = makeBlankDenoiser(c.config.model);
         torch::serialize::InputArchive archive;
         try {
             root.read(key, archive);
@@ -111,7 +113,10 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     c.ema->eval();
     c.progress = readProgress(root, shown, &c.lossScale);
     try {
-        root.read("rng_state", c.rngState);
+        // Checkpoints from before the run owned its generators kept the process-wide
+        // one's state as "rng_state": it continues as the noise stream.
+        if (!root.try_read("rng_noise", c.random.noise)) root.read("rng_state", c.random.noise);
+        root.try_read("rng_data_order", c.random.dataOrder);
         c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
         root.read("optimizer", *c.optimizerState);
     } catch (const std::exception&) {

@@ -29,17 +29,24 @@ struct TrainingProgress {
     double horizonSeconds = 0;    // > 0: … or after this much training time
 };
 
+// The states of a run's own generators (random/Generators.h).
+struct RunRandomState {
+    torch::Tensor noise;       // timesteps, noise, condition and dropout masks
+    torch::Tensor dataOrder;   // the batch sampler's; undefined in checkpoints from before it had its own
+};
+
 struct CheckpointContents {
     RunConfig config;
     std::shared_ptr<Denoiser> model, ema;   // on the requested device; ema in eval mode
     TrainingProgress progress;
-    torch::Tensor rngState;                 // CPU generator state
+    RunRandomState random;
     double lossScale = 0;                   // fp16 runs
     std::shared_ptr<torch::serialize::InputArchive> optimizerState;
 };
 
 void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
-                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale);
+                    torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale,
+                    const RunRandomState& random);
 // Throws CheckpointError saying exactly what is wrong.
 CheckpointContents loadCheckpoint(const std::string& path, torch::Device device);
 // Only the progress, without building the models: for ordering a run's checkpoints.

@@ -8,18 +8,11 @@
 #include "diffusion/NoiseSchedule.h"
 #include "diffusion/Parameterization.h"
 #include "models/ModelConfig.h"
+#include "models/Precision.h"
 
 namespace ddpm {
 
 struct Dataset;
-
-enum class Precision { Fp32, Bf16, Fp16 };
-std::string toString(Precision precision);
-Precision precisionFromString(const std::string& name);   // "fp32", "bf16", "fp16"
-// What training and sampling use unless told otherwise: bf16 where this CPU
-// multiplies bf16 natively (AVX512-BF16): there bf16 trains and samples faster
-// than fp32 with the same FID (README, "Measured figures"). fp32 elsewhere.
-Precision defaultPrecision();
 
 enum class LrDecay { Constant, Cosine };
 
@@ -43,12 +36,11 @@ struct TrainConfig {
 struct DataInfo {
     std::string name;          // "mnist", folder name, "toy:moons"
     std::string identity;      // Dataset::identity()
-    bool points = false;
-    int channels = 1, resolution = 28;
+    SampleSpace space;         // the items at the model's resolution
     std::vector<std::string> classNames;   // non-empty for class-conditional models
 };
-// The dataset as `model` sees it: its geometry at the model's resolution, and its
-// class names where the model takes classes.
+// The dataset as `model` sees it: its items' space, and its class names where the
+// model takes classes.
 DataInfo dataInfoOf(const Dataset& dataset, const ModelConfig& model);
 
 // What a model preset trains best with per CPU minute, on top of the engine's

@@ -6,8 +6,11 @@
 #include <torch/cuda.h>
 #include <torch/nn/utils/clip_grad.h>
 
+#include "diffusion/SampleSpaceTensors.h"
 #include "image/ImageTensors.h"
 #include "models/MixedPrecision.h"
+#include "random/Generators.h"
+#include "random/SeededDropout.h"
 #include "training/ShardThreads.h"
 
 namespace ddpm {
@@ -21,7 +24,7 @@ TrainingBatch TrainingBatch::slice(int64_t begin, int64_t end) const {
     TrainingBatch part;
     part.xt = xt.slice(0, begin, end);
     part.t = t.slice(0, begin, end);
-    if (classes.defined()) part.classes = classes.slice(0, begin, end);
+    part.condition = condition.slice(begin, end);
     part.target = target.slice(0, begin, end);
     part.weight = weight.slice(0, begin, end);
     return part;
@@ -40,14 +43,16 @@ torch::Device selectDevice(const std::string& name) {
 Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device)
     : config_(config), device_(device) {
     config_.validate();
-    torch::manual_seed(config_.train.seed);
-    model_ = makeDenoiser(config_.model);
+    const uint64_t seed = config_.train.seed;
+    at::Generator init = makeGenerator(seed, RandomStream::WeightInit);
+    model_ = makeDenoiser(config_.model, init);
     model_->to(device_);
-    ema_ = std::make_unique<Ema>(*model_, makeDenoiser(config_.model), config_.train.emaDecay);
+    ema_ = std::make_unique<Ema>(*model_, makeBlankDenoiser(config_.model), config_.train.emaDecay);
     ema_->model().to(device_);
     createOptimizer();
     schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
-    prepareData(dataset);
+    noise_ = makeGenerator(seed, RandomStream::Noise);
+    prepareData(dataset, makeGenerator(seed, RandomStream::DataOrder));
     setUpShards();
 }
 
@@ -55,39 +60,41 @@ Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device dev
     : config_(c.config), device_(device), model_(c.model), progress_(c.progress) {
     model_->to(device_);
     model_->train();
-    ema_ = std::make_unique<Ema>(*model_, makeDenoiser(config_.model), config_.train.emaDecay);
+    ema_ = std::make_unique<Ema>(*model_, makeBlankDenoiser(config_.model), config_.train.emaDecay);
     ema_->model().to(device_);
     copyWeights(*c.ema, ema_->model());
     createOptimizer();
     optimizer_->load(*c.optimizerState);
     schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
     if (c.lossScale > 0) lossScaler_.setScale(c.lossScale);
-    prepareData(dataset);
+    const uint64_t seed = config_.train.seed;
+    noise_ = makeGenerator(seed, RandomStream::Noise);
+    // A checkpoint from before the data order had its own generator: a fresh order for the rest of the run.
+    prepareData(dataset, makeGenerator(c.random.dataOrder.defined() ? seed : seed + uint64_t(progress_.step),
+                                       RandomStream::DataOrder));
+    try {
+        setGeneratorState(noise_, c.random.noise);
+        if (c.random.dataOrder.defined()) batches_->setState(c.random.dataOrder);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(std::string("the checkpoint's generator state is damaged: ") + e.what());
+    }
     setUpShards();
-    at::Generator generator = at::detail::getDefaultCPUGenerator();   // a handle to the global generator
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(c.rngState);
 }
 
 Trainer::~Trainer() = default;
 
 void Trainer::setUpShards() {
     // Only where the split cannot change the result: dropout would draw its
-    // masks from the shared generator in thread order, and fp16 runs on CUDA.
+    // masks from the run's generator in thread order, and fp16 runs on CUDA.
     if (!device_.is_cpu() || config_.model.dropout > 0 || config_.train.precision == Precision::Fp16) return;
     const int threads = at::get_num_threads();
     const int count = cpuShardCount(config_.train.batchSize, threads);
     if (count < 2) return;
-    // Building a replica initialises weights from the global generator; put its
-    // state back, so that a run draws the same batches however it is sharded.
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    const torch::Tensor state = generator.get_state();
     for (int i = 1; i < count; ++i) {
-        auto replica = makeDenoiser(config_.model);
+        auto replica = makeBlankDenoiser(config_.model);
         copyWeights(*model_, *replica);
         replicas_.push_back(replica);
     }
-    generator.set_state(state);
     shards_ = std::make_unique<ShardThreads>(count, threads / count);
 }
 
@@ -99,24 +106,21 @@ void Trainer::createOptimizer() {
         torch::optim::AdamWOptions(config_.train.learningRate).weight_decay(config_.train.weightDecay));
 }
 
-void Trainer::prepareData(const Dataset& d) {
-    const DataInfo expected = dataInfoOf(d, config_.model);
-    if (expected.points != config_.data.points || expected.channels != config_.data.channels ||
-        (!d.isPoints() && (d.width != config_.data.resolution || d.height != config_.data.resolution)))
-        throw std::invalid_argument("dataset " + d.identity() + " does not match the run's data " + config_.data.identity);
+void Trainer::prepareData(const Dataset& d, at::Generator dataOrder) {
+    const SampleSpace& space = config_.data.space;
+    if (sampleSpaceOf(d) != space)
+        throw std::invalid_argument("dataset " + d.identity() + " does not match the run's data " + config_.data.identity +
+                                    " (" + space.describe() + ")");
     if (d.trainCount < 1) throw std::invalid_argument("dataset " + d.name + " has no training items");
-    if (d.isPoints()) {
-        data_ = torch::from_blob(const_cast<float*>(d.points.data()), {d.trainCount, 2}, torch::kFloat).clone();
-    } else {
-        data_ = datasetImages(d, 0, d.trainCount);
-    }
-    data_ = data_.to(device_);
+    data_ = storedItems(d, 0, d.trainCount, space).to(device_);
     if (config_.model.numClasses > 0) {
         if (!d.hasLabels() || d.numClasses() != config_.model.numClasses)
             throw std::invalid_argument("a class-conditional run needs a dataset with " +
                                         std::to_string(config_.model.numClasses) + " classes");
         labels_ = datasetLabels(d, 0, d.trainCount).to(device_);
     }
+    batches_ = std::make_unique<BatchSampler>(d.trainCount, config_.train.batchSize, std::move(dataOrder));
+    useGenerator(*model_, noise_);
 }
 
 void Trainer::setHorizon(int64_t steps, double seconds) {
@@ -161,22 +165,17 @@ StepStats Trainer::step() {
     const int64_t B = tc.batchSize;
     model_->train();
 
-    // All random numbers come from the CPU generator, so a run is reproducible
-    // and its RNG state fits in the checkpoint on every device.
-    auto index = torch::randint(data_.size(0), {B}, torch::kInt64);
-    auto t = torch::randint(schedule_->timesteps(), {B}, torch::kInt64);
-    torch::Tensor x0;
-    if (config_.data.points) {
-        x0 = data_.index_select(0, index.to(device_));                                    // (B,2)
-    } else {
-        x0 = toSignedUnit(data_.index_select(0, index.to(device_)));   // (B,C,H,W) in [-1,1]
-    }
-    auto noise = torch::randn(x0.sizes(), torch::kFloat).to(device_);
-    torch::Tensor classes;
+    // The run's own CPU generators draw every random number, so a run repeats
+    // from its seed on every device and their states fit in the checkpoint.
+    const auto index = batches_->next().to(device_);   // (B)
+    const auto floatOnCpu = torch::TensorOptions().dtype(torch::kFloat);
+    auto t = torch::randint(schedule_->timesteps(), {B}, noise_, torch::TensorOptions().dtype(torch::kInt64));
+    const auto x0 = toModelSpace(config_.data.space, data_.index_select(0, index));   // (B,…) the model's space
+    const auto noise = torch::randn(x0.sizes(), noise_, floatOnCpu).to(device_);
+    Condition condition;
     if (labels_.defined()) {
-        auto drop = torch::rand({B}) < tc.classDropProb;
-        classes = torch::where(drop.to(device_), torch::full({B}, config_.model.numClasses, labels_.options()),
-                               labels_.index_select(0, index.to(device_)));
+        const Conditioning conditioning = model_->conditioning();
+        condition = conditioning.dropped(conditioning.fromLabels(labels_.index_select(0, index)), tc.classDropProb, noise_);
     }
     t = t.to(device_);
 
@@ -185,7 +184,7 @@ StepStats Trainer::step() {
     TrainingBatch batch;
     batch.xt = a * x0 + s * noise;
     batch.t = t;
-    batch.classes = classes;
+    batch.condition = condition;
     batch.target = trainingTarget(config_.objective, x0, noise, a, s);
     batch.weight = lossWeight(config_.objective, config_.weighting, schedule_->snrTensor().index_select(0, t),
                               config_.minSnrGamma);
@@ -239,7 +238,7 @@ torch::Tensor Trainer::batchLoss(Denoiser& model, const TrainingBatch& batch, do
     torch::Tensor output;
     {
         ComputeDtypeGuard precision(computeDtype());
-        output = model.forward(batch.xt, batch.t, batch.classes);
+        output = model.forward(batch.xt, batch.t, batch.condition);
     }
     const auto perSample = (output - batch.target).pow(2).flatten(1).mean(1);   // (B)
     return (batch.weight * perSample).mean() * share;
@@ -276,16 +275,9 @@ torch::Tensor Trainer::shardedBackward(const TrainingBatch& batch) {
     return torch::stack(losses).sum();
 }
 
-void Trainer::run(TrainingControl* control, const std::function<bool(const StepStats&)>& onStep) {
-    while (!finished()) {
-        if (control && !control->waitToProceed()) return;
-        const StepStats stats = step();
-        if (onStep && !onStep(stats)) return;
-    }
-}
-
 void Trainer::save(const std::string& path) {
-    saveCheckpoint(path, config_, *model_, ema_->model(), *optimizer_, progress_, lossScaler_.currentScale());
+    saveCheckpoint(path, config_, *model_, ema_->model(), *optimizer_, progress_, lossScaler_.currentScale(),
+                   {generatorState(noise_), batches_->state()});
 }
 
 }  // namespace ddpm

@@ -1,8 +1,11 @@
 #pragma once
 // Trains a denoiser on a dataset: random t per sample, AdamW with warm-up and
-// decay, gradient clipping, EMA, mixed precision, class dropout for
-// classifier-free guidance. Runs on the caller's thread, one step at a time or
-// in a loop that honours a TrainingControl.
+// decay, gradient clipping, EMA, mixed precision, condition dropout for
+// classifier-free guidance. Runs on the caller's thread, one step at a time
+// (RunDriver loops it for the front ends). Every random number comes from the
+// run's own generators (weights, data order, noise), seeded from its seed and
+// saved with its checkpoints: other threads drawing random numbers meanwhile
+// change nothing.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,11 +16,11 @@
 #include "data/Dataset.h"
 #include "diffusion/NoiseSchedule.h"
 #include "models/Denoiser.h"
+#include "training/BatchSampler.h"
 #include "training/Checkpoint.h"
 #include "training/Ema.h"
 #include "training/LossScaler.h"
 #include "training/RunConfig.h"
-#include "training/TrainingControl.h"
 
 namespace ddpm {
 
@@ -46,10 +49,12 @@ struct StepStats {
     double progress = 0;         // 0 … 1 of the horizon
 };
 
-// One step's inputs: x_t (B,C,H,W) or (B,2), t (B), classes (B) or undefined,
+// One step's inputs: x_t (B,C,H,W) or (B,2), t (B), the batch's condition,
 // the objective's target shaped like x_t, and the loss weight (B).
 struct TrainingBatch {
-    torch::Tensor xt, t, classes, target, weight;
+    torch::Tensor xt, t;
+    Condition condition;
+    torch::Tensor target, weight;
     TrainingBatch slice(int64_t begin, int64_t end) const;   // samples [begin, end)
 };
 
@@ -60,7 +65,7 @@ class Trainer {
 public:
     // A fresh run. The dataset must outlive the trainer only during construction.
     Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device);
-    // Resumes a checkpoint exactly (weights, optimizer, step, RNG).
+    // Resumes a checkpoint exactly (weights, optimizer, step, generators).
     Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device);
     ~Trainer();
 
@@ -69,8 +74,6 @@ public:
     bool finished() const;
 
     StepStats step();   // one optimizer step; throws NonFiniteError
-    // Steps until the horizon, a cancel, or onStep returning false. onStep runs on this thread.
-    void run(TrainingControl* control, const std::function<bool(const StepStats&)>& onStep);
 
     void save(const std::string& path);   // atomic
 
@@ -87,7 +90,7 @@ public:
     double learningRateAt(int64_t step, double progress) const;
 
 private:
-    void prepareData(const Dataset& dataset);
+    void prepareData(const Dataset& dataset, at::Generator dataOrder);
     void createOptimizer();
     void setUpShards();
     // The batch's weighted loss on `model`, times `share` (its part of the whole batch).
@@ -105,9 +108,11 @@ private:
     std::unique_ptr<ShardThreads> shards_;
     std::unique_ptr<torch::optim::AdamW> optimizer_;
     std::unique_ptr<NoiseSchedule> schedule_;
+    at::Generator noise_;                     // t, noise, condition and dropout masks
+    std::unique_ptr<BatchSampler> batches_;   // data order, with its own generator
     LossScaler lossScaler_;
     TrainingProgress progress_;
-    torch::Tensor data_;     // train split: (N,C,H,W) uint8 or (N,2) float, on the device
+    torch::Tensor data_;     // train split as stored (storedItems), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
     double imagesPerSecond_ = 0;
 };

@@ -24,7 +24,7 @@
 #include "dataset/DatasetView.h"
 #include "evaluation/EvaluationWorker.h"
 #include "evaluation/ScoresCsv.h"
-#include "training/RunCheckpoints.h"
+#include "training/RunFolder.h"
 #include "training/TrainView.h"
 
 namespace ddpm::ui {
@@ -240,7 +240,9 @@ void EvaluateView::setRunFolder(const QString& folder) {
         showStatus(tr("The Train tab has no run folder yet: start a run or pick a folder."), true);
         return;
     }
-    checkpoints_ = runCheckpointFiles(folder);
+    checkpoints_.clear();
+    for (const std::string& file : RunFolder(folder.toStdString()).checkpointFiles())
+        checkpoints_ << QString::fromStdString(file);
     runFolder_ = folder;
     source_->setToolTip(folder);
     source_->setText(tr("Run folder %1: %n checkpoint(s)", nullptr, int(checkpoints_.size()))

@@ -109,7 +109,7 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
         ddpm::EvalConfig config;
         config.features = r.features.toStdString();
         config.count = r.sampleCount;
-        config.sampler.kind = ddpm::SamplerKind::Ddim;
+        config.sampler.sampler = ddpm::SamplerKind::Ddim;
         config.sampler.steps = r.samplerSteps;
         // The held-out features once for the whole run; each checkpoint then costs its samples only.
         const ddpm::Evaluator evaluator(*r.reference, config, [&](const ddpm::EvalProgress& p) {

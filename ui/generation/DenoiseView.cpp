@@ -20,7 +20,6 @@
 #include "common/PointsPlot.h"
 #include "generation/AnimationExport.h"
 #include "generation/ModelLabel.h"
-#include "generation/RequestParameters.h"
 #include "generation/SamplerControls.h"
 #include "generation/SamplingWorker.h"
 #include "generation/TrajectoryPlayer.h"
@@ -197,7 +196,7 @@ void DenoiseView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
     modelLabel_->showModel(model);
     controls_->setModel(model);
-    picture_->setCurrentWidget(model.points ? static_cast<QWidget*>(points_) : picture_->widget(0));
+    picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : picture_->widget(0));
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);
     emit modelReady(model);
@@ -210,7 +209,7 @@ void DenoiseView::generate() {
     shownFrame_ = -1;
     followLive_ = true;
     message_->clear();
-    lastRequest_ = controls_->request();
+    lastRequest_.parameters = controls_->parameters();
     lastRequest_.keepFrames = true;
     setRunning(true);
     worker_->sample(lastRequest_);
@@ -259,7 +258,7 @@ void DenoiseView::showFrame(int index) {
     const SamplingFrame& f = trajectory_[index];
     stepLabel_->setText(f.index == 0 ? tr("x_T: pure noise (T = %1)").arg(f.t)
                                      : tr("step %1 of %2 · t = %3").arg(f.index).arg(f.total).arg(f.t));
-    if (model_.points) {
+    if (model_.space.isPoints()) {
         points_->setPoints(f.xtPoints, tr("x_t"));
         QVector<QVector<QPointF>> paths(f.xtPoints.size());
         for (int k = 0; k <= index; ++k)
@@ -295,7 +294,7 @@ void DenoiseView::exportAnimation(const QString& path) {
 }
 
 void DenoiseView::exportStrip(const QString& path) {
-    runExport(path, [path, frames = trajectory_, text = ddpm::toPngText(toSampleParameters(lastRequest_, model_))] {
+    runExport(path, [path, frames = trajectory_, text = ddpm::toPngText(lastRequest_.parameters, model_.timesteps)] {
         writeFrameStrip(path, frames, kStripFrames, text);
     });
 }

@@ -25,15 +25,15 @@ void writeSamplePng(const QString& path, const QImage& picture, const std::map<s
     ddpm::writePng(path.toStdString(), toMat(picture), text);
 }
 
-std::optional<ddpm::SampleParameters> readSampleParameters(const QString& path) {
+std::optional<ddpm::SamplingParameters> readSamplingParameters(const QString& path) {
     std::map<std::string, std::string> text;
     try {
         text = ddpm::readPngText(path.toStdString());
     } catch (const std::runtime_error&) {
         return std::nullopt;   // not a PNG
     }
-    if (!ddpm::hasSampleParameters(text)) return std::nullopt;
-    return ddpm::sampleParametersFromPngText(text);
+    if (!ddpm::hasSamplingParameters(text)) return std::nullopt;
+    return ddpm::samplingParametersFromPngText(text);
 }
 
 }  // namespace ddpm::ui

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "sampling/SampleParameters.h"
+#include "sampling/SamplingParameters.h"
 
 namespace ddpm::ui {
 
@@ -18,6 +18,6 @@ QImage sampleGrid(const QList<QImage>& samples, int padding);
 void writeSamplePng(const QString& path, const QImage& picture, const std::map<std::string, std::string>& text);
 // nullopt when the file is not a PNG or has no DDPM Studio text chunks; throws
 // std::invalid_argument naming the key of a malformed value.
-std::optional<ddpm::SampleParameters> readSampleParameters(const QString& path);
+std::optional<ddpm::SamplingParameters> readSamplingParameters(const QString& path);
 
 }  // namespace ddpm::ui

@@ -1,6 +1,7 @@
 #include "generation/SamplerControls.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QSettings>
@@ -59,15 +60,20 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     form->addRow(tr("Guidance"), guidance_);
 
     QSettings settings(kOrganizationName, kApplicationName);
-    SamplingRequest saved;
-    saved.sampler = settings.value(prefix_ + "/sampler", saved.sampler).toString();
+    ddpm::SamplingParameters saved;
+    try {
+        saved.sampler = ddpm::samplerKindFromString(
+            settings.value(prefix_ + "/sampler", QString::fromStdString(toString(saved.sampler))).toString().toStdString());
+    } catch (const std::invalid_argument&) {
+        // A settings file from elsewhere: keep the default sampler.
+    }
     saved.steps = settings.value(prefix_ + "/steps", saved.steps).toInt();
     saved.eta = settings.value(prefix_ + "/eta", saved.eta).toDouble();
     saved.seed = settings.value(prefix_ + "/seed", 0).toULongLong();
     saved.count = settings.value(prefix_ + "/count", defaultCount).toInt();
     saved.guidance = settings.value(prefix_ + "/guidance", saved.guidance).toDouble();
     setModel({});
-    setRequest(saved);
+    setParameters(saved);
 
     connect(sampler_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         updateEnabled();
@@ -81,24 +87,25 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
 
 SamplerControls::~SamplerControls() { saveSettings(); }
 
-SamplingRequest SamplerControls::request() const {
-    SamplingRequest r;
-    r.sampler = sampler_->currentData().toString();
+ddpm::SamplingParameters SamplerControls::parameters() const {
+    ddpm::SamplingParameters r;
+    r.sampler = ddpm::samplerKindFromString(sampler_->currentData().toString().toStdString());
     r.steps = steps_->value();
     r.eta = eta_->value();
     r.seed = quint64(seed_->value());
     r.count = count_->value();
     r.classLabel = classLabel_->currentData().toInt();
     r.guidance = guidance_->value();
+    r.checkpoint = checkpointName_;
     return r;
 }
 
-void SamplerControls::setRequest(const SamplingRequest& r) {
-    sampler_->setCurrentIndex(std::max(0, sampler_->findData(r.sampler)));
-    if (r.sampler == "ddim") steps_->setValue(r.steps);   // DDPM's "steps" is T, not a setting
+void SamplerControls::setParameters(const ddpm::SamplingParameters& r) {
+    sampler_->setCurrentIndex(std::max(0, sampler_->findData(QString::fromStdString(toString(r.sampler)))));
+    if (r.sampler == ddpm::SamplerKind::Ddim) steps_->setValue(r.steps);   // DDPM's "steps" is T, not a setting
     eta_->setValue(r.eta);
     seed_->setValue(int(std::min<quint64>(r.seed, quint64(seed_->maximum()))));
-    count_->setValue(r.count);
+    count_->setValue(int(std::min<int64_t>(r.count, count_->maximum())));
     const int cls = classLabel_->findData(r.classLabel);
     if (cls >= 0) classLabel_->setCurrentIndex(cls);
     guidance_->setValue(r.guidance);
@@ -107,6 +114,7 @@ void SamplerControls::setRequest(const SamplingRequest& r) {
 
 void SamplerControls::setModel(const ModelSummary& model) {
     numClasses_ = model.numClasses;
+    checkpointName_ = QFileInfo(model.path).fileName().toStdString();
     const int previous = classLabel_->currentData().isValid() ? classLabel_->currentData().toInt() : -1;
     {
         const QSignalBlocker block(classLabel_);
@@ -130,12 +138,12 @@ void SamplerControls::updateEnabled() {
 
 void SamplerControls::saveSettings() const {
     QSettings settings(kOrganizationName, kApplicationName);
-    const SamplingRequest r = request();
-    settings.setValue(prefix_ + "/sampler", r.sampler);
+    const ddpm::SamplingParameters r = parameters();
+    settings.setValue(prefix_ + "/sampler", QString::fromStdString(toString(r.sampler)));
     settings.setValue(prefix_ + "/steps", r.steps);
     settings.setValue(prefix_ + "/eta", r.eta);
-    settings.setValue(prefix_ + "/seed", r.seed);
-    settings.setValue(prefix_ + "/count", r.count);
+    settings.setValue(prefix_ + "/seed", qulonglong(r.seed));
+    settings.setValue(prefix_ + "/count", qlonglong(r.count));
     settings.setValue(prefix_ + "/guidance", r.guidance);
 }
 

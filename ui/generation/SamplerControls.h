@@ -21,8 +21,9 @@ public:
     SamplerControls(const QString& settingsPrefix, int defaultCount, int maxCount, QWidget* parent = nullptr);
     ~SamplerControls() override;   // saves the settings
 
-    SamplingRequest request() const;
-    void setRequest(const SamplingRequest& request);   // values out of range are clamped
+    // The settings, with the model's checkpoint named as their provenance.
+    ddpm::SamplingParameters parameters() const;
+    void setParameters(const ddpm::SamplingParameters& parameters);   // values out of range are clamped
     // Enables class and guidance for class-conditional models, caps DDIM steps at T.
     void setModel(const ModelSummary& model);
 
@@ -35,6 +36,7 @@ private:
 
     QString prefix_;
     int numClasses_ = 0;
+    std::string checkpointName_;   // the model's file name
     QComboBox* sampler_;
     QSpinBox* steps_;
     QDoubleSpinBox* eta_;

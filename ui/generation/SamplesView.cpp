@@ -19,7 +19,6 @@
 #include "common/PixelImageLabel.h"
 #include "common/PointsPlot.h"
 #include "generation/ModelLabel.h"
-#include "generation/RequestParameters.h"
 #include "generation/SampleFiles.h"
 #include "generation/SamplerControls.h"
 #include "generation/SamplingWorker.h"
@@ -146,9 +145,9 @@ QWidget* SamplesView::makeSidePanel() {
 
 QImage SamplesView::gridImage() const { return grid_->image(); }
 
-bool SamplesView::carriesSampleParameters(const QString& path) {
+bool SamplesView::carriesSamplingParameters(const QString& path) {
     try {
-        return readSampleParameters(path).has_value();
+        return readSamplingParameters(path).has_value();
     } catch (const std::invalid_argument&) {
         return true;   // ours, but damaged: restoreFromPng says what is wrong
     }
@@ -164,7 +163,7 @@ void SamplesView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
     modelLabel_->showModel(model);
     controls_->setModel(model);
-    picture_->setCurrentWidget(model.points ? static_cast<QWidget*>(points_) : grid_);
+    picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : grid_);
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);
     emit modelReady(model);
@@ -172,7 +171,8 @@ void SamplesView::onModelLoaded(const ModelSummary& model) {
 
 void SamplesView::generate() {
     if (running_ || !hasModel()) return;
-    SamplingRequest request = controls_->request();
+    SamplingRequest request;
+    request.parameters = controls_->parameters();
     request.keepFrames = false;
     message_->clear();
     setRunning(true);
@@ -186,9 +186,9 @@ void SamplesView::cancel() {
 void SamplesView::onFinished(const SamplingResult& result) {
     result_ = result;
     setRunning(false);
-    if (model_.points) points_->setPoints(result.points, tr("samples"));
+    if (model_.space.isPoints()) points_->setPoints(result.points, tr("samples"));
     else grid_->setImage(sampleGrid(result.images, kShownPadding));
-    message_->setText(tr("%n sample(s) drawn.", nullptr, result.request.count));
+    message_->setText(tr("%n sample(s) drawn.", nullptr, int(result.request.parameters.count)));
     emit runFinished();
 }
 
@@ -222,9 +222,9 @@ bool SamplesView::exportPng(const QString& path) {
     }
     try {
         // Points have no pixels of their own: the plot as it is shown is the picture.
-        const QImage picture = model_.points ? points_->toPixmap(600, 600).toImage()
+        const QImage picture = model_.space.isPoints() ? points_->toPixmap(600, 600).toImage()
                                              : sampleGrid(result_.images, padding_->value());
-        writeSamplePng(path, picture, ddpm::toPngText(toSampleParameters(result_.request, model_)));
+        writeSamplePng(path, picture, ddpm::toPngText(result_.request.parameters, model_.timesteps));
     } catch (const std::exception& e) {
         message_->setText(QString::fromStdString(e.what()));
         return false;
@@ -235,12 +235,12 @@ bool SamplesView::exportPng(const QString& path) {
 
 bool SamplesView::restoreFromPng(const QString& path) {
     try {
-        const auto parameters = readSampleParameters(path);
+        const auto parameters = readSamplingParameters(path);
         if (!parameters) {
             message_->setText(tr("%1: no DDPM Studio sampling parameters in this file").arg(QDir::toNativeSeparators(path)));
             return false;
         }
-        controls_->setRequest(toSamplingRequest(*parameters));
+        controls_->setParameters(*parameters);
         QString note = tr("Settings restored from %1.").arg(QFileInfo(path).fileName());
         const QString drawnWith = QString::fromStdString(parameters->checkpoint);
         if (!drawnWith.isEmpty() && drawnWith != QFileInfo(model_.path).fileName())

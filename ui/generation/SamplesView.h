@@ -38,7 +38,7 @@ public:
     QImage gridImage() const;   // what is shown, padding 2
 
     // True when the file is a PNG with DDPM Studio's generation parameters.
-    static bool carriesSampleParameters(const QString& path);
+    static bool carriesSamplingParameters(const QString& path);
 
 public slots:
     void setCheckpoint(const QString& path);

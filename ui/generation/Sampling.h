@@ -1,6 +1,6 @@
 #pragma once
 // What the Denoise and Samples tabs ask a SamplingWorker for and get back.
-// Plain Qt types only: no torch in the GUI's headers.
+// Plain Qt and core types only: no torch in the GUI's headers.
 #include <QImage>
 #include <QList>
 #include <QMetaType>
@@ -9,28 +9,26 @@
 #include <QStringList>
 #include <QVector>
 
+#include "diffusion/SampleSpace.h"
+#include "sampling/SamplingParameters.h"
+
 namespace ddpm::ui {
 
 // The loaded checkpoint, as the controls need it.
 struct ModelSummary {
     QString path;
     QString description;      // one line: model, schedule, data
-    bool points = false;      // a 2-D toy model (MLP)
+    ddpm::SampleSpace space;   // what it draws: pixels, or 2-D points (a toy's MLP)
     int timesteps = 1000;     // T
     int numClasses = 0;       // > 0: class-conditional (guidance applies)
     QStringList classNames;
     QVector<QPointF> dataPoints;   // toys: points of the training data, when its name is a built-in toy
 };
 
+// What to draw (core's one set of sampling parameters) and whether to see it form.
 struct SamplingRequest {
-    QString sampler = QStringLiteral("ddim");   // "ddpm" (all T steps) or "ddim"
-    int steps = 50;                             // DDIM
-    double eta = 0.0;                           // DDIM
-    quint64 seed = 0;
-    int count = 16;
-    int classLabel = -1;                        // -1: cycle over the classes
-    double guidance = 1.0;
-    bool keepFrames = true;                     // send x_t and x̂0 of every step (the Denoise tab)
+    ddpm::SamplingParameters parameters;
+    bool keepFrames = true;   // send x_t and x̂0 of every step (the Denoise tab)
 };
 
 struct SamplingFrame {

@@ -6,6 +6,7 @@
 
 #include "common/TensorImage.h"
 #include "data/ToyDatasets.h"
+#include "diffusion/SampleSpaceTensors.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
 #include "util/Cancelled.h"
@@ -20,7 +21,7 @@ constexpr int64_t kBackdropPoints = 2000;   // toys: training data drawn behind 
 ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     ModelSummary s;
     s.path = path;
-    s.points = config.data.points;
+    s.space = config.data.space;
     s.timesteps = config.schedule.timesteps;
     s.numClasses = config.model.numClasses;
     for (const std::string& name : config.data.classNames) s.classNames << QString::fromStdString(name);
@@ -32,17 +33,17 @@ ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     // A built-in toy's data is regenerated, so the samples can be drawn over it.
     const std::string name = config.data.name;
     const auto toys = ddpm::toyDatasetNames();
-    if (s.points && name.rfind("toy:", 0) == 0 && std::count(toys.begin(), toys.end(), name.substr(4))) {
+    if (s.space.isPoints() && name.rfind("toy:", 0) == 0 && std::count(toys.begin(), toys.end(), name.substr(4))) {
         const ddpm::Dataset data = ddpm::makeToyDataset(name.substr(4), kBackdropPoints);
-        s.dataPoints = toPoints(torch::from_blob(const_cast<float*>(data.points.data()), {data.count, 2}));
+        s.dataPoints = toPoints(ddpm::storedItems(data, 0, data.count, s.space));   // (N,2)
     }
     return s;
 }
 
 // Every k-th step so that all kept frames (x_t and x̂0 grids) fit the budget.
-int frameStride(const ddpm::ModelConfig& model, bool points, int64_t count, int totalSteps) {
-    const int64_t side = points ? 0 : int64_t(gridColumns(count)) * (model.resolution + kGridPadding) + kGridPadding;
-    const int64_t frameBytes = std::max<int64_t>(1, 2 * side * side * model.inChannels + 32 * count);
+int frameStride(const ddpm::SampleSpace& space, int64_t count, int totalSteps) {
+    const int64_t side = space.isPoints() ? 0 : int64_t(gridColumns(count)) * (space.height + kGridPadding) + kGridPadding;
+    const int64_t frameBytes = std::max<int64_t>(1, 2 * side * side * space.channels + 32 * count);
     const int64_t affordable = std::max<int64_t>(2, SamplingWorker::kFrameBudgetBytes / frameBytes);
     return int(std::max<int64_t>(1, (totalSteps + affordable - 1) / affordable));
 }
@@ -142,18 +143,16 @@ void SamplingWorker::draw(const SamplingRequest& r) {
         emit failed(tr("No model is loaded: open a checkpoint first (File ▸ Open Checkpoint…)"));
         return;
     }
-    ddpm::SamplerConfig sc;
-    sc.kind = ddpm::samplerKindFromString(r.sampler.toStdString());
-    sc.steps = r.steps;
-    sc.eta = r.eta;
-    sc.seed = r.seed;
-    sc.count = r.count;
-    sc.classLabel = model_->config.model.numClasses > 0 ? r.classLabel : -1;
-    sc.guidance = model_->config.model.numClasses > 0 ? r.guidance : 1.0;
-    const bool points = model_->config.data.points;
+    ddpm::SamplingParameters sc = r.parameters;
+    if (model_->config.model.numClasses == 0) {
+        sc.classLabel = -1;
+        sc.guidance = 1.0;
+    }
+    const ddpm::SampleSpace& space = model_->config.data.space;
     const int total = int(ddpm::samplingTimesteps(sc, model_->schedule->timesteps()).size());
-    sc.frameEvery = r.keepFrames ? frameStride(model_->config.model, points, r.count, total) : 1;
-    const int columns = gridColumns(r.count);
+    const int count = int(sc.count);
+    const int frameEvery = r.keepFrames ? frameStride(space, count, total) : 1;
+    const int columns = gridColumns(count);
     int stepsDone = 0;
     emit started(total);
     try {
@@ -167,7 +166,7 @@ void SamplingWorker::draw(const SamplingRequest& r) {
                                               frame.index = f.index;
                                               frame.total = f.total;
                                               frame.t = f.t;
-                                              if (points) {
+                                              if (space.isPoints()) {
                                                   frame.xtPoints = toPoints(f.xt);
                                                   if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
                                               } else {
@@ -176,11 +175,12 @@ void SamplingWorker::draw(const SamplingRequest& r) {
                                               }
                                               emit frameReady(frame);
                                               return !cancel_;
-                                          });
+                                          },
+                                          frameEvery);
         SamplingResult result;
         result.request = r;
         result.checkpoint = model_->path;
-        if (points) result.points = toPoints(samples);
+        if (space.isPoints()) result.points = toPoints(samples);
         else result.images = itemImages(samples);
         emit finished(result);
     } catch (const ddpm::Cancelled&) {

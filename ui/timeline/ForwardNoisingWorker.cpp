@@ -1,10 +1,11 @@
 #include "timeline/ForwardNoisingWorker.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "common/TensorImage.h"
 #include "diffusion/NoiseSchedule.h"
+#include "diffusion/SampleSpaceTensors.h"
+#include "random/Generators.h"
 
 namespace ddpm::ui {
 
@@ -65,15 +66,14 @@ struct ForwardNoisingWorker::Cache {
         x0 = noise = torch::Tensor();
         if (!dataset) return;
         const ddpm::Dataset& d = *dataset;
-        if (d.isPoints()) {
-            x0 = torch::from_blob(const_cast<float*>(d.points.data()), {d.count, 2}, torch::kFloat).clone();
+        const ddpm::SampleSpace space = ddpm::sampleSpaceOf(d);
+        if (space.isPoints()) {
+            x0 = ddpm::toModelSpace(space, ddpm::storedItems(d, 0, d.count, space));   // (N,2)
         } else {
             if (index < 0 || index >= d.count) return;
-            const auto pixels = torch::from_blob(const_cast<uint8_t*>(d.image(index)), {1, d.channels, d.height, d.width},
-                                                 torch::kUInt8);
-            x0 = pixels.to(torch::kFloat) / 127.5 - 1.0;   // (1,C,H,W) in [-1,1]
+            x0 = ddpm::toModelSpace(space, ddpm::storedItems(d, index, 1, space));     // (1,C,H,W) in [-1,1]
         }
-        auto generator = at::detail::createCPUGenerator(kNoiseSeed + uint64_t(std::max(index, 0)));
+        auto generator = ddpm::makeGenerator(kNoiseSeed + uint64_t(std::max(index, 0)));
         noise = torch::randn(x0.sizes(), generator, torch::TensorOptions().dtype(torch::kFloat));
     }
 

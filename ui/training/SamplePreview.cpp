@@ -7,6 +7,7 @@
 
 #include "common/PixelImageLabel.h"
 #include "common/PointsPlot.h"
+#include "training/RunCadence.h"
 #include "training/TrainingWorker.h"
 
 namespace ddpm::ui {
@@ -68,7 +69,7 @@ int SamplePreview::sampledPointCount() const { return points_->pointCount(); }
 void SamplePreview::setCaption(qint64 step) {
     caption_->setText(tr("EMA samples at step %1 (DDIM, %2 steps, the same seed each time)")
                           .arg(QLocale().toString(step))
-                          .arg(TrainingWorker::kPreviewSamplerSteps));
+                          .arg(ddpm::kPreviewSamplerSteps));
 }
 
 void SamplePreview::showImage(const QImage& grid, qint64 step) {

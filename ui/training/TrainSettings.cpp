@@ -53,6 +53,7 @@ TrainSettings TrainSettings::load(const QSettings& settings) {
     s.classDropProb = settings.value("train/classDropProb", d.classDropProb).toDouble();
     s.previewEvery = settings.value("train/previewEvery", d.previewEvery).toInt();
     s.autosaveMinutes = settings.value("train/autosaveMinutes", d.autosaveMinutes).toDouble();
+    s.saveEverySteps = settings.value("train/saveEverySteps", d.saveEverySteps).toLongLong();
     return s;
 }
 
@@ -71,6 +72,15 @@ void TrainSettings::save(QSettings& settings) const {
     settings.setValue("train/classDropProb", classDropProb);
     settings.setValue("train/previewEvery", previewEvery);
     settings.setValue("train/autosaveMinutes", autosaveMinutes);
+    settings.setValue("train/saveEverySteps", saveEverySteps);
+}
+
+ddpm::RunCadence TrainSettings::cadence() const {
+    ddpm::RunCadence c;
+    c.previewEvery = previewEvery;
+    c.saveEveryMinutes = autosaveMinutes;
+    c.saveEverySteps = saveEverySteps;
+    return c;
 }
 
 }  // namespace ddpm::ui

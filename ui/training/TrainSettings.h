@@ -4,6 +4,8 @@
 // worker turns into core's RunConfig (RunConfigFromSettings.h).
 #include <QString>
 
+#include "training/RunCadence.h"
+
 class QSettings;
 
 namespace ddpm::ui {
@@ -23,12 +25,15 @@ struct TrainSettings {
     double classDropProb = 0;
     int previewEvery = 0;      // steps between preview grids
     double autosaveMinutes = 0;   // 0: no autosave
+    qint64 saveEverySteps = 0;    // also save every this many steps (0: not by steps)
 
     // Core's RunConfig / TrainConfig defaults (the ones that give digits soonest on a CPU).
     static TrainSettings defaults();
     // Reads the saved settings under "train/", each missing entry from defaults().
     static TrainSettings load(const QSettings& settings);
     void save(QSettings& settings) const;
+    // Previews every previewEvery steps, saves every autosaveMinutes and every saveEverySteps.
+    ddpm::RunCadence cadence() const;
 };
 
 }  // namespace ddpm::ui

@@ -10,6 +10,7 @@
 #include <QStandardItemModel>
 
 #include "models/ModelConfig.h"
+#include "training/RunCadence.h"
 #include "training/TrainingWorker.h"
 
 namespace ddpm::ui {
@@ -51,7 +52,8 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
       conditional_(new QCheckBox(tr("class-conditional"), this)),
       classDrop_(makeDoubleSpin(0.0, 1.0, 2, 0.05, this)),
       previewEvery_(new QSpinBox(this)),
-      autosave_(makeDoubleSpin(0, 1440, 1, 1, this)) {
+      autosave_(makeDoubleSpin(0, 1440, 1, 1, this)),
+      saveEvery_(new QSpinBox(this)) {
     setObjectName("trainSettings");
     preset_->setObjectName("presetCombo");
     resolution_->setObjectName("resolutionCombo");
@@ -68,6 +70,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     classDrop_->setObjectName("classDropSpin");
     previewEvery_->setObjectName("previewEverySpin");
     autosave_->setObjectName("autosaveSpin");
+    saveEvery_->setObjectName("saveEverySpin");
 
     for (const std::string& name : ModelConfig::presetNames())
         preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
@@ -92,6 +95,10 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     previewEvery_->setSingleStep(50);
     autosave_->setSpecialValueText(tr("off"));
     autosave_->setSuffix(tr(" min"));
+    saveEvery_->setRange(0, 1000000);
+    saveEvery_->setSingleStep(500);
+    saveEvery_->setSpecialValueText(tr("off"));
+    saveEvery_->setSuffix(tr(" steps"));
     addRows();
 
     connect(lengthKind_, &QComboBox::currentIndexChanged, lengthValue_, &QStackedWidget::setCurrentIndex);
@@ -101,9 +108,10 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     });
     connect(resolution_, &QComboBox::activated, this,
             [this] { emit resolutionChangeRequested(resolution_->currentData().toInt()); });
-    auto cadence = [this] { emit cadenceChanged(previewEvery_->value(), autosave_->value()); };
+    auto cadence = [this] { emit cadenceChanged(settings().cadence()); };
     connect(previewEvery_, &QSpinBox::valueChanged, this, cadence);
     connect(autosave_, &QDoubleSpinBox::valueChanged, this, cadence);
+    connect(saveEvery_, &QSpinBox::valueChanged, this, cadence);
 
     setSettings(TrainSettings::defaults());
     setDataset(nullptr);
@@ -152,9 +160,11 @@ void TrainSettingsPanel::addRows() {
     previewEvery_->setToolTip(tr("<p>Every this many steps the preview shows fresh samples from the EMA "
                                  "weights (DDIM, %1 steps, the same seed each time). Sampling pauses "
                                  "training briefly.</p>")
-                                  .arg(TrainingWorker::kPreviewSamplerSteps));
-    autosave_->setToolTip(tr("<p>Write the checkpoint to the run folder this often (atomically: a crash "
+                                  .arg(ddpm::kPreviewSamplerSteps));
+    autosave_->setToolTip(tr("<p>Write the checkpoint to the run folder this often, with a numbered snapshot in <i>checkpoints/</i> and a sample grid (atomically: a crash "
                              "never leaves a half-written file). The run's end always saves.</p>"));
+    saveEvery_->setToolTip(tr("<p>Also save every this many steps (as <tt>ddpm train --save-every</tt> does), so "
+                              "that the Evaluate tab can score the run at even intervals.</p>"));
 
     auto* length = new QWidget(this);
     auto* lengthLayout = new QHBoxLayout(length);
@@ -183,6 +193,7 @@ void TrainSettingsPanel::addRows() {
     form->addRow(tr("Classes"), conditioning);
     form->addRow(tr("Preview every"), previewEvery_);
     form->addRow(tr("Autosave every"), autosave_);
+    form->addRow(tr("Also save every"), saveEvery_);
     previewEvery_->setSuffix(tr(" steps"));
 }
 
@@ -202,6 +213,7 @@ TrainSettings TrainSettingsPanel::settings() const {
     s.classDropProb = classDrop_->value();
     s.previewEvery = previewEvery_->value();
     s.autosaveMinutes = autosave_->value();
+    s.saveEverySteps = saveEvery_->value();
     return s;
 }
 
@@ -221,6 +233,7 @@ void TrainSettingsPanel::setSettings(const TrainSettings& s) {
     classDrop_->setValue(s.classDropProb);
     previewEvery_->setValue(s.previewEvery);
     autosave_->setValue(s.autosaveMinutes);
+    saveEvery_->setValue(int(s.saveEverySteps));
 }
 
 void TrainSettingsPanel::updatePresetChoices(bool points) {

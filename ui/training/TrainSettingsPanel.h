@@ -35,7 +35,7 @@ public:
 signals:
     // An image folder should be loaded again at this resolution.
     void resolutionChangeRequested(int resolution);
-    void cadenceChanged(int previewEvery, double autosaveMinutes);
+    void cadenceChanged(const ddpm::RunCadence& cadence);
 
 private:
     void addRows();
@@ -57,6 +57,7 @@ private:
     QDoubleSpinBox* classDrop_;
     QSpinBox* previewEvery_;
     QDoubleSpinBox* autosave_;
+    QSpinBox* saveEvery_;
     QFormLayout* form_ = nullptr;
     QString preferredImagePreset_;   // what the user chose for images, kept across a toy dataset
     bool pointsData_ = false;   // 2-D points: only the MLP fits

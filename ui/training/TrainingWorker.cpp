@@ -5,31 +5,17 @@
 #include <QLocale>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
-#include <atomic>
-#include <chrono>
-#include <filesystem>
 #include <mutex>
 
 #include "common/TensorImage.h"
-#include "sampling/Sampler.h"
-#include "training/RunCheckpoints.h"
 #include "training/RunConfigFromSettings.h"
+#include "training/RunDriver.h"
 #include "training/StepRecordBuffer.h"
-#include "training/Trainer.h"
-#include "util/Cancelled.h"
 #include "util/Threads.h"
 
 namespace ddpm::ui {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// The preview is a glance, not a result: a few DDIM steps, a small count.
-constexpr int kPreviewImages = 16;      // a 4×4 grid
-constexpr int kPreviewColumns = 4;
-constexpr int kPreviewPadding = 2;
-constexpr int kPreviewPoints = 1000;
 
 // A run that has reached its length goes on for the settings' steps or minutes.
 void extendIfFinished(Trainer& trainer, const TrainSettings& extension) {
@@ -45,6 +31,9 @@ void setHorizon(Trainer& trainer, const TrainSettings& s) {
     else trainer.setHorizon(s.steps, 0);
 }
 
+constexpr int kPreviewColumns = 4;   // the preview's 16 images as a 4×4 grid
+constexpr int kPreviewPadding = 2;
+
 QString describe(Trainer& trainer) {
     return QObject::tr("%1, %2 parameters, %3, %4")
         .arg(QString::fromStdString(trainer.config().model.describe()),
@@ -59,26 +48,21 @@ struct TrainingWorker::Impl {
     using Prepare = std::function<std::unique_ptr<Trainer>()>;
 
     StepRecordBuffer* records = nullptr;
-    std::mutex trainerMutex;                    // held for each step, preview and save
-    std::unique_ptr<Trainer> trainer;           // guarded by trainerMutex
+    // Set on the loop's thread, read on any: std::atomic_load / atomic_store only.
+    std::shared_ptr<RunDriver> driver;
     std::shared_ptr<TrainingControl> control;   // one per loop: a cancel is final
     QThread* thread = nullptr;
     Prepare prepare;                            // builds the trainer at the start of the next loop
-    // What the GUI reads without waiting for the trainer's lock.
-    std::atomic<bool> hasTrainer{false}, reachedEnd{false}, held{false};
-    std::atomic<qint64> completedSteps{0};
-    std::atomic<int> previewEvery{0};
-    std::atomic<double> autosaveMinutes{0};
-    std::string autosavePath;                   // the run folder's checkpoint; set before each loop
+    std::shared_ptr<RunDriver> currentDriver() const { return std::atomic_load(&driver); }
+    std::mutex cadenceMutex;                    // set on the GUI thread, taken up by a new driver
+    RunCadence cadence;
     QFutureSynchronizer<void> saves;
 
     // The training loop, on the loop's thread. Returns how it ended.
-    State runLoop(TrainingWorker* worker, const Prepare& prepareNow, TrainingControl& loopControl, State after);
-    void preview(TrainingWorker* worker, const TrainingControl& loopControl);
+    State runLoop(TrainingWorker* worker, const Prepare& prepareNow, TrainingControl& loopControl, State after,
+                  const std::string& runFolder);
     // Saves atomically and emits checkpointWritten or failed; returns the error, "" on success.
     QString save(TrainingWorker* worker, const std::string& path);
-    // The run folder's model.ckpt, and a step-numbered snapshot beside it that the Evaluate tab scores.
-    void autosave(TrainingWorker* worker);
 };
 
 TrainingWorker::TrainingWorker(StepRecordBuffer* records, QObject* parent)
@@ -98,29 +82,37 @@ TrainingWorker::~TrainingWorker() {
     impl_->saves.waitForFinished();
 }
 
-bool TrainingWorker::hasRun() const { return impl_->hasTrainer; }
+bool TrainingWorker::hasRun() const { return impl_->currentDriver() != nullptr; }
 
 bool TrainingWorker::canContinue() const {
-    return state_ == State::Paused || (state_ == State::Stopped && impl_->hasTrainer && !impl_->reachedEnd);
+    const auto driver = impl_->currentDriver();
+    return state_ == State::Paused || (state_ == State::Stopped && driver && !driver->finished());
 }
 
 bool TrainingWorker::isActive() const {
     return state_ == State::Preparing || state_ == State::Running || state_ == State::Paused;
 }
 
-qint64 TrainingWorker::completedSteps() const { return impl_->completedSteps; }
+qint64 TrainingWorker::completedSteps() const {
+    const auto driver = impl_->currentDriver();
+    return driver ? driver->step() : 0;
+}
 
-bool TrainingWorker::isHeld() const { return state_ == State::Paused && impl_->held; }
+bool TrainingWorker::isHeld() const {
+    const auto driver = impl_->currentDriver();
+    return state_ == State::Paused && driver && driver->isHeld();
+}
 
-void TrainingWorker::setCadence(int previewEvery, double autosaveMinutes) {
-    impl_->previewEvery = previewEvery;
-    impl_->autosaveMinutes = autosaveMinutes;
+void TrainingWorker::setCadence(const RunCadence& cadence) {
+    std::lock_guard<std::mutex> lock(impl_->cadenceMutex);
+    impl_->cadence = cadence;
+    if (const auto driver = impl_->currentDriver()) driver->setCadence(cadence);
 }
 
 void TrainingWorker::startFresh(const TrainSettings& settings, DatasetPtr dataset, const QString& runFolder) {
     if (isActive() || !dataset) return;
     runFolder_ = runFolder;
-    setCadence(settings.previewEvery, settings.autosaveMinutes);
+    setCadence(settings.cadence());
     impl_->prepare = [settings, dataset] {
         auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset), *dataset,
                                                  selectDevice("auto"));
@@ -134,7 +126,7 @@ void TrainingWorker::openCheckpoint(const QString& path, DatasetPtr dataset, con
                                     const TrainSettings& extension) {
     if (isActive() || !dataset) return;
     runFolder_ = runFolder;
-    setCadence(extension.previewEvery, extension.autosaveMinutes);
+    setCadence(extension.cadence());
     impl_->prepare = [this, path, dataset, extension] {
         const torch::Device device = selectDevice("auto");
         CheckpointContents checkpoint = loadCheckpoint(path.toStdString(), device);
@@ -161,11 +153,10 @@ void TrainingWorker::launch(State after) {
     auto control = std::make_shared<TrainingControl>();
     if (after == State::Paused) control->pause();
     impl_->control = control;
-    impl_->autosavePath = (std::filesystem::path(runFolder_.toStdString()) / kRunCheckpointName).string();
     Impl::Prepare prepare = std::exchange(impl_->prepare, {});
     setState(prepare ? State::Preparing : after);
-    impl_->thread = QThread::create([this, prepare, control, after] {
-        const State outcome = impl_->runLoop(this, prepare, *control, after);
+    impl_->thread = QThread::create([this, prepare, control, after, folder = runFolder_.toStdString()] {
+        const State outcome = impl_->runLoop(this, prepare, *control, after, folder);
         QMetaObject::invokeMethod(this, [this, outcome] { onLoopEnded(outcome); }, Qt::QueuedConnection);
     });
     impl_->thread->setObjectName("training");
@@ -173,91 +164,47 @@ void TrainingWorker::launch(State after) {
 }
 
 TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, const Prepare& prepareNow,
-                                                    TrainingControl& loopControl, State after) {
+                                                    TrainingControl& loopControl, State after,
+                                                    const std::string& runFolder) {
     try {
         if (prepareNow) {
-            std::unique_ptr<Trainer> built = prepareNow();   // a failure keeps the previous run
-            const QString description = describe(*built);
-            const qint64 step = built->progress().step;
+            // A failure keeps the previous run.
+            auto built = std::make_shared<RunDriver>(prepareNow(), runFolder);
+            const QString description = built->withTrainer([](Trainer& t) { return describe(t); });
+            const qint64 step = built->step();
             {
-                std::lock_guard<std::mutex> lock(trainerMutex);
-                trainer = std::move(built);
-                reachedEnd = trainer->finished();
+                std::lock_guard<std::mutex> lock(cadenceMutex);
+                built->setCadence(cadence);
+                std::atomic_store(&driver, built);
             }
-            hasTrainer = true;
-            completedSteps = step;
             QMetaObject::invokeMethod(worker, [worker, description, step, after] {
                 worker->description_ = description;
                 emit worker->runPrepared(description, step);
                 if (worker->state_ == State::Preparing) worker->setState(after);
             }, Qt::QueuedConnection);
         }
-        auto lastAutosave = Clock::now();
-        qint64 lastPreview = -1;
-        while (!reachedEnd) {
-            held = loopControl.isPaused();   // set before the wait: a pause seen here blocks below
-            const bool proceed = loopControl.waitToProceed();
-            held = false;
-            if (!proceed) return State::Stopped;
-            StepStats s;
-            {
-                std::lock_guard<std::mutex> lock(trainerMutex);
-                s = trainer->step();
-                reachedEnd = trainer->finished();
-            }
-            completedSteps = s.step;
+        RunEvents events;
+        events.onStep = [this](const StepStats& s) {
             records->push({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.progress});
-            const int every = previewEvery;
-            if (every > 0 && s.step % every == 0) {
-                preview(worker, loopControl);
-                lastPreview = s.step;
-            }
-            const double minutes = autosaveMinutes;
-            if (minutes > 0 && Clock::now() - lastAutosave > std::chrono::duration<double>(60 * minutes)) {
-                autosave(worker);
-                lastAutosave = Clock::now();
-            }
-        }
-        // The end of the run: its final samples (unless just drawn) and checkpoint.
-        if (lastPreview != completedSteps) preview(worker, loopControl);
-        autosave(worker);
-        return State::Finished;
-    } catch (const Cancelled&) {
-        return State::Stopped;   // a preview gave way to a stop
+        };
+        const SampleSpace space = currentDriver()->withTrainer([](Trainer& t) { return t.config().data.space; });
+        events.onPreview = [worker, space](const torch::Tensor& samples, int64_t step) {
+            if (space.isPoints()) emit worker->previewPoints(toPoints(samples), step);   // (N,2)
+            else emit worker->previewImage(gridImage(samples, kPreviewColumns, kPreviewPadding), step);   // (N,C,H,W)
+        };
+        events.onSaved = [worker](const std::string& checkpoint) {
+            emit worker->checkpointWritten(QString::fromStdString(checkpoint));
+        };
+        return currentDriver()->run(loopControl, events) == RunOutcome::Finished ? State::Finished : State::Stopped;
     } catch (const std::exception& e) {
         emit worker->failed(QString::fromStdString(e.what()));
         return State::Failed;
     }
 }
 
-void TrainingWorker::Impl::preview(TrainingWorker* worker, const TrainingControl& loopControl) {
-    torch::Tensor samples;
-    qint64 step = 0;
-    bool points = false;
-    {
-        std::lock_guard<std::mutex> lock(trainerMutex);
-        const RunConfig& config = trainer->config();
-        points = config.data.points;
-        SamplerConfig sc;
-        sc.kind = SamplerKind::Ddim;
-        sc.steps = kPreviewSamplerSteps;
-        sc.count = points ? kPreviewPoints : kPreviewImages;
-        sc.precision = config.train.precision;
-        // Seeded: the same noise each time, so successive grids show the model change, not the noise.
-        samples = sample(trainer->emaModel(), trainer->schedule(), config.objective, sc,
-                         [&](const SampleFrame&) { return !loopControl.isCancelled(); });
-        step = trainer->progress().step;
-    }
-    if (points) emit worker->previewPoints(toPoints(samples), step);   // samples (N,2)
-    else emit worker->previewImage(gridImage(samples, kPreviewColumns, kPreviewPadding), step);   // (N,C,H,W)
-}
-
 QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& path) {
     try {
-        const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-        if (!parent.empty()) std::filesystem::create_directories(parent);
-        std::lock_guard<std::mutex> lock(trainerMutex);
-        trainer->save(path);
+        currentDriver()->saveCheckpointTo(path);
     } catch (const std::exception& e) {
         const QString message = QString::fromStdString(path + ": cannot save the checkpoint: " + e.what());
         emit worker->failed(message);
@@ -265,20 +212,6 @@ QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& pa
     }
     emit worker->checkpointWritten(QString::fromStdString(path));
     return {};
-}
-
-void TrainingWorker::Impl::autosave(TrainingWorker* worker) {
-    if (!save(worker, autosavePath).isEmpty()) return;
-    const QString runFolder = QString::fromStdString(std::filesystem::path(autosavePath).parent_path().string());
-    std::string snapshot;
-    try {
-        std::lock_guard<std::mutex> lock(trainerMutex);
-        snapshot = stepSnapshotPath(runFolder, trainer->progress().step).toStdString();
-        std::filesystem::create_directories(std::filesystem::path(snapshot).parent_path());
-        trainer->save(snapshot);   // not announced: the other tabs follow model.ckpt
-    } catch (const std::exception& e) {
-        emit worker->failed(QString::fromStdString(snapshot + ": cannot save the snapshot: " + e.what()));
-    }
 }
 
 void TrainingWorker::onLoopEnded(State outcome) {

@@ -1,14 +1,15 @@
 #pragma once
-// Owns one training run (core's Trainer) and runs its loop on a thread of its
-// own, like Qt's Mandelbrot example: the GUI calls the slots, which only set
-// state under a lock or through core's TrainingControl (each takes effect
-// before the next step); results come back as queued signals, and the
-// per-step figures through a StepRecordBuffer the view drains on a timer.
+// Owns one training run (core's RunDriver, the same that drives ddpm train)
+// and runs its loop on a thread of its own, like Qt's Mandelbrot example: the
+// GUI calls the slots, which only set state through core's TrainingControl
+// (each takes effect before the next step); results come back as queued
+// signals, and the per-step figures through a StepRecordBuffer the view
+// drains on a timer.
 //
-// Between steps, on the training thread: every previewEvery steps an EMA
-// sample grid (DDIM, few steps), every autosave interval an atomic checkpoint
-// in the run folder. Saving on request runs on a pool thread and waits for
-// the step in flight, so it works while training, paused or stopped.
+// The driver draws the previews and saves into the run folder at the
+// cadence set here (RunFolder says which files). Saving on request runs on a
+// pool thread and waits for the step in flight, so it works while training,
+// paused or stopped.
 //
 // No torch in this header (pimpl): the rest of ui includes it freely.
 #include <QImage>
@@ -19,6 +20,7 @@
 #include <memory>
 
 #include "dataset/DatasetPtr.h"
+#include "training/RunCadence.h"
 #include "training/TrainSettings.h"
 
 namespace ddpm::ui {
@@ -40,8 +42,6 @@ public:
     };
     Q_ENUM(State)
 
-    static constexpr int kPreviewSamplerSteps = 20;   // DDIM steps of the preview samples
-
     // records receives one StepRecord per step; it must outlive the worker.
     explicit TrainingWorker(StepRecordBuffer* records, QObject* parent = nullptr);
     ~TrainingWorker() override;   // stops the loop and waits for it
@@ -62,7 +62,7 @@ public slots:
     // A run that has reached its length continues for `extension`'s steps or minutes.
     void openCheckpoint(const QString& path, ddpm::ui::DatasetPtr dataset, const QString& runFolder,
                         const ddpm::ui::TrainSettings& extension);
-    void setCadence(int previewEvery, double autosaveMinutes);   // takes effect at the next step
+    void setCadence(const ddpm::RunCadence& cadence);   // takes effect at the next step
     void pause();
     void resume();     // also continues a stopped run
     void stepOnce();   // while paused: exactly one more step

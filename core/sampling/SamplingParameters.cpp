@@ -1,4 +1,4 @@
-#include "sampling/SampleParameters.h"
+#include "sampling/SamplingParameters.h"
 
 #include <sstream>
 #include <stdexcept>
@@ -16,6 +16,7 @@ const char kGuidance[] = "ddpm:guidance";
 const char kClass[] = "ddpm:class";
 const char kCheckpoint[] = "ddpm:checkpoint";
 const char kWeights[] = "ddpm:weights";
+const char kPrecision[] = "ddpm:precision";
 
 // Shortest round-trippable form a person reads easily: 0, 0.5, 7.5.
 std::string formatNumber(double value) {
@@ -40,31 +41,49 @@ void readNumber(const std::map<std::string, std::string>& text, const char* key,
     }
 }
 
+// A word from a fixed list: throws naming the key when it is none of them.
+template <typename T, typename Parse>
+void readWord(const std::map<std::string, std::string>& text, const char* key, T& target, Parse parse) {
+    const auto it = text.find(key);
+    if (it == text.end()) return;
+    try {
+        target = parse(it->second);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(key) + ": " + e.what());
+    }
+}
+
 }  // namespace
 
-std::map<std::string, std::string> toPngText(const SampleParameters& p) {
+std::string toString(SamplerKind kind) { return kind == SamplerKind::Ddpm ? "ddpm" : "ddim"; }
+
+SamplerKind samplerKindFromString(const std::string& name) {
+    if (name == "ddpm") return SamplerKind::Ddpm;
+    if (name == "ddim") return SamplerKind::Ddim;
+    throw std::invalid_argument("unknown sampler '" + name + "' (ddpm, ddim)");
+}
+
+std::map<std::string, std::string> toPngText(const SamplingParameters& p, int timesteps) {
     std::map<std::string, std::string> text = {
-        {kSampler, p.sampler},
-        {kSteps, std::to_string(p.steps)},
+        {kSampler, toString(p.sampler)},
+        {kSteps, std::to_string(p.stepsTaken(timesteps))},
         {kEta, formatNumber(p.eta)},
         {kCount, std::to_string(p.count)},
         {kSeed, std::to_string(p.seed)},
         {kGuidance, formatNumber(p.guidance)},
         {kClass, std::to_string(p.classLabel)},
+        {kPrecision, toString(p.precision)},
         {kWeights, p.weights}};
     if (!p.checkpoint.empty()) text[kCheckpoint] = p.checkpoint;
     return text;
 }
 
-bool hasSampleParameters(const std::map<std::string, std::string>& text) { return text.count(kSampler) > 0; }
+bool hasSamplingParameters(const std::map<std::string, std::string>& text) { return text.count(kSampler) > 0; }
 
-SampleParameters sampleParametersFromPngText(const std::map<std::string, std::string>& text) {
-    SampleParameters p;
-    if (const auto it = text.find(kSampler); it != text.end()) {
-        if (it->second != "ddpm" && it->second != "ddim")
-            throw std::invalid_argument(std::string(kSampler) + ": unknown sampler '" + it->second + "' (ddpm, ddim)");
-        p.sampler = it->second;
-    }
+SamplingParameters samplingParametersFromPngText(const std::map<std::string, std::string>& text) {
+    SamplingParameters p;
+    readWord(text, kSampler, p.sampler, samplerKindFromString);
+    readWord(text, kPrecision, p.precision, precisionFromString);
     const auto toInt = [](const std::string& s, size_t* used) { return std::stoll(s, used); };
     const auto toUnsigned = [](const std::string& s, size_t* used) { return std::stoull(s, used); };
     const auto toDouble = [](const std::string& s, size_t* used) { return std::stod(s, used); };

@@ -1,0 +1,38 @@
+#pragma once
+// The space a denoiser works in, described once for the trainer, the samplers,
+// the files and the views: its tensor shape, how data maps into it and back
+// (SampleSpaceTensors.h), and how its samples are shown. Pixels (C×H×W, uint8
+// images mapped to [-1,1]) and 2-D points today; an autoencoder's latents
+// (decoded to pixels to be shown) are the next kind. No torch here: the GUI uses it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ddpm {
+
+struct Dataset;
+
+enum class SpaceKind { Pixels, Points };
+
+struct SampleSpace {
+    SpaceKind kind = SpaceKind::Pixels;
+    int channels = 1, height = 28, width = 28;   // pixels; points have 2 channels (x, y) and no extent
+
+    static SampleSpace pixels(int channels, int height, int width);
+    static SampleSpace points();
+
+    bool isPoints() const { return kind == SpaceKind::Points; }
+    std::vector<int64_t> itemShape() const;             // {C,H,W} or {2}
+    std::vector<int64_t> batchShape(int64_t n) const;   // {n, …}
+    // The data lies in [-1,1] (pixels): a sampler may clip its x̂0 there.
+    bool boundedToUnitRange() const { return kind == SpaceKind::Pixels; }
+    std::string describe() const;   // "28×28×1 pixels", "2-D points"
+
+    bool operator==(const SampleSpace& other) const;
+    bool operator!=(const SampleSpace& other) const { return !(*this == other); }
+};
+
+// The space a dataset's items take as loaded.
+SampleSpace sampleSpaceOf(const Dataset& dataset);
+
+}  // namespace ddpm

@@ -1,0 +1,178 @@
+#include "training/RunDriver.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "image/SampleFiles.h"
+#include "sampling/Sampler.h"
+#include "util/Cancelled.h"
+
+namespace ddpm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kPreviewImages = 16;   // a 4×4 grid
+constexpr int64_t kPreviewPoints = 1000;
+constexpr int64_t kSavedImages = 64;     // the grid written at each save: DDIM-50, an 8×8 grid
+constexpr int64_t kSavedPoints = 2000;
+
+void createParentFolder(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) throw std::runtime_error(parent.string() + ": cannot create folder: " + ec.message());
+}
+
+}  // namespace
+
+// metrics.csv: one row per step, appended (a resumed run continues the file).
+class RunDriver::MetricsLog {
+public:
+    MetricsLog(const std::string& path, bool append) : path_(path), out_(path, append ? std::ios::app : std::ios::trunc) {
+        if (!out_) throw std::runtime_error(path + ": cannot write");
+        if (!append || std::filesystem::file_size(path) == 0) out_ << kMetricsHeader << "\n";
+    }
+    void write(const StepStats& s) {
+        char line[200];
+        std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f\n", (long long)s.step, s.elapsedSeconds, s.loss,
+                      s.learningRate, s.gradNorm, s.imagesPerSecond);
+        out_ << line;
+        if (s.step % 50 == 0) flush();
+    }
+    void flush() {
+        if (!out_.flush()) throw std::runtime_error(path_ + ": cannot write");
+    }
+
+private:
+    std::string path_;
+    std::ofstream out_;
+};
+
+RunDriver::RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder)
+    : trainer_(std::move(trainer)), folder_(folder) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec || !std::filesystem::is_directory(folder)) throw std::runtime_error(folder + ": cannot create folder: " + ec.message());
+    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), trainer_->progress().step > 0);
+    step_ = trainer_->progress().step;
+    finished_ = trainer_->finished();
+}
+
+RunDriver::~RunDriver() = default;
+
+void RunDriver::setCadence(const RunCadence& cadence) {
+    std::lock_guard<std::mutex> lock(cadenceMutex_);
+    cadence_ = cadence;
+}
+
+RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
+    auto lastSave = Clock::now();
+    int64_t lastPreview = -1;
+    try {
+        while (!finished_) {
+            held_ = control.isPaused();   // set before the wait: a pause seen here blocks below
+            const bool proceed = control.waitToProceed();
+            held_ = false;
+            if (!proceed) {
+                metrics_->flush();
+                return RunOutcome::Stopped;
+            }
+            StepStats s;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                s = trainer_->step();
+                metrics_->write(s);
+                step_ = s.step;
+                finished_ = trainer_->finished();
+            }
+            if (events.onStep) events.onStep(s);
+            RunCadence cadence;
+            {
+                std::lock_guard<std::mutex> lock(cadenceMutex_);
+                cadence = cadence_;
+            }
+            if (cadence.previewEvery > 0 && s.step % cadence.previewEvery == 0 && events.onPreview) {
+                SamplingParameters preview;
+                preview.steps = kPreviewSamplerSteps;
+                std::lock_guard<std::mutex> lock(mutex_);
+                preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
+                events.onPreview(drawSamples(preview, &control), s.step);
+                lastPreview = s.step;
+            }
+            const bool byTime = cadence.saveEveryMinutes > 0 &&
+                                Clock::now() - lastSave > std::chrono::duration<double>(60 * cadence.saveEveryMinutes);
+            const bool bySteps = cadence.saveEverySteps > 0 && s.step % cadence.saveEverySteps == 0;
+            if (!finished_ && (byTime || bySteps)) {
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    saveLocked(false);
+                }
+                lastSave = Clock::now();
+                if (events.onSaved) events.onSaved(folder_.checkpoint());
+            }
+        }
+        // The end of the run: its last preview (unless just drawn), checkpoint and samples.
+        if (events.onPreview && lastPreview != step_) {
+            SamplingParameters preview;
+            preview.steps = kPreviewSamplerSteps;
+            std::lock_guard<std::mutex> lock(mutex_);
+            preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
+            events.onPreview(drawSamples(preview, &control), step_);
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            saveLocked(true);
+        }
+        if (events.onSaved) events.onSaved(folder_.checkpoint());
+        return RunOutcome::Finished;
+    } catch (const Cancelled&) {
+        metrics_->flush();
+        return RunOutcome::Stopped;   // a preview gave way to a stop
+    } catch (...) {
+        metrics_->flush();
+        throw;
+    }
+}
+
+torch::Tensor RunDriver::drawSamples(const SamplingParameters& parameters, const TrainingControl* control) {
+    SamplingParameters p = parameters;
+    p.precision = trainer_->config().train.precision;
+    // Seeded: the same noise each time, so that successive grids show the model change, not the noise.
+    return sample(trainer_->emaModel(), trainer_->schedule(), trainer_->config().objective, p,
+                  [control](const SampleFrame&) { return !control || !control->isCancelled(); });
+}
+
+void RunDriver::save() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    saveLocked(false);
+}
+
+void RunDriver::saveLocked(bool end) {
+    const int64_t step = trainer_->progress().step;
+    trainer_->save(folder_.checkpoint());
+    const std::string snapshot = folder_.snapshot(step);
+    createParentFolder(snapshot);
+    trainer_->save(snapshot);
+    metrics_->flush();
+
+    const SampleSpace& space = trainer_->config().data.space;
+    SamplingParameters p;
+    p.count = space.isPoints() ? kSavedPoints : kSavedImages;
+    p.checkpoint = "model.ckpt";
+    const auto samples = drawSamples(p, nullptr);
+    auto text = toPngText(p, trainer_->config().schedule.timesteps);
+    text["ddpm:train_step"] = std::to_string(step);
+    writeSamples(samples, space, end ? folder_.finalSamples(space) : folder_.samples(step, space), text);
+}
+
+void RunDriver::saveCheckpointTo(const std::string& path) {
+    createParentFolder(path);
+    std::lock_guard<std::mutex> lock(mutex_);
+    trainer_->save(path);
+}
+
+}  // namespace ddpm
