@@ -1,5 +1,6 @@
 // The ddpm command-line tool, run as a user runs it: output, files and exit codes.
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -7,9 +8,14 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "diffusion/NoiseSchedule.h"
+#include "eval/ClassifierTraining.h"
+#include "eval/Evaluation.h"
 #include "image/ImageGrid.h"
+#include "sampling/SamplingParameters.h"
 #include "support/SafetensorsReader.h"
 #include "training/Checkpoint.h"
+#include "training/RunConfig.h"
 
 namespace {
 
@@ -29,6 +35,15 @@ Run runDdpm(const QStringList& args) {
     if (!p.waitForFinished(240000)) return {-1, {}, "timed out"};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// The "(default X)" of an option in 'ddpm VERB --help'; "" when it shows none.
+QString helpDefault(const QString& verb, const QString& option) {
+    const Run help = runDdpm({verb, "--help"});
+    const QRegularExpression line("^ +(-[a-z], )?--" + QRegularExpression::escape(option) + " .*\\(default ([^ :)]+)\\)$");
+    for (const QString& text : help.out.split('\n'))
+        if (const auto match = line.match(text); match.hasMatch()) return match.captured(2);
+    return {};
 }
 
 }  // namespace
@@ -51,6 +66,46 @@ private slots:
         Run trainHelp = runDdpm({"train", "--help"});
         QCOMPARE(trainHelp.exitCode, 0);
         QVERIFY(trainHelp.out.contains("--minutes"));
+    }
+
+    // --help and the man page show the option table's defaults (app/cli/OptionTable.cpp):
+    // they must stay core's.
+    void helpShowsCoresDefaults() {
+        const ddpm::RunConfig run;
+        QCOMPARE(helpDefault("train", "steps"), QString::number(ddpm::kDefaultTrainingSteps));
+        QCOMPARE(helpDefault("train", "batch"), QString::number(run.train.batchSize));
+        QCOMPARE(helpDefault("train", "lr").toDouble(), run.train.learningRate);
+        QCOMPARE(helpDefault("train", "warmup"), QString::number(run.train.warmupSteps));
+        QCOMPARE(helpDefault("train", "lr-decay"), QString(run.train.decay == ddpm::LrDecay::Cosine ? "cosine" : "constant"));
+        QCOMPARE(helpDefault("train", "clip").toDouble(), run.train.gradClip);
+        QCOMPARE(helpDefault("train", "loss"), QString::fromStdString(ddpm::toString(run.weighting)));
+        QCOMPARE(helpDefault("train", "ema").toDouble(), run.train.emaDecay);
+        QCOMPARE(helpDefault("train", "precision"), QString::fromStdString(ddpm::toString(run.train.precision)));
+        QCOMPARE(helpDefault("train", "cond-drop").toDouble(), run.train.classDropProb);
+        QCOMPARE(helpDefault("train", "seed"), QString::number(run.train.seed));
+        QCOMPARE(helpDefault("train", "timesteps"), QString::number(run.schedule.timesteps));
+        QCOMPARE(helpDefault("noise", "schedule"), QString::fromStdString(ddpm::toString(ddpm::ScheduleConfig().kind)));
+
+        const ddpm::SamplingParameters sampling;
+        for (const char* verb : {"sample", "eval"}) {
+            QCOMPARE(helpDefault(verb, "sampler"), QString::fromStdString(ddpm::toString(sampling.sampler)));
+            QCOMPARE(helpDefault(verb, "steps"), QString::number(sampling.steps));
+            QCOMPARE(helpDefault(verb, "eta").toDouble(), sampling.eta);
+            QCOMPARE(helpDefault(verb, "guidance").toDouble(), sampling.guidance);
+            QCOMPARE(helpDefault(verb, "seed"), QString::number(sampling.seed));
+            QCOMPARE(helpDefault(verb, "precision"), QString::fromStdString(ddpm::toString(sampling.precision)));
+        }
+        QCOMPARE(helpDefault("eval", "batch"), QString::number(ddpm::EvalConfig().batchSize));
+        QCOMPARE(helpDefault("eval", "features"), QString::fromStdString(ddpm::EvalConfig().features));
+
+        const ddpm::ClassifierTrainConfig classifier;
+        QCOMPARE(helpDefault("train-classifier", "epochs"), QString::number(classifier.epochs));
+        QCOMPARE(helpDefault("train-classifier", "batch"), QString::number(classifier.batchSize));
+        QCOMPARE(helpDefault("train-classifier", "lr").toDouble(), classifier.learningRate);
+        QCOMPARE(helpDefault("train-classifier", "shift"), QString::number(classifier.maxShift));
+        QCOMPARE(helpDefault("train-classifier", "width"), QString::number(classifier.width));
+        QCOMPARE(helpDefault("train-classifier", "feature-dim"), QString::number(classifier.featureDim));
+        QCOMPARE(helpDefault("train-classifier", "seed"), QString::number(classifier.seed));
     }
 
     void usageErrorsExitWithTwo() {

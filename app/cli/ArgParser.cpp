@@ -6,26 +6,57 @@
 
 namespace ddpm::cli {
 
-ArgParser::ArgParser(std::string usage, std::string description)
-    : usage_(std::move(usage)), description_(std::move(description)) {
-    flag("help", "show this help and exit", "h");
+namespace {
+
+ArgParser::Spec optionSpec(const std::string& verb, const OptionUse& use) {
+    const OptionSpec* o = findOption(use.key);
+    if (!o) throw std::logic_error("ddpm " + verb + ": option '" + use.key + "' is not in the option table");
+    ArgParser::Spec s;
+    s.name = o->name;
+    s.shortName = o->shortName;
+    s.valueName = o->valueName;
+    s.help = use.help ? use.help : o->help;
+    s.defaultValue = use.defaultValue ? use.defaultValue : o->defaultValue;
+    s.details = use.details ? use.details : o->details;
+    s.kind = o->kind;
+    s.choices = o->choices;
+    return s;
 }
 
-ArgParser& ArgParser::option(const std::string& name, const std::string& valueName, const std::string& help,
-                             const std::string& defaultValue, const std::string& shortName) {
-    specs_.push_back({name, valueName, help, defaultValue, shortName, false, false});
-    return *this;
+}  // namespace
+
+ArgParser::ArgParser(const std::string& verb) {
+    const VerbSpec* v = findVerb(verb);
+    if (!v) throw std::logic_error("ddpm " + verb + ": not a verb of the option table");
+    usage_ = v->usage;
+    description_ = v->description;
+    specs_.push_back(optionSpec(verb, {"help"}));
+    for (const auto& p : v->positionals) {
+        Spec s;
+        s.name = p.name;
+        s.help = p.help;
+        s.isPositional = true;
+        s.isRequired = p.required;
+        specs_.push_back(s);
+    }
+    for (const auto& use : v->options) {
+        Spec s = optionSpec(verb, use);
+        if (find(s.name) || (!s.shortName.empty() && findShort(s.shortName)))
+            throw std::logic_error("ddpm " + verb + ": option '" + s.name + "' is listed twice");
+        specs_.push_back(s);
+    }
 }
 
-ArgParser& ArgParser::flag(const std::string& name, const std::string& help, const std::string& shortName) {
-    specs_.push_back({name, "", help, "", shortName, true, false});
-    return *this;
+void ArgParser::setDefault(const std::string& name, const std::string& value) {
+    for (auto& s : specs_)
+        if (!s.isPositional && s.name == name) {
+            s.defaultValue = value;
+            return;
+        }
+    throw std::logic_error("setDefault: ddpm has no option '--" + name + "' here");
 }
 
-ArgParser& ArgParser::positional(const std::string& name, const std::string& help, bool required) {
-    specs_.push_back({name, "", help, "", "", false, true, required});
-    return *this;
-}
+bool ArgParser::accepts(const std::string& name) const { return find(name) != nullptr; }
 
 const ArgParser::Spec* ArgParser::find(const std::string& name) const {
     for (const auto& s : specs_)
@@ -63,7 +94,7 @@ void ArgParser::parse(const std::vector<std::string>& args) {
         }
         if (!spec) throw UsageError("unknown option '" + arg + "'");
         if (spec->name == "help") throw HelpRequested{helpText()};
-        if (spec->isFlag) {
+        if (spec->isFlag()) {
             if (inlineValue) throw UsageError("option '--" + spec->name + "' takes no value");
             values_[spec->name] = "1";
             continue;
@@ -121,6 +152,12 @@ double ArgParser::getDouble(const std::string& name, double min, double max) con
     return v;
 }
 
+std::string ArgParser::getChoice(const std::string& name) const {
+    const Spec* s = find(name);
+    if (!s || s->choices.empty()) throw std::logic_error("getChoice: the option table lists no choices for '--" + name + "'");
+    return getChoice(name, s->choices);
+}
+
 std::string ArgParser::getChoice(const std::string& name, const std::vector<std::string>& choices) const {
     const std::string v = get(name);
     std::string list;
@@ -145,7 +182,7 @@ std::string ArgParser::helpText() const {
     for (const auto& s : specs_) {
         if (s.isPositional) continue;
         std::string left = (s.shortName.empty() ? "    " : "-" + s.shortName + ", ") + "--" + s.name;
-        if (!s.isFlag) left += " " + s.valueName;
+        if (!s.isFlag()) left += " " + s.valueName;
         out << "  " << left << std::string(left.size() < 26 ? 26 - left.size() : 1, ' ') << s.help;
         if (!s.defaultValue.empty()) out << " (default " << s.defaultValue << ")";
         out << "\n";

@@ -20,8 +20,10 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "data/DatasetLoader.h"
+#include "random/Generators.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
+#include "util/ResourcePaths.h"
 #include "util/Threads.h"
 
 namespace fs = std::filesystem;
@@ -48,8 +50,8 @@ void printResult(const std::string& key, double value) { std::printf("result %s 
 int runChildMeasurement(const ArgParser& p) {
     const std::string kind = p.get("child");
     configureThreads(p.getInt("threads", 1, 1024));
-    const auto precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
-    const std::string model = p.getChoice("model", {"tiny", "peer"});
+    const auto precision = precisionFromString(p.getChoice("precision"));
+    const std::string model = p.getChoice("model");
     if (kind == "ceiling") {
         const int n = p.getInt("matrix", 64, 16384);
         // The better of the two routes to the same arithmetic: BLAS products and oneDNN convolutions.
@@ -73,10 +75,11 @@ int runChildMeasurement(const ArgParser& p) {
     } else if (kind == "sample") {
         RunConfig run;
         run.model = benchModel(model);
-        auto denoiser = makeDenoiser(run.model);
+        at::Generator init = makeGenerator(0, RandomStream::WeightInit);
+        auto denoiser = makeDenoiser(run.model, init);
         denoiser->eval();
-        SamplerConfig sc;
-        sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
+        SamplingParameters sc;
+        sc.sampler = samplerKindFromString(p.getChoice("sampler"));
         sc.count = p.getInt("count", 1, 4096);
         sc.precision = precision;
         printResult("seconds", measureSampling(*denoiser, run, sc));
@@ -149,16 +152,14 @@ Values parsePeer(const std::string& output) {
     return v;
 }
 
+// The plain-PyTorch reference: --peer FILE, else bench/reference_ddpm.py in the
+// data directory (share/ddpm-studio beside bin/, installed and in the build tree
+// alike); empty when it is not there.
 std::string findPeer(const ArgParser& p) {
     if (p.has("peer")) return p.get("peer");
-    std::vector<fs::path> candidates = {fs::current_path() / "../shared/bench/peer_ddpm.py"};
-    for (fs::path dir = fs::path(selfExecutable()).parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-        candidates.push_back(dir / "shared/bench/peer_ddpm.py");
-    for (const auto& c : candidates) {
-        std::error_code ec;
-        if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
-    }
-    return {};
+    const fs::path reference = dataDirectory() / "bench" / "reference_ddpm.py";
+    std::error_code ec;
+    return fs::is_regular_file(reference, ec) ? reference.string() : std::string();
 }
 
 // n JPEGs of 96x96 RGB, each its own gradient and disc, in a fresh folder.
@@ -203,25 +204,8 @@ std::string jsonObject(const Values& v) {
 }  // namespace
 
 int runBench(const Args& args) {
-    ArgParser p("ddpm bench [--quick] [--json FILE] [options]",
-                "Measure training and sampling speed, peak memory and dataset loading on this machine,\n"
-                "with the machine's arithmetic ceiling and the plain-PyTorch peer\n"
-                "(shared/bench/peer_ddpm.py) in the same run. Prints a Markdown table.\n"
-                "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs (a few minutes).\n"
-                "Quick: all threads only, 5 timed steps, 500 JPEGs.");
-    p.flag("quick", "a shorter run")
-        .option("json", "FILE", "also write the figures as JSON")
-        .option("peer", "FILE", "the peer script (default: shared/bench/peer_ddpm.py found near here)")
-        .option("python", "EXE", "Python for the peer", "/usr/bin/python3")
-        .option("child", "KIND", "internal: run one measurement (ceiling, train, sample, load) and print it")
-        .option("threads", "N", "with --child", "1")
-        .option("model", "NAME", "with --child: tiny or peer", "tiny")
-        .option("precision", "P", "with --child: fp32 or bf16", "fp32")
-        .option("steps", "N", "with --child train: timed steps", "20")
-        .option("sampler", "KIND", "with --child sample: ddim (50 steps) or ddpm", "ddim")
-        .option("count", "N", "with --child sample: images", "64")
-        .option("matrix", "N", "with --child ceiling: matrix size", "2048")
-        .option("data", "DATASET", "with --child load: what to load");
+    // Its options and help are in the option table (cli/OptionTable.cpp).
+    ArgParser p = verbParser("bench");
     p.parse(args);
     if (p.has("child")) return runChildMeasurement(p);
 

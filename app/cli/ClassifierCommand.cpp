@@ -13,22 +13,7 @@
 namespace ddpm::cli {
 
 int runTrainClassifier(const Args& args) {
-    const ClassifierTrainConfig d;
-    ArgParser p("ddpm train-classifier --data DATASET -o OUT.classifier [options]",
-                "Train a small CNN classifier on a labelled dataset's train split and report its accuracy\n"
-                "on the held-out split. Its penultimate layer is a feature space for 'ddpm eval --features'.");
-    p.option("data", "DATASET", "labelled dataset (built-in name, folder of class sub-folders, IDX, CIFAR)")
-        .option("out", "FILE", "output classifier file", "", "o")
-        .option("resolution", "R", "image folders: resize to R x R", "28")
-        .option("epochs", "N", "passes over the train split", std::to_string(d.epochs))
-        .option("batch", "N", "batch size", std::to_string(d.batchSize))
-        .option("lr", "LR", "peak learning rate (Adam, cosine decay)", std::to_string(d.learningRate))
-        .option("shift", "PX", "augmentation: random shifts up to PX pixels", std::to_string(d.maxShift))
-        .option("width", "C", "channels of the first stage", std::to_string(d.width))
-        .option("feature-dim", "D", "size of the feature layer", std::to_string(d.featureDim))
-        .option("seed", "S", "random seed", std::to_string(d.seed))
-        .option("threads", "N", "CPU threads (0 = all)", "0")
-        .option("device", "DEV", "cpu, cuda or auto", "auto");
+    ArgParser p = verbParser("train-classifier");
     p.parse(args);
     if (!p.has("data")) throw UsageError("--data DATASET is required");
     if (!p.has("out")) throw UsageError("-o OUT is required");
@@ -41,7 +26,7 @@ int runTrainClassifier(const Args& args) {
     config.width = p.getInt("width", 4, 512);
     config.featureDim = p.getInt("feature-dim", 2, 4096);
     config.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
-    const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
+    const torch::Device device = selectDevice(p.getChoice("device"));
     const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 8, 256));
 
     const auto record = trainClassifier(data, config, device, [](const ClassifierProgress& e) {

@@ -11,6 +11,13 @@
 
 namespace ddpm::cli {
 
+ArgParser verbParser(const std::string& verb) {
+    ArgParser parser(verb);
+    if (parser.accepts("precision") && parser.get("precision").empty())
+        parser.setDefault("precision", toString(defaultPrecision()));
+    return parser;
+}
+
 Dataset loadDatasetWithProgress(const std::string& pathOrName, int resolution) {
     LoadOptions options;
     options.resolution = resolution;
@@ -41,17 +48,10 @@ std::vector<int> intListOption(const ArgParser& parser, const std::string& optio
     return *list;
 }
 
-void addScheduleOptions(ArgParser& parser, const std::string& defaultNote) {
-    const ScheduleConfig defaults;
-    parser.option("schedule", "KIND", "beta schedule: linear, cosine, sigmoid" + defaultNote,
-                  defaultNote.empty() ? toString(defaults.kind) : "")
-        .option("timesteps", "T", "diffusion steps", std::to_string(defaults.timesteps));
-}
-
 ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
     ScheduleConfig c;
     if (parser.has("schedule"))
-        c.kind = scheduleKindFromString(parser.getChoice("schedule", {"linear", "cosine", "sigmoid"}));
+        c.kind = scheduleKindFromString(parser.getChoice("schedule"));
     c.timesteps = parser.getInt("timesteps", 2, 100000);
     return c;
 }
@@ -62,30 +62,16 @@ void ensureFolder(const std::string& path) {
     if (ec || !std::filesystem::is_directory(path)) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
 }
 
-void addSamplerOptions(ArgParser& parser) {
-    const SamplerConfig d;
-    parser.option("sampler", "KIND", "ddpm (all T steps) or ddim", toString(d.kind))
-        .option("steps", "N", "DDIM steps", std::to_string(d.steps))
-        .option("eta", "E", "DDIM eta (0 = deterministic)", "0")
-        .flag("quadratic", "DDIM: quadratic timestep spacing")
-        .option("seed", "S", "random seed", std::to_string(d.seed))
-        .option("class", "C", "class-conditional models: the class (default: cycle through classes)")
-        .option("guidance", "W", "classifier-free guidance scale (1 = plain conditional)", "1")
-        .flag("no-clip", "do not clip the predicted x0 to [-1,1]")
-        .option("precision", "P", "fp32 or bf16 (default: bf16 on CPUs with native bf16, else fp32)",
-                toString(d.precision));
-}
-
-SamplerConfig samplerFromOptions(const ArgParser& p, int numClasses) {
-    SamplerConfig sc;
-    sc.kind = samplerKindFromString(p.getChoice("sampler", {"ddim", "ddpm"}));
+SamplingParameters samplerFromOptions(const ArgParser& p, int numClasses) {
+    SamplingParameters sc;
+    sc.sampler = samplerKindFromString(p.getChoice("sampler"));
     sc.steps = p.getInt("steps", 1, 100000);
     sc.eta = p.getDouble("eta", 0, 1);
     sc.quadraticSpacing = p.has("quadratic");
     sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     sc.guidance = p.getDouble("guidance", 0, 100);
     sc.clipX0 = !p.has("no-clip");
-    sc.precision = precisionFromString(p.getChoice("precision", {"fp32", "bf16"}));
+    sc.precision = precisionFromString(p.getChoice("precision"));
     if (p.has("class")) {
         if (numClasses == 0) throw UsageError("--class: this model is not class-conditional");
         sc.classLabel = p.getInt("class", 0, numClasses - 1);

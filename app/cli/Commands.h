@@ -18,9 +18,10 @@ int runEval(const Args& args);
 int runTrainClassifier(const Args& args);
 int runBench(const Args& args);
 
+// A verb's implementation. Its summary, usage and options are in the option
+// table (cli/OptionTable.h), which lists the verbs in 'ddpm --help' order.
 struct Verb {
     const char* name;
-    const char* summary;
     int (*run)(const Args&);
 };
 const std::vector<Verb>& verbs();

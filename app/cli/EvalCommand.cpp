@@ -19,7 +19,7 @@ namespace {
 // What was scored: a checkpoint's samples (with the sampler that drew them) or given images.
 struct Subject {
     std::string samplesPath;   // non-empty for --samples
-    SamplerConfig sampler;
+    SamplingParameters sampler;
 };
 
 void printJson(const EvalResult& r, const Subject& s, const std::string& dataset) {
@@ -32,7 +32,7 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
         std::printf("\"samples\": %s, ", jsonString(s.samplesPath).c_str());
     else
         std::printf("\"sampler\": %s, \"steps\": %d, \"precision\": %s, \"seed\": %llu, \"step\": %lld, ",
-                    jsonString(toString(s.sampler.kind)).c_str(), s.sampler.steps,
+                    jsonString(toString(s.sampler.sampler)).c_str(), s.sampler.steps,
                     jsonString(toString(s.sampler.precision)).c_str(),
                     (unsigned long long)s.sampler.seed, (long long)r.step);
     std::printf("\"seconds\": %.3f}\n", r.seconds);
@@ -43,10 +43,10 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
     if (!s.samplesPath.empty()) {
         std::printf("samples     %lld images of %s\n", (long long)r.count, s.samplesPath.c_str());
     } else {
-        const SamplerConfig& sc = s.sampler;
+        const SamplingParameters& sc = s.sampler;
         std::printf("samples     %lld (%s%s, %s, seed %llu) of the checkpoint at step %lld\n", (long long)r.count,
-                    toString(sc.kind).c_str(),
-                    sc.kind == SamplerKind::Ddim ? (" " + std::to_string(sc.steps) + " steps").c_str() : "",
+                    toString(sc.sampler).c_str(),
+                    sc.sampler == SamplerKind::Ddim ? (" " + std::to_string(sc.steps) + " steps").c_str() : "",
                     toString(sc.precision).c_str(), (unsigned long long)sc.seed, (long long)r.step);
     }
     std::printf("reference   %lld held-out images of %s\n", (long long)r.referenceCount, dataset.c_str());
@@ -65,31 +65,14 @@ bool printProgress(const EvalProgress& e) {
 }  // namespace
 
 int runEval(const Args& args) {
-    ArgParser p("ddpm eval CKPT [options]  |  ddpm eval --samples IMAGES --data DATASET [options]",
-                "Score a checkpoint: draw samples with its EMA weights and compare them with the held-out\n"
-                "split of a dataset by FID and KID in a fixed feature space (the dataset's built-in\n"
-                "classifier, a classifier from 'ddpm train-classifier', or a TorchScript Inception file).\n"
-                "With --samples, score given images instead (a .npy such as peer_ddpm.py writes, a folder\n"
-                "from 'ddpm sample --each', any dataset 'ddpm info' reads): all of them are used.\n"
-                "Numbers from different feature networks are not comparable; the extractor is printed.");
-    p.positional("CKPT", "checkpoint written by 'ddpm train' (not with --samples)", false)
-        .option("samples", "IMAGES", "score these images instead of a checkpoint's samples")
-        .option("data", "DATASET", "reference dataset (default: the one the checkpoint was trained on)")
-        .option("resolution", "R", "with --samples: the size image folders are read at (28, 32 or 64)", "64")
-        .option("count", "N", "samples to draw (default: the held-out size, at most 10000)", "", "n")
-        .option("features", "SPEC", "builtin, FILE.classifier, or a TorchScript FILE.pt", "builtin")
-        .option("batch", "N", "samples per sampler call", std::to_string(EvalConfig().batchSize))
-        .flag("json", "print one JSON object instead of text")
-        .option("threads", "N", "CPU threads (0 = all)", "0")
-        .option("device", "DEV", "cpu, cuda or auto", "auto");
-    addSamplerOptions(p);
+    ArgParser p = verbParser("eval");
     p.parse(args);
     configureThreads(p.getInt("threads", 0, 1024));
     if (p.has("CKPT") == p.has("samples")) throw UsageError("give a checkpoint or --samples IMAGES (one of them)");
     if (p.has("samples") && !p.has("data")) throw UsageError("--samples needs --data DATASET, the images to compare with");
 
     EvalConfig config;
-    config.device = p.getChoice("device", {"auto", "cpu", "cuda"});
+    config.device = p.getChoice("device");
     config.features = p.get("features");
     config.batchSize = p.getInt("batch", 1, 100000);
     if (p.has("count")) config.count = p.getInt64("count", 2, 10000000);
@@ -109,7 +92,7 @@ int runEval(const Args& args) {
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
         subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
-        const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.resolution);
+        const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.height);
         const Evaluator evaluator(reference, config, printProgress);
         result = evaluator.evaluate(checkpoint, printProgress);
     }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/ArgParser.h"
+#include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "data/DatasetLoader.h"
 #include "models/Denoiser.h"
@@ -62,8 +63,8 @@ void printBuiltins() {
     std::cout << "\nmodel presets (parameters for 28x28x1 / 32x32x3)\n";
     for (const auto& name : ModelConfig::presetNames()) {
         const bool mlp = name == "mlp";
-        const int64_t grey = makeDenoiser(ModelConfig::preset(name, mlp ? 2 : 1, mlp ? 0 : 28))->parameterCount();
-        const int64_t rgb = makeDenoiser(ModelConfig::preset(name, mlp ? 2 : 3, mlp ? 0 : 32))->parameterCount();
+        const int64_t grey = makeBlankDenoiser(ModelConfig::preset(name, mlp ? 2 : 1, mlp ? 0 : 28))->parameterCount();
+        const int64_t rgb = makeBlankDenoiser(ModelConfig::preset(name, mlp ? 2 : 3, mlp ? 0 : 32))->parameterCount();
         std::cout << "  " << std::left << std::setw(12) << name << std::right << std::setw(12) << grey << std::setw(12)
                   << rgb << "   " << ModelConfig::preset(name, mlp ? 2 : 1, mlp ? 0 : 28).describe() << "\n";
     }
@@ -72,11 +73,7 @@ void printBuiltins() {
 }  // namespace
 
 int runInfo(const Args& args) {
-    ArgParser p("ddpm info [DATASET | CKPT] [--resolution R]",
-                "Describe a dataset: a folder or file (IDX, CIFAR binary, images) or a built-in name\n"
-                "(mnist, fashion-mnist, toy:gmm8, toy:gmm25, toy:moons, toy:swissroll, toy:rings), or a\ncheckpoint. Without an argument: the built-in datasets and the model presets with their sizes.");
-    p.positional("DATASET", "path, built-in name, or a checkpoint (*.ckpt)")
-        .option("resolution", "R", "image folders: resize and crop to 28, 32 or 64", "64");
+    ArgParser p = verbParser("info");
     if (args.empty()) {
         printBuiltins();
         return 0;

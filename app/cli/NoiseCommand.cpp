@@ -17,17 +17,7 @@
 namespace ddpm::cli {
 
 int runNoise(const Args& args) {
-    ArgParser p("ddpm noise --data DATASET --index I -o strip.png [options]",
-                "Write the forward-noising strip x_t = sqrt(abar_t) x_0 + sqrt(1-abar_t) eps of one image at\n"
-                "the given steps (one noise draw for all of them). For a 2-D toy: a CSV t,x,y of all its\n"
-                "points at each step (t = 0 is the data itself).");
-    p.option("data", "DATASET", "dataset path or built-in name")
-        .option("index", "I", "which image", "0")
-        .option("t", "LIST", "steps to show", "0,100,500,999")
-        .option("seed", "S", "noise seed", "0")
-        .option("resolution", "R", "image folders: 28, 32 or 64", "32")
-        .option("out", "FILE", "output PNG (CSV for 2-D toys)", "", "o");
-    addScheduleOptions(p);
+    ArgParser p = verbParser("noise");
     p.parse(args);
     if (!p.has("data")) throw UsageError("--data is required");
     if (!p.has("out")) throw UsageError("-o OUT is required");

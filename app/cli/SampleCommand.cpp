@@ -6,9 +6,8 @@
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
-#include "cli/SampleOutput.h"
+#include "image/SampleFiles.h"
 #include "image/ImageGrid.h"
-#include "sampling/SampleParameters.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
@@ -17,25 +16,17 @@
 namespace ddpm::cli {
 
 int runSample(const Args& args) {
-    ArgParser p("ddpm sample CKPT -o OUT.png [options]",
-                "Sample from a trained model. Images: a PNG grid with the parameters in its text chunks;\n"
-                "2-D models: a CSV of points (x,y per line).");
-    p.positional("CKPT", "checkpoint written by 'ddpm train'")
-        .option("out", "FILE", "output PNG (or CSV for 2-D models)", "", "o")
-        .option("count", "N", "number of samples", "64", "n")
-        .flag("no-ema", "sample from the raw weights instead of the EMA copy")
-        .option("each", "DIR", "also write every sample as DIR/00000.png, ...")
-        .option("threads", "N", "CPU threads (0 = all)", "0")
-        .option("device", "DEV", "cpu, cuda or auto", "auto");
-    addSamplerOptions(p);
+    ArgParser p = verbParser("sample");
     p.parse(args);
     if (!p.has("out")) throw UsageError("-o OUT is required");
     configureThreads(p.getInt("threads", 0, 1024));
-    const torch::Device device = selectDevice(p.getChoice("device", {"auto", "cpu", "cuda"}));
+    const torch::Device device = selectDevice(p.getChoice("device"));
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
-    SamplerConfig sc = samplerFromOptions(p, ckpt.config.model.numClasses);
+    SamplingParameters sc = samplerFromOptions(p, ckpt.config.model.numClasses);
     sc.count = p.getInt("count", 1, 100000);
+    sc.checkpoint = std::filesystem::path(p.get("CKPT")).filename().string();
+    sc.weights = p.has("no-ema") ? "raw" : "ema";
     const NoiseSchedule schedule(ckpt.config.schedule, device);
     Denoiser& model = p.has("no-ema") ? *ckpt.model : *ckpt.ema;
     const auto samples = sample(model, schedule, ckpt.config.objective, sc, [&](const SampleFrame& f) {
@@ -44,18 +35,9 @@ int runSample(const Args& args) {
     });
     std::fprintf(stderr, "\n");
 
-    SampleParameters params;
-    params.checkpoint = std::filesystem::path(p.get("CKPT")).filename().string();
-    params.sampler = toString(sc.kind);
-    params.steps = sc.kind == SamplerKind::Ddpm ? ckpt.config.schedule.timesteps : sc.steps;
-    params.eta = sc.eta;
-    params.count = sc.count;
-    params.seed = sc.seed;
-    params.guidance = sc.guidance;
-    params.classLabel = sc.classLabel;
-    params.weights = p.has("no-ema") ? "raw" : "ema";
-    writeSamples(samples, ckpt.config.data.points, p.get("out"), toPngText(params));
-    if (p.has("each") && !ckpt.config.data.points) {
+    const SampleSpace& space = ckpt.config.data.space;
+    writeSamples(samples, space, p.get("out"), toPngText(sc, ckpt.config.schedule.timesteps));
+    if (p.has("each") && !space.isPoints()) {
         ensureFolder(p.get("each"));
         for (int64_t i = 0; i < samples.size(0); ++i) {
             char name[32];

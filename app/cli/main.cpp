@@ -6,6 +6,7 @@
 
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/OptionTable.h"
 #include "core/Version.h"
 #include "util/MemoryAllocator.h"
 
@@ -13,14 +14,14 @@ using namespace ddpm::cli;
 
 const std::vector<Verb>& ddpm::cli::verbs() {
     static const std::vector<Verb> list = {
-        {"info", "describe a dataset, a checkpoint, or (no argument) the built-ins and presets", runInfo},
-        {"train", "train a diffusion model", runTrain},
-        {"sample", "sample from a checkpoint", runSample},
-        {"noise", "forward-noising strip of one image", runNoise},
-        {"export", "write a checkpoint's weights as safetensors", runExport},
-        {"eval", "FID, KID and classifier confidence of a checkpoint's samples", runEval},
-        {"train-classifier", "train the feature classifier that eval measures with", runTrainClassifier},
-        {"bench", "training and sampling speed against the plain-PyTorch peer", runBench},
+        {"info", runInfo},
+        {"train", runTrain},
+        {"sample", runSample},
+        {"noise", runNoise},
+        {"export", runExport},
+        {"eval", runEval},
+        {"train-classifier", runTrainClassifier},
+        {"bench", runBench},
     };
     return list;
 }
@@ -31,8 +32,8 @@ void printUsage(std::ostream& out) {
     out << "usage: ddpm [--help] [--version] VERB [ARGS...]\n\n"
            "DDPM Studio's command-line tool: denoising diffusion models, headless.\n\nverbs:\n";
     size_t width = 0;
-    for (const auto& v : verbs()) width = std::max(width, std::string(v.name).size());
-    for (const auto& v : verbs()) {
+    for (const auto& v : verbTable()) width = std::max(width, std::string(v.name).size());
+    for (const auto& v : verbTable()) {
         const std::string name = v.name;
         out << "  " << name << std::string(width + 2 - name.size(), ' ') << v.summary << "\n";
     }
