@@ -132,8 +132,8 @@ private slots:
             QCOMPARE(window.denoiseView()->model().path, shippedModel());
             QCOMPARE(window.samplesView()->model().path, shippedModel());
             window.openCheckpoint(toyCheckpoint_);
-            QTRY_VERIFY_WITH_TIMEOUT(window.denoiseView()->model().space.isPoints() && window.samplesView()->model().space.isPoints(),
-                                     kTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.denoiseView()->model().space.isPoints() && window.samplesView()->model().space.isPoints(), kTimeoutMs);
         }
         // The next launch opens the model last used.
         MainWindow window;

@@ -155,13 +155,9 @@ double ArgParser::getDouble(const std::string& name, double min, double max) con
 std::string ArgParser::getChoice(const std::string& name) const {
     const Spec* s = find(name);
     if (!s || s->choices.empty()) throw std::logic_error("getChoice: the option table lists no choices for '--" + name + "'");
-    return getChoice(name, s->choices);
-}
-
-std::string ArgParser::getChoice(const std::string& name, const std::vector<std::string>& choices) const {
     const std::string v = get(name);
     std::string list;
-    for (const auto& c : choices) {
+    for (const auto& c : s->choices) {
         if (c == v) return v;
         list += (list.empty() ? "" : ", ") + c;
     }

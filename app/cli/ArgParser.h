@@ -50,8 +50,6 @@ public:
     double getDouble(const std::string& name, double min, double max) const;
     // One of the option's choices in the table.
     std::string getChoice(const std::string& name) const;
-    // One of the listed words.
-    std::string getChoice(const std::string& name, const std::vector<std::string>& choices) const;
     std::string helpText() const;
 
     const std::string& usage() const { return usage_; }

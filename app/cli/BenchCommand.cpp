@@ -152,12 +152,14 @@ Values parsePeer(const std::string& output) {
     return v;
 }
 
-// The plain-PyTorch reference: --peer FILE, else bench/reference_ddpm.py in the
-// data directory (share/ddpm-studio beside bin/, installed and in the build tree
-// alike); empty when it is not there.
+// bench/reference_ddpm.py in the data directory (share/ddpm-studio beside bin/,
+// installed and in the build tree alike).
+fs::path shippedReference() { return dataDirectory() / "bench" / "reference_ddpm.py"; }
+
+// The plain-PyTorch reference: --peer FILE, else the shipped one; empty when it is not there.
 std::string findPeer(const ArgParser& p) {
     if (p.has("peer")) return p.get("peer");
-    const fs::path reference = dataDirectory() / "bench" / "reference_ddpm.py";
+    const fs::path reference = shippedReference();
     std::error_code ec;
     return fs::is_regular_file(reference, ec) ? reference.string() : std::string();
 }
@@ -188,7 +190,7 @@ struct Row {
 };
 
 void printTable(const std::vector<Row>& rows) {
-    std::cout << "| measurement | threads | result | peer | ratio | achieved GFLOP/s | share of ceiling | peak RSS |\n"
+    std::cout << "| measurement | threads | result | reference | ratio | achieved GFLOP/s | share of ceiling | peak RSS |\n"
                  "|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : rows)
         std::cout << "| " << r.what << " | " << r.threads << " | " << r.result << " | " << r.peer << " | " << r.ratio
@@ -238,7 +240,8 @@ int runBench(const Args& args) {
     const std::string peer = findPeer(p);
     std::map<int, Values> peerValues;
     if (peer.empty()) {
-        std::cerr << "bench: the peer script was not found (--peer FILE); peer columns stay empty\n";
+        std::cerr << "bench: the reference script was not found (" << shippedReference().string()
+                  << "; install it or give --peer FILE); the reference columns stay empty\n";
     } else {
         for (int threads : threadCounts) {
             progress("peer " + peer + ", " + std::to_string(threads) + " thread(s)");
@@ -247,7 +250,7 @@ int runBench(const Args& args) {
             if (threads == allThreads) argv.push_back("--sample-seconds");
             const ChildResult r = runChild(argv);
             if (r.exitCode != 0) {
-                std::cerr << "bench: the peer failed: " << lastLine(r.output) << "\n";
+                std::cerr << "bench: the reference failed: " << lastLine(r.output) << "\n";
                 continue;
             }
             peerValues[threads] = parsePeer(r.output);
