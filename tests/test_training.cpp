@@ -1,14 +1,22 @@
-// Training: EMA, checkpoints (round trip, exact resume, atomic save, bad
-// files), non-finite handling, thread-safe controls, and a 2-D Gaussian
-// mixture learned from scratch.
+// Training: EMA, checkpoints (round trip, exact resume, atomic save, a full
+// disk, bad files), run-owned generators (bitwise repeatable with other threads
+// busy), the run driver (cadence, files, metrics, stale temporaries, controls
+// from another thread), non-finite handling, and a 2-D Gaussian mixture
+// learned from scratch.
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <atomic>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -183,6 +191,75 @@ private slots:
         other.train.seed = run.train.seed + 1;
         Trainer c(other, moons_, torch::kCPU);
         QVERIFY(!sameWeights(a.model(), c.model()));
+    }
+
+    void aFullDiskIsAnErrorNamingTheFolderAndKeepsTheOldCheckpoint() {
+        Trainer trainer(toyRun(moons_), moons_, torch::kCPU);
+        trainer.step();
+        const std::string file = path("full-disk.ckpt");
+        trainer.save(file);
+        trainer.step();
+        // A file-size limit makes writes fail as on a full disk (EFBIG, or ENOSPC on a real one).
+        struct rlimit original {};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &original), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small = original;
+        small.rlim_cur = 16 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        std::string error;
+        try {
+            trainer.save(file);
+        } catch (const std::runtime_error& e) {
+            error = e.what();
+        }
+        setrlimit(RLIMIT_FSIZE, &original);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY2(error.find("disk full") != std::string::npos, error.c_str());
+        QVERIFY2(error.find(tmp_.path().toStdString()) != std::string::npos, error.c_str());   // the folder
+        QCOMPARE(loadCheckpoint(file, torch::kCPU).progress.step, int64_t(1));                // the old one, intact
+        for (const auto& entry : std::filesystem::directory_iterator(tmp_.path().toStdString()))
+            QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path().c_str());
+    }
+
+    void staleTemporariesOfDeadProcessesAreRemoved() {
+        const std::string folder = path("stale");
+        std::filesystem::create_directories(folder + "/checkpoints");
+        const std::vector<std::string> dead = {folder + "/.model.ckpt.tmp-999999998",
+                                               folder + "/checkpoints/.step-000020.ckpt.tmp-999999997"};
+        const std::vector<std::string> kept = {folder + "/.model.ckpt.tmp-" + std::to_string(::getpid()),   // alive
+                                               folder + "/notes.tmp-999999998", folder + "/.x.tmp-abc"};
+        for (const auto& f : dead) std::ofstream(f) << "half a checkpoint";
+        for (const auto& f : kept) std::ofstream(f) << "keep";
+        auto trainer = std::make_unique<Trainer>(toyRun(moons_), moons_, torch::kCPU);
+        RunDriver driver(std::move(trainer), folder);
+        for (const auto& f : dead) QVERIFY2(!std::filesystem::exists(f), f.c_str());
+        for (const auto& f : kept) QVERIFY2(std::filesystem::exists(f), f.c_str());
+    }
+
+    void resumeKeepsTheMetricsRowsTheCheckpointCovers() {
+        const std::string folder = path("metrics-run");
+        {
+            auto trainer = std::make_unique<Trainer>(toyRun(moons_, 16), moons_, torch::kCPU);
+            trainer->setHorizon(30, 0);
+            RunDriver driver(std::move(trainer), folder);
+            TrainingControl control;
+            QVERIFY(driver.run(control, {}) == RunOutcome::Finished);
+        }
+        const RunFolder run(folder);
+        // What a crash after the checkpoint leaves: rows beyond it, the last one torn.
+        std::ofstream(run.metrics(), std::ios::app) << "31,1.0,0.5,0.001,0.2,100.00\n32,1.1,0.5,0.001,0.2,100.00\n33,1.2";
+        auto resumed = std::make_unique<Trainer>(loadCheckpoint(run.checkpoint(), torch::kCPU), moons_, torch::kCPU);
+        resumed->setHorizon(35, 0);
+        RunDriver driver(std::move(resumed), folder);
+        TrainingControl control;
+        QVERIFY(driver.run(control, {}) == RunOutcome::Finished);
+        std::ifstream metrics(run.metrics());
+        std::string line;
+        std::getline(metrics, line);
+        QCOMPARE(line, std::string(kMetricsHeader));
+        int64_t expected = 1;
+        while (std::getline(metrics, line)) QCOMPARE(std::strtoll(line.c_str(), nullptr, 10), expected++);
+        QCOMPARE(expected, int64_t(36));   // steps 1 … 35, each once
     }
 
     void emaArithmetic() {

@@ -6,7 +6,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "training/Checkpoint.h"
-#include "util/AtomicFile.h"
+#include "util/ArchiveFile.h"
 #include "util/DisplayPath.h"
 
 namespace ddpm {
@@ -22,7 +22,7 @@ void saveClassifier(const std::string& path, const ClassifierRecord& record) {
     root.write("config", c10::IValue(record.net->config().serialize()));
     root.write("weights", weights);
     root.write("held_out", torch::tensor({record.heldOutAccuracy, double(record.heldOutCount)}, torch::kFloat64));
-    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
+    writeArchiveAtomically(path, root);
 }
 
 ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {

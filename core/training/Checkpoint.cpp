@@ -6,7 +6,7 @@
 
 #include <torch/serialize/output-archive.h>
 
-#include "util/AtomicFile.h"
+#include "util/ArchiveFile.h"
 #include "util/DisplayPath.h"
 
 namespace ddpm {
@@ -71,7 +71,7 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
                                                  torch::kFloat64));
     root.write("rng_noise", random.noise);
     if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none
-    writeFileAtomically(path, [&](const std::string& temporary) { root.save_to(temporary); });
+    writeArchiveAtomically(path, root);
 }
 
 TrainingProgress readCheckpointProgress(const std::string& path) {

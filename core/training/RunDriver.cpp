@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "image/SampleFiles.h"
 #include "sampling/Sampler.h"
+#include "util/AtomicFile.h"
 #include "util/Cancelled.h"
 
 namespace ddpm {
@@ -29,12 +31,18 @@ void createParentFolder(const std::string& path) {
 
 }  // namespace
 
-// metrics.csv: one row per step, appended (a resumed run continues the file).
+// metrics.csv: one row per step. A run resumed at step N continues the file after
+// its rows up to N: rows a crash left beyond the checkpoint, and a torn last row, go.
 class RunDriver::MetricsLog {
 public:
-    MetricsLog(const std::string& path, bool append) : path_(path), out_(path, append ? std::ios::app : std::ios::trunc) {
+    MetricsLog(const std::string& path, int64_t resumedAt) : path_(path) {
+        if (resumedAt > 0) keepRowsUpTo(resumedAt);
+        std::error_code ec;
+        const bool fresh = resumedAt == 0 || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
+        out_.open(path, fresh ? std::ios::trunc : std::ios::app);
         if (!out_) throw std::runtime_error(path + ": cannot write");
-        if (!append || std::filesystem::file_size(path) == 0) out_ << kMetricsHeader << "\n";
+        if (fresh) out_ << kMetricsHeader << "\n";
+        flush();
     }
     void write(const StepStats& s) {
         char line[200];
@@ -46,8 +54,29 @@ public:
     void flush() {
         if (!out_.flush()) throw std::runtime_error(path_ + ": cannot write");
     }
+    // Flushed and on the disk: a checkpoint written after this covers no row that is not.
+    void flushToDisk() {
+        flush();
+        syncFile(path_);
+    }
 
 private:
+    void keepRowsUpTo(int64_t step) {
+        std::ifstream in(path_);
+        if (!in) return;
+        std::string kept, line;
+        std::getline(in, line);
+        if (line != kMetricsHeader) return;   // not ours: appended to as it is
+        kept = line + "\n";
+        while (std::getline(in, line)) {
+            if (in.eof()) break;   // no newline after it: a torn row
+            const long long rowStep = std::strtoll(line.c_str(), nullptr, 10);
+            if (rowStep < 1 || rowStep > step) break;
+            kept += line + "\n";
+        }
+        writeFileAtomically(path_, std::vector<uint8_t>(kept.begin(), kept.end()));
+    }
+
     std::string path_;
     std::ofstream out_;
 };
@@ -57,7 +86,10 @@ RunDriver::RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec || !std::filesystem::is_directory(folder)) throw std::runtime_error(folder + ": cannot create folder: " + ec.message());
-    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), trainer_->progress().step > 0);
+    // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.
+    removeStaleTemporaries(folder);
+    removeStaleTemporaries(std::filesystem::path(folder_.snapshot(0)).parent_path().string());
+    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), trainer_->progress().step);
     step_ = trainer_->progress().step;
     finished_ = trainer_->finished();
 }
@@ -153,11 +185,11 @@ void RunDriver::save() {
 
 void RunDriver::saveLocked(bool end) {
     const int64_t step = trainer_->progress().step;
+    metrics_->flushToDisk();   // every row the checkpoint covers
     trainer_->save(folder_.checkpoint());
     const std::string snapshot = folder_.snapshot(step);
     createParentFolder(snapshot);
     trainer_->save(snapshot);
-    metrics_->flush();
 
     const SampleSpace& space = trainer_->config().data.space;
     SamplingParameters p;
