@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <functional>
 
+#include <sys/stat.h>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -240,9 +242,10 @@ private slots:
         writeBytes(d / "corrupt.jpg", std::vector<uint8_t>(500, 0x5A));
         fs::create_directory_symlink(d, d / "loop");
         fs::create_symlink(d / "missing.png", d / "dangling.png");
+        QCOMPARE(::mkfifo((d / "pipe.png").c_str(), 0644), 0);   // reading it would wait for a writer forever
         Dataset ds = loadDataset(d.string(), LoadOptions{28});
         QCOMPARE(ds.count, int64_t(2));
-        QCOMPARE(ds.skipped.size(), size_t(4));
+        QCOMPARE(ds.skipped.size(), size_t(5));
         auto reasonFor = [&](const std::string& name) {
             for (const auto& s : ds.skipped)
                 if (s.path.find(name) != std::string::npos) return s.reason;
@@ -252,6 +255,14 @@ private slots:
         QVERIFY(reasonFor("corrupt.jpg").find("not a readable image") != std::string::npos);
         QVERIFY(reasonFor("loop").find("symlink loop") != std::string::npos);
         QVERIFY(reasonFor("dangling.png").find("broken link") != std::string::npos);
+        QVERIFY(reasonFor("pipe.png").find("not a regular file") != std::string::npos);
+        // Named on its own, a pipe is refused before anything opens it.
+        try {
+            loadDataset((d / "pipe.png").string());
+            QFAIL("a pipe was opened");
+        } catch (const DatasetError& e) {
+            QVERIFY2(std::string(e.what()).find("not a regular file") != std::string::npos, e.what());
+        }
     }
 
     void imageFolderNonUtf8NamesAndHugeImages() {

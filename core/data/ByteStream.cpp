@@ -17,6 +17,8 @@ struct ByteStream::Inflater {
 ByteStream::ByteStream(const std::string& path) : path_(displayPath(path)), inBuf_(1 << 16) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw DatasetError(path_, "is a folder, expected a file");
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw DatasetError(path_, "not a regular file (a pipe, socket or device)");   // fopen would block on a pipe
     file_ = std::fopen(path.c_str(), "rb");
     if (!file_) throw DatasetError(path_, std::string("cannot open: ") + std::strerror(errno));
     fileSize_ = std::filesystem::file_size(path, ec);

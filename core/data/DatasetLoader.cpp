@@ -105,6 +105,8 @@ Dataset loadDataset(const std::string& pathOrName, const LoadOptions& options) {
         throw DatasetError(displayPath(pathOrName), "no such file or folder (built-in datasets: " + names + ")");
     }
     if (fs::is_directory(status)) return loadFolder(pathOrName, options);
+    // Opening a pipe or a device would wait for a writer that may never come.
+    if (!fs::is_regular_file(status)) throw DatasetError(displayPath(pathOrName), "not a regular file (a pipe, socket or device)");
     return loadFile(pathOrName, options);
 }
 

@@ -79,6 +79,10 @@ void walk(const fs::path& dir, const std::string& className, int depth, std::vec
                 out.skipped.push_back({displayPath(p), "broken link or unreadable entry"});
                 continue;
             }
+            if (!entry.is_regular_file(sec)) {   // a pipe would block the reader until someone writes
+                out.skipped.push_back({displayPath(p), "not a regular file (a pipe, socket or device)"});
+                continue;
+            }
             out.images.push_back({p, className});
         }
     }
