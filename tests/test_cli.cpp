@@ -118,6 +118,12 @@ private slots:
         Run badValue = runDdpm({"noise", "--data", "mnist", "--t", "0,x", "-o", path("x.png")});
         QCOMPARE(badValue.exitCode, 2);
         QVERIFY(badValue.err.contains("--t expects numbers"));
+        Run noSteps = runDdpm({"noise", "--data", "mnist", "--t", "", "-o", path("x.png")});
+        QCOMPARE(noSteps.exitCode, 2);
+        QVERIFY(noSteps.err.contains("--t needs at least one step"));
+        Run zeroMult = runDdpm({"train", "--data", "mnist", "--channel-mults", "1,0,2", "--out", path("never")});
+        QCOMPARE(zeroMult.exitCode, 2);
+        QVERIFY2(zeroMult.err.contains("model.channel_mults must each be 1"), qPrintable(zeroMult.err));
     }
 
     void infoOnTheBuiltInDigits() {

@@ -439,6 +439,25 @@ private slots:
         badNumber.replace(badNumber.find("train.batch = 64"), 16, "train.batch = lots");
         expectError(badNumber, "'train.batch' is not a whole number");
         expectError(text.substr(0, text.find("objective")), "configuration has no 'objective'");
+        // Values a damaged or hand-made file may hold are refused before anything is built from them.
+        const auto replaced = [&](const std::string& key, const std::string& value) {
+            std::string bad = text;
+            const size_t at = bad.find(key + " = ");
+            bad.replace(at, bad.find('\n', at) - at, key + " = " + value);
+            return bad;
+        };
+        expectError(replaced("schedule.beta_end", "nan"), "beta_start and beta_end");
+        expectError(replaced("model.dropout", "5"), "model.dropout must be in [0, 1)");
+        expectError(replaced("model.mlp_hidden", "100000000"), "model.mlp_hidden");
+        expectError(replaced("train.batch", "0"), "train.batch must be 1");
+        RunConfig image;
+        image.model = ModelConfig::preset("tiny", 1, 28);
+        image.data.space = image.model.space();
+        image.model.channelMults = {1, 0, 2};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, image.validate());
+        image.model.channelMults = {1, 2, 2};
+        image.model.baseChannels = 1 << 20;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, image.validate());
         expectError("format = something else\n", "unsupported configuration format");
     }
 

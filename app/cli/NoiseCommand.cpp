@@ -3,7 +3,6 @@
 #include <fstream>
 #include <iostream>
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "cli/ArgParser.h"
@@ -12,6 +11,7 @@
 #include "diffusion/NoiseSchedule.h"
 #include "image/ImageGrid.h"
 #include "image/ImageTensors.h"
+#include "random/Generators.h"
 #include "util/AtomicFile.h"
 
 namespace ddpm::cli {
@@ -24,11 +24,12 @@ int runNoise(const Args& args) {
     const ScheduleConfig sc = scheduleFromOptions(p);
     const NoiseSchedule schedule(sc);
     const std::vector<int> steps = intListOption(p, "t");
+    if (steps.empty()) throw UsageError("--t needs at least one step, e.g. 0,250,500,999");
     for (int t : steps)
         if (t < 0 || t >= sc.timesteps)
             throw UsageError("--t: step " + std::to_string(t) + " is outside 0…" + std::to_string(sc.timesteps - 1));
     const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 28, 64));
-    auto generator = at::detail::createCPUGenerator(uint64_t(p.getInt64("seed", 0, 1ll << 62)));
+    auto generator = makeGenerator(uint64_t(p.getInt64("seed", 0, 1ll << 62)));
 
     if (data.isPoints()) {
         const auto x0 = torch::from_blob(const_cast<float*>(data.points.data()), {data.count, 2}, torch::kFloat);

@@ -1,5 +1,6 @@
 #include "training/RunConfig.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "data/Dataset.h"
@@ -125,20 +126,31 @@ RunConfig RunConfig::deserialize(const std::string& text) {
 
 void RunConfig::validate() const {
     auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+    // Checked before anything is built from it: a checkpoint's text may be damaged or hand-made.
+    auto inRange = [](double v, double low, double high) { return std::isfinite(v) && v >= low && v <= high; };
     if (schedule.timesteps < 2 || schedule.timesteps > 100000) fail("schedule.timesteps must be 2 … 100000");
+    if (!(inRange(schedule.betaStart, 1e-8, 0.999) && inRange(schedule.betaEnd, schedule.betaStart, 0.999)))
+        fail("schedule.beta_start and beta_end must satisfy 0 < start <= end < 1");
+    if (!inRange(schedule.cosineOffset, 0, 1)) fail("schedule.cosine_offset must be in [0, 1]");
+    if (!inRange(model.dropout, 0, 0.99)) fail("model.dropout must be in [0, 1)");
+    if (model.numClasses > 100000) fail("model.classes must be at most 100000");
     if (model.kind == DenoiserKind::UNet) {
         if (model.inChannels != 1 && model.inChannels != 3) fail("model.in_channels must be 1 or 3 for a U-Net");
         if (model.resolution != 28 && model.resolution != 32 && model.resolution != 64)
             fail("model.resolution must be 28, 32 or 64");
         if (model.channelMults.empty() || model.channelMults.size() > 5) fail("model.channel_mults needs 1 … 5 levels");
-        if (model.baseChannels < 1 || model.groups < 1 || model.baseChannels % model.groups)
-            fail("model.base_channels must be a positive multiple of model.groups");
-        if (model.numResBlocks < 1) fail("model.res_blocks must be at least 1");
+        for (int mult : model.channelMults)
+            if (mult < 1 || mult > 16) fail("model.channel_mults must each be 1 … 16, not " + std::to_string(mult));
+        if (model.baseChannels < 1 || model.baseChannels > 1024 || model.groups < 1 || model.baseChannels % model.groups)
+            fail("model.base_channels must be a multiple of model.groups, at most 1024");
+        if (model.numResBlocks < 1 || model.numResBlocks > 8) fail("model.res_blocks must be 1 … 8");
         for (int level : model.attentionLevels)
             if (level < 0 || level >= int(model.channelMults.size()))
                 fail("model.attention_levels names level " + std::to_string(level) + ", beyond the U-Net's levels");
     } else if (model.inChannels != 2) {
         fail("the MLP denoiser works on 2-D points (model.in_channels = 2)");
+    } else if (model.mlpHidden < 1 || model.mlpHidden > 8192 || model.mlpBlocks < 1 || model.mlpBlocks > 64) {
+        fail("model.mlp_hidden must be 1 … 8192 and model.mlp_blocks 1 … 64");
     }
     if (data.space.isPoints() != model.space().isPoints())
         fail(data.space.isPoints() ? "2-D point data needs the mlp preset" : "image data needs a U-Net preset");
@@ -146,8 +158,11 @@ void RunConfig::validate() const {
         fail("the data (" + data.space.describe() + ") does not match the model (" + model.space().describe() + ")");
     if (model.numClasses < 0 || (model.numClasses > 0 && int(data.classNames.size()) != model.numClasses))
         fail("model.classes does not match the data's class names");
-    if (train.batchSize < 1) fail("train.batch must be at least 1");
-    if (!(train.learningRate > 0)) fail("train.lr must be positive");
+    if (train.batchSize < 1 || train.batchSize > 65536) fail("train.batch must be 1 … 65536");
+    if (!inRange(train.learningRate, 1e-12, 10)) fail("train.lr must be positive (and at most 10)");
+    if (!inRange(train.weightDecay, 0, 10) || !inRange(train.gradClip, 0, 1e9) || train.warmupSteps < 0)
+        fail("train.weight_decay, train.grad_clip and train.warmup_steps must be finite and not negative");
+    if (!inRange(minSnrGamma, 1e-6, 1e6)) fail("min_snr_gamma must be positive");
     if (!(train.emaDecay >= 0 && train.emaDecay < 1)) fail("train.ema_decay must be in [0, 1)");
     if (!(train.classDropProb >= 0 && train.classDropProb <= 1)) fail("train.class_drop must be in [0, 1]");
 }
