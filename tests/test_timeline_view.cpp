@@ -80,6 +80,8 @@ private slots:
         QVERIFY(load(datasets, "mnist"));
         datasets.chooseImage(3);
         const QImage original = datasetImage(*datasets.dataset(), 3);
+        // A result for the image shown before the choice may still arrive first.
+        QVERIFY(QTest::qWaitFor([&] { return view.shown().index == 3; }, kTimeoutMs));
         QCOMPARE(view.schedule().kind, QString("linear"));
         QCOMPARE(view.schedule().timesteps, 1000);
 

@@ -36,6 +36,7 @@ struct ScheduleCurves {
 
 struct ForwardNoisingResult {
     int t = 0;
+    int index = -1;                 // the request's image, so that a view can tell a stale result
     ScheduleCurves curves;          // always those of the request's schedule
     QImage xt;                      // image datasets: x_t, clamped to [-1,1] for display
     QVector<int> stripSteps;        // the steps actually shown

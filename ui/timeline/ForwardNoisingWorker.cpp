@@ -119,6 +119,7 @@ void ForwardNoisingWorker::run() {
             c.update(r);
             ForwardNoisingResult result;
             result.t = std::clamp(r.t, 0, c.schedule->timesteps() - 1);
+            result.index = r.index;
             result.curves = c.curves;
             if (c.x0.defined()) {
                 const auto xt = c.noisedAt(result.t);
