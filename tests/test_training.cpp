@@ -91,6 +91,30 @@ std::vector<double> trainSteps(Trainer& trainer, int steps, const BusyNeighbour*
     return losses;
 }
 
+// The steps of metrics.csv's rows, in file order, after checking its one header.
+void readMetricsSteps(const std::string& path, std::vector<int64_t>& steps) {
+    std::ifstream in(path);
+    std::string line;
+    QVERIFY(std::getline(in, line));
+    QCOMPARE(line, std::string(kMetricsHeader));
+    while (std::getline(in, line)) steps.push_back(std::strtoll(line.c_str(), nullptr, 10));
+}
+
+std::vector<int64_t> stepsUpTo(int64_t last) {
+    std::vector<int64_t> steps;
+    for (int64_t s = 1; s <= last; ++s) steps.push_back(s);
+    return steps;
+}
+
+// Continues the run folder's checkpoint to `horizon` steps with a fresh driver in the same folder.
+RunOutcome resumeRun(const RunFolder& run, const Dataset& data, int64_t horizon) {
+    auto resumed = std::make_unique<Trainer>(loadCheckpoint(run.checkpoint(), torch::kCPU), data, torch::kCPU);
+    resumed->setHorizon(horizon, 0);
+    RunDriver driver(std::move(resumed), run.root());
+    TrainingControl control;
+    return driver.run(control, {});
+}
+
 // Bitwise, not QCOMPARE's fuzzy comparison of doubles.
 void verifySameLosses(const std::vector<double>& actual, const std::vector<double>& expected) {
     QCOMPARE(actual.size(), expected.size());
@@ -248,18 +272,10 @@ private slots:
         const RunFolder run(folder);
         // What a crash after the checkpoint leaves: rows beyond it, the last one torn.
         std::ofstream(run.metrics(), std::ios::app) << "31,1.0,0.5,0.001,0.2,100.00\n32,1.1,0.5,0.001,0.2,100.00\n33,1.2";
-        auto resumed = std::make_unique<Trainer>(loadCheckpoint(run.checkpoint(), torch::kCPU), moons_, torch::kCPU);
-        resumed->setHorizon(35, 0);
-        RunDriver driver(std::move(resumed), folder);
-        TrainingControl control;
-        QVERIFY(driver.run(control, {}) == RunOutcome::Finished);
-        std::ifstream metrics(run.metrics());
-        std::string line;
-        std::getline(metrics, line);
-        QCOMPARE(line, std::string(kMetricsHeader));
-        int64_t expected = 1;
-        while (std::getline(metrics, line)) QCOMPARE(std::strtoll(line.c_str(), nullptr, 10), expected++);
-        QCOMPARE(expected, int64_t(36));   // steps 1 … 35, each once
+        QVERIFY(resumeRun(run, moons_, 35) == RunOutcome::Finished);
+        std::vector<int64_t> steps;
+        readMetricsSteps(run.metrics(), steps);
+        QCOMPARE(steps, stepsUpTo(35));   // each once
     }
 
     void emaArithmetic() {
@@ -506,11 +522,9 @@ private slots:
         QCOMPARE(driver.step(), steps.load());
         QVERIFY(!QFileInfo::exists(QString::fromStdString(driver.folder().checkpoint())));   // a stop writes no checkpoint
         // metrics.csv holds every step taken, flushed at the stop.
-        std::ifstream metrics(driver.folder().metrics());
-        std::string line;
-        int64_t rows = -1;   // the header
-        while (std::getline(metrics, line)) ++rows;
-        QCOMPARE(rows, steps.load());
+        std::vector<int64_t> rows;
+        readMetricsSteps(driver.folder().metrics(), rows);
+        QCOMPARE(rows, stepsUpTo(steps.load()));
     }
 
     void aFinishedRunLeavesItsFilesAndResumesIntoThem() {
@@ -543,21 +557,10 @@ private slots:
         QCOMPARE(loadCheckpoint(run.checkpoint(), torch::kCPU).progress.step, int64_t(30));
 
         // Resumed for 10 more steps: metrics.csv continues, one header and 40 rows.
-        auto resumed = std::make_unique<Trainer>(loadCheckpoint(run.checkpoint(), torch::kCPU), moons_, torch::kCPU);
-        resumed->setHorizon(40, 0);
-        RunDriver driver(std::move(resumed), folder);
-        TrainingControl control;
-        QVERIFY(driver.run(control, {}) == RunOutcome::Finished);
-        std::ifstream metrics(run.metrics());
-        std::string line, header;
-        std::getline(metrics, header);
-        QCOMPARE(header, std::string(kMetricsHeader));
-        int rows = 0;
-        while (std::getline(metrics, line)) {
-            QVERIFY(line.rfind("step", 0) != 0);
-            ++rows;
-        }
-        QCOMPARE(rows, 40);
+        QVERIFY(resumeRun(run, moons_, 40) == RunOutcome::Finished);
+        std::vector<int64_t> steps;
+        readMetricsSteps(run.metrics(), steps);
+        QCOMPARE(steps, stepsUpTo(40));
     }
 
     // The seed's warm-up: learn an 8-mode Gaussian mixture from scratch.

@@ -56,12 +56,6 @@ ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
     return c;
 }
 
-void ensureFolder(const std::string& path) {
-    std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    if (ec || !std::filesystem::is_directory(path)) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
-}
-
 SamplingParameters samplerFromOptions(const ArgParser& p, int numClasses) {
     SamplingParameters sc;
     sc.sampler = samplerKindFromString(p.getChoice("sampler"));

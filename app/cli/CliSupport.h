@@ -20,7 +20,6 @@ std::string formatDuration(double seconds);   // "1h02m", "3m05s", "12s"
 std::vector<int> intListOption(const ArgParser& parser, const std::string& option);   // "1,2,2"
 // From --schedule (when given) and --timesteps, for the verbs that build a noise schedule.
 ScheduleConfig scheduleFromOptions(const ArgParser& parser);
-void ensureFolder(const std::string& path);   // creates it (and parents) or throws naming it
 // From --sampler, --steps, --eta, --quadratic, --seed, --class, --guidance, --no-clip and
 // --precision: the sampling choices every verb that draws samples offers (the option table's
 // sampler options). numClasses: the model's (0 = unconditional; then --class is an error).

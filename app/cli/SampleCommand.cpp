@@ -10,6 +10,7 @@
 #include "image/ImageGrid.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
+#include "util/AtomicFile.h"
 #include "training/Trainer.h"
 #include "util/Threads.h"
 

@@ -24,9 +24,7 @@ constexpr int64_t kSavedPoints = 2000;
 
 void createParentFolder(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) throw std::runtime_error(parent.string() + ": cannot create folder: " + ec.message());
+    if (!parent.empty()) ensureFolder(parent.string());
 }
 
 }  // namespace
@@ -83,9 +81,7 @@ private:
 
 RunDriver::RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder)
     : trainer_(std::move(trainer)), folder_(folder) {
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    if (ec || !std::filesystem::is_directory(folder)) throw std::runtime_error(folder + ": cannot create folder: " + ec.message());
+    ensureFolder(folder);
     // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.
     removeStaleTemporaries(folder);
     removeStaleTemporaries(std::filesystem::path(folder_.snapshot(0)).parent_path().string());
@@ -128,37 +124,21 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
                 cadence = cadence_;
             }
             if (cadence.previewEvery > 0 && s.step % cadence.previewEvery == 0 && events.onPreview) {
-                SamplingParameters preview;
-                preview.steps = kPreviewSamplerSteps;
-                std::lock_guard<std::mutex> lock(mutex_);
-                preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
-                events.onPreview(drawSamples(preview, &control), s.step);
+                events.onPreview(drawPreview(control), s.step);
                 lastPreview = s.step;
             }
             const bool byTime = cadence.saveEveryMinutes > 0 &&
                                 Clock::now() - lastSave > std::chrono::duration<double>(60 * cadence.saveEveryMinutes);
             const bool bySteps = cadence.saveEverySteps > 0 && s.step % cadence.saveEverySteps == 0;
             if (!finished_ && (byTime || bySteps)) {
-                {
-                    std::lock_guard<std::mutex> lock(mutex_);
-                    saveLocked(false);
-                }
+                saveRun(false);
                 lastSave = Clock::now();
                 if (events.onSaved) events.onSaved(folder_.checkpoint());
             }
         }
         // The end of the run: its last preview (unless just drawn), checkpoint and samples.
-        if (events.onPreview && lastPreview != step_) {
-            SamplingParameters preview;
-            preview.steps = kPreviewSamplerSteps;
-            std::lock_guard<std::mutex> lock(mutex_);
-            preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
-            events.onPreview(drawSamples(preview, &control), step_);
-        }
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            saveLocked(true);
-        }
+        if (events.onPreview && lastPreview != step_) events.onPreview(drawPreview(control), step_);
+        saveRun(true);
         if (events.onSaved) events.onSaved(folder_.checkpoint());
         return RunOutcome::Finished;
     } catch (const Cancelled&) {
@@ -178,12 +158,16 @@ torch::Tensor RunDriver::drawSamples(const SamplingParameters& parameters, const
                   [control](const SampleFrame&) { return !control || !control->isCancelled(); });
 }
 
-void RunDriver::save() {
+torch::Tensor RunDriver::drawPreview(const TrainingControl& control) {
+    SamplingParameters preview;
+    preview.steps = kPreviewSamplerSteps;
     std::lock_guard<std::mutex> lock(mutex_);
-    saveLocked(false);
+    preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
+    return drawSamples(preview, &control);
 }
 
-void RunDriver::saveLocked(bool end) {
+void RunDriver::saveRun(bool end) {
+    std::lock_guard<std::mutex> lock(mutex_);
     const int64_t step = trainer_->progress().step;
     metrics_->flushToDisk();   // every row the checkpoint covers
     trainer_->save(folder_.checkpoint());

@@ -42,8 +42,6 @@ public:
     // continue a stopped run. Throws what the trainer throws (NonFiniteError, ...).
     RunOutcome run(TrainingControl& control, const RunEvents& events);
 
-    // A save now: model.ckpt, a step snapshot and a sample grid. Any thread; waits for the step in flight.
-    void save();
     // The checkpoint alone, to any path (atomically). Any thread.
     void saveCheckpointTo(const std::string& path);
 
@@ -60,9 +58,12 @@ public:
 
 private:
     class MetricsLog;
-    // Both with mutex_ held.
+    // A glance at the EMA model between steps (takes mutex_).
+    torch::Tensor drawPreview(const TrainingControl& control);
+    // With mutex_ held.
     torch::Tensor drawSamples(const SamplingParameters& parameters, const TrainingControl* control);
-    void saveLocked(bool end);
+    // model.ckpt, a step snapshot, metrics.csv on disk and a sample grid (the final one at the end); takes mutex_.
+    void saveRun(bool end);
 
     std::mutex mutex_;                   // held for each step, preview and save
     std::unique_ptr<Trainer> trainer_;   // guarded by mutex_

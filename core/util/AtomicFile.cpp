@@ -102,4 +102,10 @@ int removeStaleTemporaries(const std::string& folder) {
 
 void syncFile(const std::string& path) { syncPath(path, false); }
 
+void ensureFolder(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec || !std::filesystem::is_directory(path)) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
+}
+
 }  // namespace ddpm

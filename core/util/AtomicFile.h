@@ -23,4 +23,7 @@ int removeStaleTemporaries(const std::string& folder);
 // Flushes a written file's data to the disk (fsync); throws naming the path.
 void syncFile(const std::string& path);
 
+// Creates the folder (and its parents) unless it exists; throws std::runtime_error naming it.
+void ensureFolder(const std::string& path);
+
 }  // namespace ddpm
