@@ -14,6 +14,7 @@
 
 #include "image/Apng.h"
 #include "image/ImageGrid.h"
+#include "image/PngChunks.h"
 #include "image/VideoFile.h"
 #include "sampling/SamplingParameters.h"
 #include "support/TestFiles.h"
@@ -153,6 +154,38 @@ private slots:
             QVERIFY2(QString(e.what()).contains("ddpm:steps"), e.what());
         }
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, samplingParametersFromPngText({{"ddpm:sampler", "euler"}}));
+        // Values a hand-edited file may carry are refused like the CLI refuses them, naming the key.
+        for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"ddpm:steps", "-5"},
+                 {"ddpm:eta", "nan"},
+                 {"ddpm:guidance", "inf"},
+                 {"ddpm:class", "4294967295"},   // would wrap to -1 in an int
+                 {"ddpm:count", "0"},
+                 {"ddpm:seed", "-1"}}) {
+            try {
+                samplingParametersFromPngText({{"ddpm:sampler", "ddim"}, {key, value}});
+                QFAIL(qPrintable(QString::fromStdString(key + "=" + value + " was accepted")));
+            } catch (const std::invalid_argument& e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(key)), e.what());
+            }
+        }
+    }
+
+    void pngTextIsReadWithoutReadingTheImage() {
+        // Not a PNG: refused from the signature alone.
+        std::ofstream(path("big.bin"), std::ios::binary) << std::string(1 << 20, 'x');
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, readPngText(path("big.bin")));
+        // Text after a chunk that is skipped, and a text chunk cut short at the end: the whole one is kept.
+        std::vector<uint8_t> png(kPngSignature, kPngSignature + 8);
+        appendPngChunk(png, "IDAT", std::vector<uint8_t>(100000, 7));
+        appendPngChunk(png, "tEXt", pngTextBody("ddpm:steps", "12"));
+        std::vector<uint8_t> cut;
+        appendPngChunk(cut, "tEXt", pngTextBody("ddpm:eta", "0.5"));
+        png.insert(png.end(), cut.begin(), cut.end() - 6);
+        std::ofstream(path("cut.png"), std::ios::binary).write(reinterpret_cast<const char*>(png.data()), long(png.size()));
+        const auto text = readPngText(path("cut.png"));
+        QCOMPARE(text.size(), size_t(1));
+        QCOMPARE(text.at("ddpm:steps"), std::string("12"));
     }
 };
 

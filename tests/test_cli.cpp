@@ -327,6 +327,17 @@ private slots:
         }
         QCOMPARE(configText, checkpoint.config.serialize());
 
+        // ddpm import is the inverse: the shipped model comes back as a checkpoint with the same EMA weights.
+        Run imported = runDdpm({"import", path("ema.safetensors"), "-o", path("imported.ckpt")});
+        QCOMPARE(imported.exitCode, 0);
+        QVERIFY2(imported.out.contains("step " + QString::number(checkpoint.progress.step)), qPrintable(imported.out));
+        const auto back = ddpm::loadCheckpoint(path("imported.ckpt").toStdString(), torch::kCPU);
+        for (const auto& p : back.ema->named_parameters())
+            QVERIFY(torch::equal(p.value(), checkpoint.ema->named_parameters()[p.key()]));
+        Run importNothing = runDdpm({"import", model, "-o", path("x.ckpt")});
+        QCOMPARE(importNothing.exitCode, 1);
+        QVERIFY2(importNothing.err.contains("mnist-tiny.ckpt"), qPrintable(importNothing.err));
+
         Run notCheckpoint = runDdpm({"export", QStringLiteral(DDPM_CLI_PATH), "-o", path("x.safetensors")});
         QCOMPARE(notCheckpoint.exitCode, 1);
         QVERIFY(notCheckpoint.err.contains("not a DDPM Studio checkpoint"));

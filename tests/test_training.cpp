@@ -17,6 +17,7 @@
 
 #include <sys/resource.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -31,6 +32,8 @@
 #include "training/ShardThreads.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
+#include "util/ZipDirectory.h"
+#include "random/Generators.h"
 #include "support/TestModels.h"
 
 using namespace ddpm;
@@ -365,6 +368,74 @@ private slots:
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         std::ofstream(path("cut.ckpt"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
         expectError(path("cut.ckpt"), "not a DDPM Studio checkpoint");
+    }
+
+    void damagedCheckpointsAreRefused() {
+        Trainer trainer(toyRun(moons_), moons_, torch::kCPU);
+        trainer.step();
+        trainer.save(path("whole.ckpt"));
+        std::ifstream in(path("whole.ckpt"), std::ios::binary);
+        const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // The record that holds the model's largest weight, found by its bytes.
+        torch::Tensor largest;
+        for (const auto& p : trainer.model().parameters())
+            if (!largest.defined() || p.numel() > largest.numel()) largest = p.detach().contiguous();
+        const std::string weightBytes(static_cast<const char*>(largest.data_ptr()), largest.nbytes());
+        const ZipRecord* weights = nullptr;
+        const auto records = readZipDirectory(path("whole.ckpt"));
+        for (const ZipRecord& r : records)
+            if (whole.compare(size_t(r.dataOffset), size_t(r.size), weightBytes) == 0) weights = &r;
+        QVERIFY(weights);
+        const size_t flipAt = size_t(weights->dataOffset + weights->size / 2);
+
+        auto expectRefused = [&](const char* name, const std::string& bytes, const char* words) {
+            std::ofstream(path(name), std::ios::binary) << bytes;
+            try {
+                loadCheckpoint(path(name), torch::kCPU);
+                QFAIL(name);
+            } catch (const CheckpointError& e) {
+                QVERIFY2(QString(e.what()).contains(words) && QString(e.what()).contains(QString(name)),
+                         e.what());
+            }
+        };
+        // One flipped byte: the record's own CRC-32 (which LibTorch does not check) finds it.
+        std::string flipped = whole;
+        flipped[flipAt] = char(flipped[flipAt] ^ 0x40);
+        expectRefused("flipped.ckpt", flipped, "fails its CRC-32 check");
+        // The same change with the ZIP's CRCs made to match, as a tool that rewrites archives
+        // would: the weights' own checksum still finds it.
+        auto littleEndian = [](uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+        const uint32_t newCrc = uint32_t(crc32(0, reinterpret_cast<const Bytef*>(flipped.data() + weights->dataOffset),
+                                               uInt(weights->size)));
+        for (size_t at = 0; (at = flipped.find(littleEndian(weights->crc32), at)) != std::string::npos; at += 4)
+            flipped.replace(at, 4, littleEndian(newCrc));
+        expectRefused("rezipped.ckpt", flipped, "fail their checksum");
+
+        // Weights of another shape than the configuration says: named, with both shapes.
+        RunConfig narrow = toyRun(moons_);
+        narrow.model.mlpHidden = 32;
+        expectRefused("narrow.ckpt", [&] {
+            torch::optim::AdamW optimizer(trainer.model().parameters());
+            saveCheckpoint(path("narrow-source.ckpt"), narrow, trainer.model(), trainer.emaModel(), optimizer,
+                           TrainingProgress{}, 0, {generatorState(makeGenerator(1)), {}});
+            std::ifstream source(path("narrow-source.ckpt"), std::ios::binary);
+            return std::string((std::istreambuf_iterator<char>(source)), std::istreambuf_iterator<char>());
+        }(), "the model needs [32");
+
+        // A configuration that would ask for gigabytes per layer is refused before anything is built.
+        RunConfig huge = toyRun(moons_);
+        huge.model = ModelConfig::preset("tiny", 1, 28, 0);
+        huge.data = DataInfo{};
+        huge.data.space = huge.model.space();
+        huge.model.baseChannels = 1024;
+        huge.model.channelMults = {1, 4};
+        huge.model.attentionLevels = {};
+        try {
+            huge.validate();
+            QFAIL("a 4096-channel level was accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("at most 2048"), e.what());
+        }
     }
 
     void shardThreadsRunOneTaskEachOnTheirOwnThreads() {

@@ -59,11 +59,11 @@ ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
 SamplingParameters samplerFromOptions(const ArgParser& p, int numClasses) {
     SamplingParameters sc;
     sc.sampler = samplerKindFromString(p.getChoice("sampler"));
-    sc.steps = p.getInt("steps", 1, 100000);
+    sc.steps = p.getInt("steps", 1, SamplingLimits::kMaxSteps);
     sc.eta = p.getDouble("eta", 0, 1);
     sc.quadraticSpacing = p.has("quadratic");
-    sc.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
-    sc.guidance = p.getDouble("guidance", 0, 100);
+    sc.seed = uint64_t(p.getInt64("seed", 0, SamplingLimits::kMaxSeed));
+    sc.guidance = p.getDouble("guidance", 0, SamplingLimits::kMaxGuidance);
     sc.clipX0 = !p.has("no-clip");
     sc.precision = precisionFromString(p.getChoice("precision"));
     if (p.has("class")) {

@@ -14,6 +14,7 @@ int runTrain(const Args& args);
 int runSample(const Args& args);
 int runNoise(const Args& args);
 int runExport(const Args& args);
+int runImport(const Args& args);
 int runEval(const Args& args);
 int runTrainClassifier(const Args& args);
 int runBench(const Args& args);

@@ -222,6 +222,18 @@ const std::vector<VerbSpec>& verbTable() {
          {{"CKPT", "checkpoint written by 'ddpm train'"}},
          {{"out"}, {"format"}, {"weights"}}},
 
+        {"import", "turn safetensors weights from 'ddpm export' back into a checkpoint",
+         "ddpm import MODEL.safetensors -o OUT.ckpt",
+         "Read a safetensors file written by 'ddpm export' and write a checkpoint that samples,\n"
+         "evaluates and exports like the original: the run configuration comes from the file's\n"
+         "\"run.*\" metadata, the weights become both the raw and the EMA weights, and the optimizer\n"
+         "starts afresh ('ddpm train --resume OUT.ckpt --steps N' trains on from the exported step).\n"
+         "Reading safetensors runs no code from the file: this is the safe way to take a model from\n"
+         "someone else. Every tensor must be present with the configured shape.",
+         "",
+         {{"MODEL", "safetensors file from 'ddpm export'"}},
+         {{"out", "output checkpoint"}}},
+
         {"eval", "FID, KID and classifier confidence of a checkpoint's samples",
          "ddpm eval CKPT [options]  |  ddpm eval --samples IMAGES --data DATASET [options]",
          "Score a checkpoint: draw samples with its EMA weights and compare them with the held-out\n"

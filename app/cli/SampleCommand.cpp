@@ -25,7 +25,7 @@ int runSample(const Args& args) {
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
     SamplingParameters sc = samplerFromOptions(p, ckpt.config.model.numClasses);
-    sc.count = p.getInt("count", 1, 100000);
+    sc.count = p.getInt("count", 1, int(SamplingLimits::kMaxCount));
     sc.checkpoint = std::filesystem::path(p.get("CKPT")).filename().string();
     sc.weights = p.has("no-ema") ? "raw" : "ema";
     const NoiseSchedule schedule(ckpt.config.schedule, device);

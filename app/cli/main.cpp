@@ -19,6 +19,7 @@ const std::vector<Verb>& ddpm::cli::verbs() {
         {"sample", runSample},
         {"noise", runNoise},
         {"export", runExport},
+        {"import", runImport},
         {"eval", runEval},
         {"train-classifier", runTrainClassifier},
         {"bench", runBench},

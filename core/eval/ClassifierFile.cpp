@@ -1,10 +1,9 @@
 #include "eval/ClassifierFile.h"
 
-#include <filesystem>
-
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include "models/ModuleState.h"
 #include "training/Checkpoint.h"
 #include "util/ArchiveFile.h"
 #include "util/DisplayPath.h"
@@ -21,19 +20,18 @@ void saveClassifier(const std::string& path, const ClassifierRecord& record) {
     root.write("format", c10::IValue(std::string(kFormat)));
     root.write("config", c10::IValue(record.net->config().serialize()));
     root.write("weights", weights);
+    root.write("weights_crc32", torch::tensor({int64_t(moduleStateChecksum(*record.net))}));
     root.write("held_out", torch::tensor({record.heldOutAccuracy, double(record.heldOutCount)}, torch::kFloat64));
     writeArchiveAtomically(path, root);
 }
 
 ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {
     const std::string shown = displayPath(path);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(shown, "no such classifier file");
     torch::serialize::InputArchive root;
     try {
-        root.load_from(path);
-    } catch (const std::exception&) {
-        throw CheckpointError(shown, "not a DDPM Studio classifier (not a readable torch archive)");
+        root = readArchive(path, "classifier");
+    } catch (const std::exception& e) {
+        throw CheckpointError(shown, e.what());
     }
     c10::IValue format, configText;
     if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
@@ -49,7 +47,7 @@ ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {
     try {
         torch::serialize::InputArchive weights;
         root.read("weights", weights);
-        record.net->load(weights);
+        loadModuleState(*record.net, weights);
         torch::Tensor heldOut;
         root.read("held_out", heldOut);
         record.heldOutAccuracy = heldOut[0].item<double>();
@@ -58,6 +56,10 @@ ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {
         std::string what = e.what();
         throw CheckpointError(shown, "the classifier weights are missing or damaged: " + what.substr(0, what.find('\n')));
     }
+    torch::Tensor checksum;   // absent in classifiers from before they carried one
+    if (root.try_read("weights_crc32", checksum) &&
+        (checksum.numel() != 1 || checksum.item<int64_t>() != int64_t(moduleStateChecksum(*record.net))))
+        throw CheckpointError(shown, "the classifier weights fail their checksum: the file was damaged after it was written");
     record.net->to(device);
     record.net->eval();   // batch-norm statistics and no dropout: features must not depend on the batch
     return record;

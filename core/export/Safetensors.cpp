@@ -14,6 +14,7 @@
 #include "util/AtomicFile.h"
 #include "util/DisplayPath.h"
 #include "util/JsonText.h"
+#include "util/JsonValue.h"
 
 namespace ddpm {
 
@@ -59,6 +60,13 @@ std::string safetensorsDtype(at::ScalarType type) {
         case at::kBool: return "BOOL";
         default: throw std::invalid_argument(std::string("safetensors has no dtype for ") + c10::toString(type));
     }
+}
+
+at::ScalarType scalarTypeFromSafetensors(const std::string& dtype) {
+    for (const at::ScalarType type : {at::kFloat, at::kDouble, at::kHalf, at::kBFloat16, at::kLong, at::kInt, at::kShort,
+                                      at::kChar, at::kByte, at::kBool})
+        if (safetensorsDtype(type) == dtype) return type;
+    throw std::invalid_argument("unknown dtype '" + dtype + "'");
 }
 
 void writeSafetensors(const std::string& path, const std::vector<NamedTensor>& tensors,
@@ -107,6 +115,91 @@ void writeSafetensors(const std::string& path, const std::vector<NamedTensor>& t
             out.write(static_cast<const char*>(t.data_ptr()), std::streamsize(t.numel() * t.element_size()));
         if (!out.flush()) throw std::runtime_error(displayPath(target) + ": cannot write (disk full?)");
     });
+}
+
+SafetensorsFile readSafetensors(const std::string& path) {
+    constexpr uint64_t kMaxHeaderBytes = 100ull << 20;   // the format's own limit
+    const std::string shown = displayPath(path);
+    auto fail = [&](const std::string& reason) -> std::runtime_error { return std::runtime_error(shown + ": " + reason); };
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw fail("no such safetensors file");
+    const uint64_t fileSize = std::filesystem::file_size(path, ec);
+    std::ifstream in(path, std::ios::binary);
+    uint8_t lengthBytes[8];
+    if (!in.read(reinterpret_cast<char*>(lengthBytes), 8)) throw fail("too short for a safetensors file (no header length)");
+    uint64_t headerLength = 0;
+    for (int i = 7; i >= 0; --i) headerLength = headerLength << 8 | lengthBytes[i];
+    if (headerLength > kMaxHeaderBytes || headerLength > fileSize - 8)
+        throw fail("the header length " + std::to_string(headerLength) + " reaches past the file's " +
+                   std::to_string(fileSize) + " bytes");
+    std::string header(size_t(headerLength), '\0');
+    if (!in.read(header.data(), std::streamsize(headerLength))) throw fail("the header is cut short");
+    const uint64_t dataSize = fileSize - 8 - headerLength;
+
+    JsonValue root;
+    try {
+        root = parseJson(header);
+        root.asObject();
+    } catch (const std::runtime_error& e) {
+        throw fail(std::string("the header is not a JSON object: ") + e.what());
+    }
+    struct Entry {
+        std::string name;
+        at::ScalarType dtype;
+        std::vector<int64_t> shape;
+        uint64_t begin, end;
+    };
+    std::vector<Entry> entries;
+    SafetensorsFile file;
+    for (const auto& [name, value] : root.asObject()) {
+        try {
+            if (name == "__metadata__") {
+                for (const auto& [key, text] : value.asObject()) file.metadata[key] = text.asString();
+                continue;
+            }
+            const JsonValue *dtype = value.find("dtype"), *shape = value.find("shape"), *offsets = value.find("data_offsets");
+            if (!dtype || !shape || !offsets) throw std::runtime_error("needs dtype, shape and data_offsets");
+            Entry e{name, scalarTypeFromSafetensors(dtype->asString()), {}, 0, 0};
+            uint64_t bytes = uint64_t(c10::elementSize(e.dtype));
+            for (const JsonValue& d : shape->asArray()) {
+                const uint64_t size = d.asUint64();
+                if (size > uint64_t(INT64_MAX) || (size > 0 && bytes > dataSize / size))
+                    throw std::runtime_error("shape needs more bytes than the file holds");
+                bytes *= size;
+                e.shape.push_back(int64_t(size));
+            }
+            const auto& range = offsets->asArray();
+            if (range.size() != 2) throw std::runtime_error("data_offsets must be [begin, end]");
+            e.begin = range[0].asUint64();
+            e.end = range[1].asUint64();
+            if (e.begin > e.end || e.end > dataSize)
+                throw std::runtime_error("data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
+                                         "] lie outside the " + std::to_string(dataSize) + " data bytes");
+            if (e.end - e.begin != bytes)
+                throw std::runtime_error("data_offsets cover " + std::to_string(e.end - e.begin) + " bytes; dtype × shape needs " +
+                                         std::to_string(bytes));
+            entries.push_back(std::move(e));
+        } catch (const std::exception& e) {
+            throw fail("tensor '" + name + "': " + e.what());
+        }
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
+    for (size_t i = 1; i < entries.size(); ++i)
+        if (entries[i].begin < entries[i - 1].end)
+            throw fail("tensors '" + entries[i - 1].name + "' and '" + entries[i].name + "' overlap");
+    for (const Entry& e : entries) {
+        at::Tensor t = at::empty(e.shape, at::TensorOptions().dtype(e.dtype));
+        in.seekg(std::streamoff(8 + headerLength + e.begin));
+        if (!in.read(static_cast<char*>(t.data_ptr()), std::streamsize(e.end - e.begin)))
+            throw fail("tensor '" + e.name + "': its data is cut short");
+        if (e.dtype == at::kBool) {   // any byte but 0 and 1 is not a bool
+            const auto* bytes = static_cast<const uint8_t*>(t.data_ptr());
+            if (std::any_of(bytes, bytes + t.numel(), [](uint8_t b) { return b > 1; }))
+                throw fail("tensor '" + e.name + "': a BOOL value other than 0 or 1");
+        }
+        file.tensors.push_back({e.name, kHostIsLittleEndian ? t : fileLayout(t)});   // fileLayout swaps bytes both ways
+    }
+    return file;
 }
 
 }  // namespace ddpm

@@ -19,6 +19,8 @@ struct NamedTensor {
 
 // "F32", "BF16", "I64", ...; throws std::invalid_argument for a type safetensors has no name for.
 std::string safetensorsDtype(at::ScalarType type);
+// The inverse; throws std::invalid_argument for a name it does not know.
+at::ScalarType scalarTypeFromSafetensors(const std::string& dtype);
 
 // Writes the tensors in the given order, with metadata as the header's
 // "__metadata__" (string to string), atomically. Throws std::runtime_error
@@ -26,5 +28,15 @@ std::string safetensorsDtype(at::ScalarType type);
 // (duplicate or empty name, unsupported dtype).
 void writeSafetensors(const std::string& path, const std::vector<NamedTensor>& tensors,
                       const std::vector<std::pair<std::string, std::string>>& metadata);
+
+struct SafetensorsFile {
+    std::vector<NamedTensor> tensors;                 // CPU, in the order of their data
+    std::map<std::string, std::string> metadata;      // "__metadata__"
+};
+
+// Reads a whole safetensors file. Every size, offset and dtype is checked against the file
+// before anything is allocated, so no tensor is larger than the bytes behind it. Throws
+// std::runtime_error naming the file, and the tensor or field at fault.
+SafetensorsFile readSafetensors(const std::string& path);
 
 }  // namespace ddpm

@@ -1,5 +1,6 @@
 #include "image/ImageGrid.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
@@ -49,13 +50,28 @@ void writePng(const std::string& path, const cv::Mat& image, const std::map<std:
 }
 
 std::map<std::string, std::string> readPngText(const std::string& path) {
+    // Only the chunk headers and the text chunks are read: a dropped file may be huge, or not a PNG.
+    constexpr uint32_t kMaxTextChunk = 1 << 20;
+    constexpr int kMaxChunks = 100000;
     std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    uint8_t signature[8] = {};
+    if (!in.read(reinterpret_cast<char*>(signature), 8) || !std::equal(signature, signature + 8, kPngSignature))
+        throw std::runtime_error(path + ": not a PNG file");
     std::map<std::string, std::string> text;
-    for (const PngChunk& chunk : readPngChunks(bytes, path, false)) {
-        if (chunk.type != "tEXt") continue;
-        const auto nul = std::find(chunk.body.begin(), chunk.body.end(), uint8_t(0));
-        if (nul != chunk.body.end()) text[std::string(chunk.body.begin(), nul)] = std::string(nul + 1, chunk.body.end());
+    uint8_t header[8];
+    for (int chunk = 0; chunk < kMaxChunks && in.read(reinterpret_cast<char*>(header), 8); ++chunk) {
+        const uint32_t length = readBigEndian32(header);
+        const std::string type(header + 4, header + 8);
+        if (type == "IEND") break;
+        if (type != "tEXt" || length > kMaxTextChunk) {
+            in.seekg(std::streamoff(length) + 4, std::ios::cur);
+            continue;
+        }
+        std::string body(length, '\0');
+        if (!in.read(body.data(), length)) break;   // cut short: keep what was whole
+        in.seekg(4, std::ios::cur);                  // CRC
+        const size_t nul = body.find('\0');
+        if (nul != std::string::npos) text[body.substr(0, nul)] = body.substr(nul + 1);
     }
     return text;
 }

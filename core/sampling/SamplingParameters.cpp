@@ -26,19 +26,25 @@ std::string formatNumber(double value) {
     return out.str();
 }
 
-// The whole text must be a number; stod alone accepts "1x".
-template <typename T, typename Parse>
-void readNumber(const std::map<std::string, std::string>& text, const char* key, T& target, Parse parse) {
+// The whole text must be a number (stod alone accepts "1x") within [low, high]; NaN is not.
+template <typename T, typename Parse, typename Bound>
+void readNumber(const std::map<std::string, std::string>& text, const char* key, T& target, Parse parse, Bound low,
+                Bound high) {
     const auto it = text.find(key);
     if (it == text.end()) return;
+    size_t used = 0;
+    decltype(parse(it->second, &used)) value{};
     try {
-        size_t used = 0;
-        const T value = T(parse(it->second, &used));
-        if (used != it->second.size()) throw std::invalid_argument("trailing characters");
-        target = value;
+        value = parse(it->second, &used);
     } catch (const std::exception&) {
-        throw std::invalid_argument(std::string(key) + ": not a number: '" + it->second + "'");
+        used = 0;
     }
+    if (used == 0 || used != it->second.size())
+        throw std::invalid_argument(std::string(key) + ": not a number: '" + it->second + "'");
+    if (!(value >= low && value <= high))
+        throw std::invalid_argument(std::string(key) + ": " + it->second + " is outside " + formatNumber(double(low)) +
+                                    " … " + formatNumber(double(high)));
+    target = T(value);
 }
 
 // A word from a fixed list: throws naming the key when it is none of them.
@@ -85,14 +91,14 @@ SamplingParameters samplingParametersFromPngText(const std::map<std::string, std
     readWord(text, kSampler, p.sampler, samplerKindFromString);
     readWord(text, kPrecision, p.precision, precisionFromString);
     const auto toInt = [](const std::string& s, size_t* used) { return std::stoll(s, used); };
-    const auto toUnsigned = [](const std::string& s, size_t* used) { return std::stoull(s, used); };
     const auto toDouble = [](const std::string& s, size_t* used) { return std::stod(s, used); };
-    readNumber(text, kSteps, p.steps, toInt);
-    readNumber(text, kEta, p.eta, toDouble);
-    readNumber(text, kCount, p.count, toInt);
-    readNumber(text, kSeed, p.seed, toUnsigned);
-    readNumber(text, kGuidance, p.guidance, toDouble);
-    readNumber(text, kClass, p.classLabel, toInt);
+    using Limits = SamplingLimits;
+    readNumber(text, kSteps, p.steps, toInt, 1ll, (long long)Limits::kMaxSteps);
+    readNumber(text, kEta, p.eta, toDouble, 0.0, 1.0);
+    readNumber(text, kCount, p.count, toInt, 1ll, (long long)Limits::kMaxCount);
+    readNumber(text, kSeed, p.seed, toInt, 0ll, (long long)Limits::kMaxSeed);
+    readNumber(text, kGuidance, p.guidance, toDouble, 0.0, Limits::kMaxGuidance);
+    readNumber(text, kClass, p.classLabel, toInt, -1ll, (long long)Limits::kMaxClass);
     if (const auto it = text.find(kCheckpoint); it != text.end()) p.checkpoint = it->second;
     if (const auto it = text.find(kWeights); it != text.end()) p.weights = it->second;
     return p;

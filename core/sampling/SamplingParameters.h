@@ -35,11 +35,21 @@ struct SamplingParameters {
     int stepsTaken(int timesteps) const { return sampler == SamplerKind::Ddpm ? timesteps : steps; }
 };
 
+// The values every front end accepts: the CLI's options, the app's controls and PNG text.
+struct SamplingLimits {
+    static constexpr int kMaxSteps = 100000;
+    static constexpr double kMaxGuidance = 100;
+    static constexpr int64_t kMaxCount = 100000;
+    static constexpr int64_t kMaxSeed = int64_t(1) << 62;
+    static constexpr int kMaxClass = 100000;   // a model's classes are checked when it is loaded
+};
+
 // The tEXt chunks that describe `parameters` for a model with T = timesteps.
 std::map<std::string, std::string> toPngText(const SamplingParameters& parameters, int timesteps);
 // True when the chunks come from DDPM Studio or the ddpm tool (they have "ddpm:sampler").
 bool hasSamplingParameters(const std::map<std::string, std::string>& text);
-// Missing keys keep their defaults; throws std::invalid_argument naming the key of a malformed value.
+// Missing keys keep their defaults; throws std::invalid_argument naming the key of a malformed
+// or out-of-range value (SamplingLimits; η in [0, 1]).
 SamplingParameters samplingParametersFromPngText(const std::map<std::string, std::string>& text);
 
 }  // namespace ddpm

@@ -6,6 +6,8 @@
 
 #include <torch/serialize/output-archive.h>
 
+#include "models/ModuleState.h"
+#include "random/Generators.h"
 #include "util/ArchiveFile.h"
 #include "util/DisplayPath.h"
 
@@ -16,14 +18,11 @@ constexpr const char* kFormat = "ddpm-studio-checkpoint 1";
 
 // The archive behind `path`, checked to be a DDPM Studio checkpoint.
 torch::serialize::InputArchive openCheckpoint(const std::string& path, const std::string& shown) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(shown, "no such checkpoint file");
-    if (std::filesystem::file_size(path, ec) == 0) throw CheckpointError(shown, "file is empty (0 bytes)");
     torch::serialize::InputArchive root;
     try {
-        root.load_from(path);
-    } catch (const std::exception&) {
-        throw CheckpointError(shown, "not a DDPM Studio checkpoint (not a readable torch archive; truncated or corrupt?)");
+        root = readArchive(path, "checkpoint");
+    } catch (const std::exception& e) {
+        throw CheckpointError(shown, e.what());
     }
     c10::IValue format;
     if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
@@ -42,6 +41,9 @@ TrainingProgress readProgress(torch::serialize::InputArchive& root, const std::s
     } catch (const std::exception&) {
         throw CheckpointError(shown, "the training progress (step or time) is missing or damaged");
     }
+    if (step.numel() != 1 || horizonSteps.numel() != 1 || seconds.numel() != 3 || step.scalar_type() != torch::kInt64 ||
+        horizonSteps.scalar_type() != torch::kInt64 || seconds.scalar_type() != torch::kFloat64)
+        throw CheckpointError(shown, "the training progress (step or time) has the wrong shape");
     TrainingProgress progress;
     progress.step = step.item<int64_t>();
     progress.horizonSteps = horizonSteps.item<int64_t>();
@@ -69,6 +71,9 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
     root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
     root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
                                                  torch::kFloat64));
+    // LibTorch's reader does not check the archive's own CRCs, and takes a record
+    // of the wrong size without complaint: the weights carry their own sum.
+    root.write("weights_crc32", torch::tensor({int64_t(moduleStateChecksum(model)), int64_t(moduleStateChecksum(ema))}));
     root.write("rng_noise", random.noise);
     if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none
     writeArchiveAtomically(path, root);
@@ -93,23 +98,29 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     } catch (const std::exception& e) {
         throw CheckpointError(shown, std::string("bad run configuration: ") + e.what());
     }
-    auto loadModule = [&](const char* key) {
+    torch::Tensor checksums;   // absent in checkpoints from before they carried one
+    root.try_read("weights_crc32", checksums);
+    auto loadModule = [&](const char* key, int index) {
         auto module = makeBlankDenoiser(c.config.model);
         torch::serialize::InputArchive archive;
         try {
             root.read(key, archive);
-            module->load(archive);
+            loadModuleState(*module, archive);
         } catch (const std::exception& e) {
             std::string what = e.what();
             what = what.substr(0, what.find('\n'));
             throw CheckpointError(shown, std::string("the ") + key + " weights do not match the configured model (" +
                                              c.config.model.describe() + "): " + what);
         }
+        if (checksums.defined() &&
+            (checksums.numel() != 2 || checksums[index].item<int64_t>() != int64_t(moduleStateChecksum(*module))))
+            throw CheckpointError(shown, std::string("the ") + key +
+                                             " weights fail their checksum: the file was damaged after it was written");
         module->to(device);
         return module;
     };
-    c.model = loadModule("model");
-    c.ema = loadModule("ema");
+    c.model = loadModule("model", 0);
+    c.ema = loadModule("ema", 1);
     c.ema->eval();
     c.progress = readProgress(root, shown, &c.lossScale);
     try {
@@ -122,6 +133,10 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     } catch (const std::exception&) {
         throw CheckpointError(shown, "the training state (RNG or optimizer) is missing or damaged");
     }
+    const torch::Tensor generatorShape = generatorState(makeGenerator(0));
+    for (const torch::Tensor& state : {c.random.noise, c.random.dataOrder})
+        if (state.defined() && (state.sizes() != generatorShape.sizes() || state.scalar_type() != generatorShape.scalar_type()))
+            throw CheckpointError(shown, "a random generator's saved state has the wrong size");
     return c;
 }
 

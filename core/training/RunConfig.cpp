@@ -139,8 +139,13 @@ void RunConfig::validate() const {
         if (model.resolution != 28 && model.resolution != 32 && model.resolution != 64)
             fail("model.resolution must be 28, 32 or 64");
         if (model.channelMults.empty() || model.channelMults.size() > 5) fail("model.channel_mults needs 1 … 5 levels");
-        for (int mult : model.channelMults)
+        for (int mult : model.channelMults) {
             if (mult < 1 || mult > 16) fail("model.channel_mults must each be 1 … 16, not " + std::to_string(mult));
+            // Wider levels would ask for gigabytes per layer before the first step.
+            if (int64_t(mult) * model.baseChannels > 2048)
+                fail("model.base_channels × channel_mults gives a level of " + std::to_string(int64_t(mult) * model.baseChannels) +
+                     " channels; at most 2048");
+        }
         if (model.baseChannels < 1 || model.baseChannels > 1024 || model.groups < 1 || model.baseChannels % model.groups)
             fail("model.base_channels must be a multiple of model.groups, at most 1024");
         if (model.numResBlocks < 1 || model.numResBlocks > 8) fail("model.res_blocks must be 1 … 8");

@@ -37,20 +37,25 @@ public:
         if (resumedAt > 0) keepRowsUpTo(resumedAt);
         std::error_code ec;
         const bool fresh = resumedAt == 0 || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
+        // Unbuffered: rows gather in pending_ and reach the file whole, never cut at a buffer's edge.
+        out_.rdbuf()->pubsetbuf(nullptr, 0);
         out_.open(path, fresh ? std::ios::trunc : std::ios::app);
         if (!out_) throw std::runtime_error(path + ": cannot write");
-        if (fresh) out_ << kMetricsHeader << "\n";
+        if (fresh) pending_ = std::string(kMetricsHeader) + "\n";
         flush();
     }
     void write(const StepStats& s) {
         char line[200];
         std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f\n", (long long)s.step, s.elapsedSeconds, s.loss,
                       s.learningRate, s.gradNorm, s.imagesPerSecond);
-        out_ << line;
+        pending_ += line;
         if (s.step % 50 == 0) flush();
     }
     void flush() {
-        if (!out_.flush()) throw std::runtime_error(path_ + ": cannot write");
+        if (pending_.empty()) return;
+        if (!out_.write(pending_.data(), std::streamsize(pending_.size())) || !out_.flush())
+            throw std::runtime_error(path_ + ": cannot write");
+        pending_.clear();
     }
     // Flushed and on the disk: a checkpoint written after this covers no row that is not.
     void flushToDisk() {
@@ -77,6 +82,7 @@ private:
 
     std::string path_;
     std::ofstream out_;
+    std::string pending_;   // whole rows not yet written
 };
 
 RunDriver::RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder)

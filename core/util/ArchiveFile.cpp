@@ -1,9 +1,12 @@
 #include "util/ArchiveFile.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include "util/AtomicFile.h"
+#include "util/ZipDirectory.h"
 
 namespace ddpm {
 
@@ -15,6 +18,26 @@ void writeArchiveAtomically(const std::string& path, torch::serialize::OutputArc
         return size;
     });
     writeFileAtomically(path, bytes);
+}
+
+torch::serialize::InputArchive readArchive(const std::string& path, const std::string& kind) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error("no such " + kind + " file");
+    if (std::filesystem::file_size(path, ec) == 0) throw std::runtime_error("file is empty (0 bytes)");
+    try {
+        verifyZipRecords(path);
+    } catch (const ZipChecksumError& e) {
+        throw std::runtime_error(std::string("damaged: ") + e.what());
+    } catch (const std::exception& e) {
+        throw std::runtime_error("not a DDPM Studio " + kind + " (" + e.what() + "; truncated or corrupt?)");
+    }
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path);
+    } catch (const std::exception&) {
+        throw std::runtime_error("not a DDPM Studio " + kind + " (not a readable torch archive)");
+    }
+    return archive;
 }
 
 }  // namespace ddpm

@@ -1,0 +1,20 @@
+#pragma once
+// A module's parameters and buffers as stored in a file: loaded with every
+// tensor checked against the module that was built for it, and summed into a
+// checksum so that damage after writing is found on load.
+#include <cstdint>
+
+#include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
+
+namespace ddpm {
+
+// Loads `archive` into `module`, then checks that each parameter and buffer has the shape and
+// dtype it was built with (LibTorch's load silently takes whatever shape the file holds).
+// Throws std::runtime_error naming the tensor and both shapes.
+void loadModuleState(torch::nn::Module& module, torch::serialize::InputArchive& archive);
+
+// CRC-32 over every parameter's and buffer's name, shape and bytes, in registration order.
+uint32_t moduleStateChecksum(const torch::nn::Module& module);
+
+}  // namespace ddpm

@@ -1,0 +1,212 @@
+#include "util/ZipDirectory.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace ddpm {
+
+namespace {
+
+constexpr uint32_t kEndOfDirectory = 0x06054b50;
+constexpr uint32_t kZip64EndOfDirectory = 0x06064b50;
+constexpr uint32_t kZip64Locator = 0x07064b50;
+constexpr uint32_t kDirectoryEntry = 0x02014b50;
+constexpr uint32_t kLocalHeader = 0x04034b50;
+constexpr size_t kEndRecordSize = 22;
+constexpr size_t kMaxComment = 0xffff;
+constexpr uint64_t kMaxDirectoryBytes = 256ull << 20;   // far beyond any checkpoint's few hundred records
+
+uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32; }
+
+[[noreturn]] void fail(const std::string& reason) { throw std::runtime_error(reason); }
+
+class ReadOnlyFile {
+public:
+    explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+        struct stat st {};
+        if (fd_ < 0 || ::fstat(fd_, &st) != 0) fail(std::string("cannot open: ") + std::strerror(errno));
+        if (!S_ISREG(st.st_mode)) fail("not a regular file");
+        size_ = uint64_t(st.st_size);
+    }
+    ~ReadOnlyFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ReadOnlyFile(const ReadOnlyFile&) = delete;
+    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
+
+    uint64_t size() const { return size_; }
+    // Exactly n bytes at offset, or throws: callers check bounds first, so a short read is a changed file.
+    void read(uint64_t offset, uint8_t* out, size_t n) const {
+        if (offset > size_ || n > size_ - offset) fail("a record reaches past the end of the file (truncated?)");
+        while (n > 0) {
+            const ssize_t got = ::pread(fd_, out, n, off_t(offset));
+            if (got <= 0) fail(got == 0 ? "the file shrank while being read" : std::string("read error: ") + std::strerror(errno));
+            out += got;
+            offset += uint64_t(got);
+            n -= size_t(got);
+        }
+    }
+
+private:
+    int fd_;
+    uint64_t size_ = 0;
+};
+
+struct DirectoryLocation {
+    uint64_t offset = 0, size = 0, entries = 0;
+};
+
+DirectoryLocation locateDirectory(const ReadOnlyFile& file) {
+    if (file.size() < kEndRecordSize) fail("too short to be a ZIP archive");
+    const size_t tailSize = size_t(std::min<uint64_t>(file.size(), kEndRecordSize + kMaxComment));
+    std::vector<uint8_t> tail(tailSize);
+    const uint64_t tailStart = file.size() - tailSize;
+    file.read(tailStart, tail.data(), tailSize);
+    // The end record is the last signature whose comment length reaches exactly to the end.
+    for (size_t at = tailSize - kEndRecordSize + 1; at-- > 0;) {
+        const uint8_t* p = &tail[at];
+        if (le32(p) != kEndOfDirectory || at + kEndRecordSize + le16(p + 20) != tailSize) continue;
+        DirectoryLocation d{le32(p + 16), le32(p + 12), le16(p + 10)};
+        const uint64_t endAt = tailStart + at;
+        if (d.offset == 0xffffffff || d.size == 0xffffffff || d.entries == 0xffff) {
+            if (endAt < 20) fail("ZIP64 archive without its locator");
+            uint8_t locator[20];
+            file.read(endAt - 20, locator, 20);
+            if (le32(locator) != kZip64Locator) fail("ZIP64 archive without its locator");
+            const uint64_t recordAt = le64(locator + 8);
+            uint8_t record[56];
+            if (recordAt > endAt || endAt - recordAt < 56) fail("ZIP64 end record out of place");
+            file.read(recordAt, record, 56);
+            if (le32(record) != kZip64EndOfDirectory) fail("ZIP64 end record missing");
+            d = {le64(record + 48), le64(record + 40), le64(record + 32)};
+        }
+        if (d.offset > endAt || d.size > endAt - d.offset) fail("the central directory lies outside the file");
+        if (d.size > kMaxDirectoryBytes) fail("central directory of " + std::to_string(d.size) + " bytes is too large");
+        if (d.entries > d.size / 46) fail("the central directory declares more records than it can hold");
+        return d;
+    }
+    fail("not a ZIP archive (no end-of-directory record)");
+}
+
+// The 64-bit sizes and offset of a ZIP64 entry, from its extra field.
+void readZip64Extra(const uint8_t* extra, size_t length, uint64_t& size, uint64_t& uncompressed, uint64_t& offset) {
+    for (size_t at = 0; at + 4 <= length;) {
+        const uint16_t id = le16(extra + at), fieldSize = le16(extra + at + 2);
+        if (at + 4 + fieldSize > length) fail("a record's extra field is cut short");
+        if (id == 0x0001) {
+            const uint8_t* p = extra + at + 4;
+            size_t left = fieldSize;
+            auto take = [&](uint64_t& value) {
+                if (value != 0xffffffff) return;
+                if (left < 8) fail("a ZIP64 record's sizes are cut short");
+                value = le64(p);
+                p += 8;
+                left -= 8;
+            };
+            take(uncompressed);
+            take(size);
+            take(offset);
+            return;
+        }
+        at += 4 + size_t(fieldSize);
+    }
+}
+
+}  // namespace
+
+std::vector<ZipRecord> readZipDirectory(const std::string& path) {
+    const ReadOnlyFile file(path);
+    const DirectoryLocation location = locateDirectory(file);
+    std::vector<uint8_t> directory(size_t(location.size));
+    file.read(location.offset, directory.data(), directory.size());
+
+    std::vector<ZipRecord> records;
+    records.reserve(size_t(location.entries));
+    size_t at = 0;
+    for (uint64_t i = 0; i < location.entries; ++i) {
+        if (directory.size() - at < 46 || le32(&directory[at]) != kDirectoryEntry)
+            fail("central directory entry " + std::to_string(i) + " is damaged");
+        const uint8_t* e = &directory[at];
+        const size_t nameLength = le16(e + 28), extraLength = le16(e + 30), commentLength = le16(e + 32);
+        if (directory.size() - at - 46 < nameLength + extraLength + commentLength)
+            fail("central directory entry " + std::to_string(i) + " is cut short");
+        ZipRecord record;
+        record.name.assign(reinterpret_cast<const char*>(e + 46), nameLength);
+        const uint16_t method = le16(e + 10);
+        if (method != 0 && method != 8)
+            fail("record '" + record.name + "' uses compression method " + std::to_string(method) + " (only stored or deflated)");
+        record.compressed = method == 8;
+        record.crc32 = le32(e + 16);
+        record.size = le32(e + 20);
+        record.uncompressedSize = le32(e + 24);
+        uint64_t localOffset = le32(e + 42);
+        readZip64Extra(e + 46 + nameLength, extraLength, record.size, record.uncompressedSize, localOffset);
+        if (!record.compressed && record.uncompressedSize != record.size)
+            fail("record '" + record.name + "' declares two different sizes");
+
+        uint8_t local[30];
+        if (localOffset > location.offset || location.offset - localOffset < 30)
+            fail("record '" + record.name + "' starts outside the file's records");
+        file.read(localOffset, local, 30);
+        if (le32(local) != kLocalHeader) fail("record '" + record.name + "' has no local header where the directory says");
+        record.dataOffset = localOffset + 30 + le16(local + 26) + le16(local + 28);
+        if (record.dataOffset > location.offset || record.size > location.offset - record.dataOffset)
+            fail("record '" + record.name + "' of " + std::to_string(record.size) + " bytes reaches past the records");
+        records.push_back(std::move(record));
+        at += 46 + nameLength + extraLength + commentLength;
+    }
+    return records;
+}
+
+void verifyZipRecords(const std::string& path) {
+    const std::vector<ZipRecord> records = readZipDirectory(path);
+    const ReadOnlyFile file(path);
+    std::vector<uint8_t> buffer(1 << 20), inflated(1 << 20);
+    for (const ZipRecord& record : records) {
+        uLong crc = crc32(0, nullptr, 0);
+        uint64_t produced = 0;
+        z_stream z{};
+        if (record.compressed && inflateInit2(&z, -MAX_WBITS) != Z_OK) fail("out of memory");   // raw deflate
+        int status = Z_OK;
+        for (uint64_t done = 0; done < record.size;) {
+            const size_t n = size_t(std::min<uint64_t>(buffer.size(), record.size - done));
+            file.read(record.dataOffset + done, buffer.data(), n);
+            done += n;
+            if (!record.compressed) {
+                crc = crc32(crc, buffer.data(), uInt(n));
+                produced += n;
+                continue;
+            }
+            z.next_in = buffer.data();
+            z.avail_in = uInt(n);
+            // Until the input is used up and the last call left output room (nothing pending).
+            do {
+                z.next_out = inflated.data();
+                z.avail_out = uInt(inflated.size());
+                status = inflate(&z, Z_NO_FLUSH);
+                if (status == Z_BUF_ERROR && z.avail_in == 0) status = Z_OK;   // no progress: wants more input
+                const size_t out = inflated.size() - z.avail_out;
+                crc = crc32(crc, inflated.data(), uInt(out));
+                produced += out;
+                if (produced > record.uncompressedSize) status = Z_DATA_ERROR;   // more than it declared
+            } while (status == Z_OK && (z.avail_in > 0 || z.avail_out == 0));
+            if (status != Z_OK && status != Z_STREAM_END) break;
+        }
+        if (record.compressed) inflateEnd(&z);
+        if ((record.compressed && status != Z_STREAM_END) || produced != record.uncompressedSize)
+            throw ZipChecksumError("record '" + record.name + "' is damaged: its data does not decode to the " +
+                                   std::to_string(record.uncompressedSize) + " bytes it declares");
+        if (uint32_t(crc) != record.crc32)
+            throw ZipChecksumError("record '" + record.name + "' fails its CRC-32 check: the file was changed after it was written");
+    }
+}
+
+}  // namespace ddpm

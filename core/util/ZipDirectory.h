@@ -1,0 +1,33 @@
+#pragma once
+// The record list of a ZIP file (LibTorch's archives are ZIPs, tensors stored,
+// code deflated), read from its central directory with every offset and size checked
+// against the file, and each record's CRC-32 recomputed. LibTorch's own reader
+// skips that check, so a damaged checkpoint would otherwise load silently.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ddpm {
+
+struct ZipRecord {
+    std::string name;
+    uint64_t dataOffset = 0;   // first byte of the stored data in the file
+    uint64_t size = 0;         // stored bytes
+    uint64_t uncompressedSize = 0;
+    uint32_t crc32 = 0;        // of the uncompressed bytes, as the directory records it
+    bool compressed = false;   // deflated (LibTorch compresses its small code records)
+};
+
+// A record whose bytes differ from the CRC-32 written with them.
+class ZipChecksumError : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws std::runtime_error saying what is wrong (not naming the file: callers do).
+std::vector<ZipRecord> readZipDirectory(const std::string& path);
+// Recomputes every record's CRC-32; throws ZipChecksumError naming the first record that differs
+// (std::runtime_error when the directory itself is damaged).
+void verifyZipRecords(const std::string& path);
+
+}  // namespace ddpm
