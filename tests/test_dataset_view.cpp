@@ -29,6 +29,7 @@
 #include "MainWindow.h"
 #include "RecentDatasets.h"
 #include "StudioSettings.h"
+#include "common/ArgumentPath.h"
 #include "dataset/ChosenImagePanel.h"
 #include "dataset/DatasetView.h"
 #include "dataset/PointCloudPlot.h"
@@ -167,6 +168,22 @@ private slots:
         QCOMPARE(classes->topLevelItem(1)->text(1), QString("2"));
         QCOMPARE(window.datasetView()->chosenImage(), 0);
         QCOMPARE(window.recentDatasets()->paths().value(0), folder);
+    }
+
+    // ddpm-studio PATH with a folder name that is not UTF-8 (Latin-1 "café"): it opens.
+    void nonUtf8FolderNamesOpen() {
+        const QString utf8 = writeImageFolder(dataDir_.path(), "plain", {{"a", 1}});
+        QCOMPARE(argumentPath(QFile::encodeName(utf8)), utf8);   // unchanged when it decodes
+
+        const std::string latin1 = dataDir_.path().toStdString() + "/caf\xe9";
+        fs::rename(writeImageFolder(dataDir_.path(), "latin1", {{"circle", 2}, {"square", 1}}).toStdString(), latin1);
+        const QString path = argumentPath(QByteArray::fromStdString(latin1));
+        QVERIFY2(QFileInfo(path).isDir(), qPrintable(path));
+        QCOMPARE(QFileInfo(path).fileName(), QString("caf?"));
+        MainWindow window;
+        window.openDataset(path);
+        QTRY_COMPARE_WITH_TIMEOUT(window.datasetView()->thumbnailModel()->rowCount(), 3, kLoadTimeoutMs);
+        QCOMPARE(labelText(window, "summaryName"), QString("caf?"));
     }
 
     void dragOfNonFilesIsRefused() {

@@ -2,6 +2,7 @@
 // end with its scatter preview and autosave; a tiny U-Net on the built-in
 // digits paused, stepped one batch, stopped, saved, opened and resumed at the
 // right step; closing the window mid-run (Cancel keeps it, Discard stops it);
+// a shutdown nobody is asked about saves the run and the next launch resumes it;
 // the settings' core defaults and their persistence; the loss plot at 100,000
 // points. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -19,10 +20,12 @@
 #include <QtTest>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 
 #include "MainWindow.h"
 #include "StudioSettings.h"
+#include "common/TerminationSignals.h"
 #include "data/DatasetLoader.h"
 #include "plot/LiveCurvePlot.h"
 #include "training/Checkpoint.h"
@@ -304,6 +307,56 @@ private slots:
         const qint64 closedAfter = clock.elapsed();
         QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, 5000);
         qInfo() << "close with Discard returned after" << closedAfter << "ms";   // a figure, not an assertion
+    }
+
+    // SIGTERM, a lost display: the run is saved without asking, stays noted as interrupted,
+    // and the next launch offers it; Yes loads its dataset and opens it paused in its folder.
+    void shutdownSavesTheRunAndTheNextLaunchOffersToResumeIt() {
+        QString folder;
+        qint64 savedStep = 0;
+        {
+            MainWindow window;
+            TrainView* view = window.trainView();
+            window.openDataset("toy:moons");
+            QTRY_VERIFY_WITH_TIMEOUT(view->hasDataset(), kRunTimeoutMs);
+            TrainSettings s = TrainSettings::defaults();
+            s.steps = 100000;
+            s.previewEvery = 100000;
+            view->settingsPanel()->setSettings(s);
+            button(*view, "startButton")->click();
+            QTRY_VERIFY_WITH_TIMEOUT(view->worker()->completedSteps() >= 5, kRunTimeoutMs);
+            QCOMPARE(window.saveForShutdown(), QString());
+            QTRY_COMPARE(view->worker()->state(), State::Stopped);
+            folder = view->runFolder();
+            savedStep = view->worker()->completedSteps();
+            QCOMPARE(ddpm::readCheckpointProgress(QDir(folder).filePath("model.ckpt").toStdString()).step, savedStep);
+        }
+        const auto noted = interruptedRun();
+        QVERIFY(noted);
+        QCOMPARE(noted->runFolder, folder);
+        QCOMPARE(noted->datasetSource, QString("toy:moons"));
+
+        MainWindow next;
+        next.openDefaultDataset();   // as a launch does, before the offer
+        answerNextMessageBox(QMessageBox::Yes);
+        next.offerToResumeInterruptedRun();
+        QTRY_COMPARE_WITH_TIMEOUT(next.trainView()->worker()->state(), State::Paused, kRunTimeoutMs);
+        QCOMPARE(next.trainView()->runFolder(), folder);
+        QCOMPARE(next.trainView()->worker()->completedSteps(), savedStep);
+        QCOMPARE(next.tabs()->currentWidget(), static_cast<QWidget*>(next.trainView()));
+
+        // Closing as the user chooses ends the note: nothing is offered after that.
+        answerNextMessageBox(QMessageBox::Discard);
+        QVERIFY(next.close());
+        QVERIFY(!interruptedRun());
+    }
+
+    void terminationSignalsArriveOnTheGuiThread() {
+        TerminationSignals termination;
+        QSignalSpy spy(&termination, &TerminationSignals::terminationRequested);
+        ::raise(SIGTERM);   // handled: the test goes on
+        QTRY_COMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(0).toInt(), int(SIGTERM));
     }
 
     void screenshots() {

@@ -87,6 +87,14 @@ MainWindow::MainWindow(QWidget* parent)
         datasetView_->setLoadOptions(options);
         datasetView_->loadDataset(datasetView_->datasetSource());
     });
+    connect(datasetView_, &DatasetView::datasetChanged, this, [this] {
+        if (!pendingResume_ || datasetView_->datasetSource() != pendingResume_->datasetSource) return;
+        const QString folder = pendingResume_->runFolder;
+        pendingResume_.reset();
+        tabs_->setCurrentWidget(trainView_);
+        trainView_->resumeRun(folder);
+    });
+    connect(trainView_->worker(), &TrainingWorker::stateChanged, this, &MainWindow::noteTrainingState);
     // Every checkpoint the Train tab writes or opens becomes the Denoise and Samples tabs' model.
     connect(trainView_, &TrainView::checkpointSaved, this, &MainWindow::openCheckpoint);
     connect(datasetView_, &DatasetView::loadStarted, this,
@@ -276,11 +284,53 @@ void MainWindow::dropEvent(QDropEvent* event) {
     openDataset(path);
 }
 
+void MainWindow::noteTrainingState() {
+    if (shuttingDown_) return;
+    if (trainView_->worker()->isActive()) noteRunInProgress({trainView_->runFolder(), datasetView_->datasetSource()});
+    else clearRunInProgress();
+}
+
+void MainWindow::offerToResumeInterruptedRun() {
+    const auto run = interruptedRun();
+    if (!run) return;
+    QMessageBox box(QMessageBox::Question, tr("Resume the interrupted run?"),
+                    tr("DDPM Studio ended while a run was training. Resume it from its last autosave?"),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName("resumeInterruptedBox");
+    box.setInformativeText(tr("%1, saved %2, on %3.")
+                               .arg(QDir::toNativeSeparators(run->checkpoint()),
+                                    QLocale().toString(QFileInfo(run->checkpoint()).lastModified(), QLocale::ShortFormat),
+                                    run->datasetSource));
+    box.setDefaultButton(QMessageBox::Yes);
+    if (box.exec() != QMessageBox::Yes) {
+        clearRunInProgress();
+        return;
+    }
+    pendingResume_ = run;
+    if (datasetView_->datasetSource() == run->datasetSource && trainView_->hasDataset()) {
+        pendingResume_.reset();
+        tabs_->setCurrentWidget(trainView_);
+        trainView_->resumeRun(run->runFolder);
+    } else {
+        openDataset(run->datasetSource);
+    }
+}
+
+QString MainWindow::saveForShutdown() {
+    shuttingDown_ = true;
+    QSettings settings(kOrganizationName, kApplicationName);
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    return trainView_->saveForShutdown();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (!trainView_->confirmClose()) {   // a run in progress: save, discard or stay
         event->ignore();
         return;
     }
+    shuttingDown_ = true;   // the run ended as the user chose: nothing to offer next time
+    clearRunInProgress();
     QSettings settings(kOrganizationName, kApplicationName);
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

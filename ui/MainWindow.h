@@ -9,6 +9,7 @@
 #include <QMainWindow>
 
 #include "dataset/DatasetPtr.h"
+#include "training/InterruptedRun.h"
 
 class QMenu;
 class QTabWidget;
@@ -54,6 +55,13 @@ public slots:
     void showOpenCheckpointDialog();
     // A PNG written by the Samples tab or `ddpm sample`: its settings go back into the Samples tab.
     void restoreSamplingParameters(const QString& pngPath);
+    // At launch: when the last session ended mid-run, asks whether to resume that run
+    // (its dataset is loaded, then its last autosave opens paused in the same folder).
+    void offerToResumeInterruptedRun();
+    // Quitting without asking (SIGTERM, a lost display): saves the active run into its
+    // folder and keeps it noted as interrupted, so the next launch offers to resume it.
+    // Returns "" or why the run could not be saved.
+    QString saveForShutdown();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -70,6 +78,7 @@ private:
     void rememberDialogFolder(const QString& path);
     QString dialogFolder() const;
     void showAbout();
+    void noteTrainingState();   // keeps the interrupted-run note in step with the Train tab
 
     QTabWidget* tabs_;
     DatasetView* datasetView_;
@@ -80,6 +89,8 @@ private:
     TrainView* trainView_;
     RecentDatasets* recent_;
     QMenu* recentMenu_ = nullptr;
+    std::optional<InterruptedRun> pendingResume_;   // waiting for its dataset to load
+    bool shuttingDown_ = false;
 };
 
 }  // namespace ddpm::ui

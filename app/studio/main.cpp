@@ -1,13 +1,18 @@
 // ddpm-studio: the desktop app. Opens the datasets named on the command line
 // (the last one wins for now), the built-in mnist otherwise.
+#include <unistd.h>
+
 #include <QApplication>
 #include <QIcon>
 #include <QStringList>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "MainWindow.h"
 #include "StudioSettings.h"
+#include "common/ArgumentPath.h"
+#include "common/TerminationSignals.h"
 #include "core/Version.h"
 #include "util/MemoryAllocator.h"
 
@@ -20,6 +25,19 @@ void printUsage(std::ostream& out) {
            "or folder, or a built-in name (mnist, fashion-mnist, toy:gmm8, toy:moons, ...).\n"
            "With several, the last one is opened. Without any, the built-in mnist is.\n\n"
            "Qt's own options (-platform, -style, ...) are accepted too.\n";
+}
+
+// Qt ends the process with exit() from inside the event loop when it loses the display
+// (a killed X connection, a crashed compositor): no window is left, but a run would go on
+// training on its threads while static destructors run. This saves the run and ends the
+// process at once; a normal return from main() has stopped everything already.
+ddpm::ui::MainWindow* liveWindow = nullptr;
+
+void saveRunOnUnexpectedExit() {
+    if (!liveWindow) return;
+    const QString error = liveWindow->saveForShutdown();
+    if (!error.isEmpty()) std::cerr << "ddpm-studio: the run could not be saved: " << error.toStdString() << "\n";
+    std::_Exit(1);
 }
 
 }  // namespace
@@ -48,12 +66,20 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName("org.ddpmstudio.DDPMStudio");
     QApplication::setWindowIcon(QIcon::fromTheme("org.ddpmstudio.DDPMStudio"));
 
-    QStringList paths = QApplication::arguments().mid(1);
-    for (const QString& arg : paths) {
+    // QApplication took Qt's options out of argv; the rest are paths, as bytes.
+    QStringList paths;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
         if (arg.startsWith("--")) {
-            std::cerr << "ddpm-studio: error: unknown option '" << arg.toStdString() << "'\n";
+            std::cerr << "ddpm-studio: error: unknown option '" << arg.constData() << "'\n";
             printUsage(std::cerr);
             return 2;
+        }
+        try {
+            paths.append(ddpm::ui::argumentPath(arg));
+        } catch (const std::exception& e) {
+            std::cerr << "ddpm-studio: error: " << e.what() << "\n";
+            return 1;
         }
     }
 
@@ -62,5 +88,19 @@ int main(int argc, char** argv) {
     if (paths.isEmpty()) window.openDefaultDataset();
     else window.openDataset(paths.last());
     window.openDefaultCheckpoint();   // the Denoise and Samples tabs work from the first minute
-    return app.exec();
+    window.offerToResumeInterruptedRun();
+
+    // Logging out, `kill`, a closed terminal or Ctrl+C: save the run, then quit.
+    ddpm::ui::TerminationSignals termination;
+    QObject::connect(&termination, &ddpm::ui::TerminationSignals::terminationRequested, &window, [&window](int signal) {
+        std::cerr << "ddpm-studio: signal " << signal << ": saving and quitting\n";
+        const QString error = window.saveForShutdown();
+        if (!error.isEmpty()) std::cerr << "ddpm-studio: the run could not be saved: " << error.toStdString() << "\n";
+        QApplication::exit(error.isEmpty() ? 0 : 1);
+    });
+    liveWindow = &window;
+    std::atexit(saveRunOnUnexpectedExit);
+    const int status = app.exec();
+    liveWindow = nullptr;
+    return status;
 }

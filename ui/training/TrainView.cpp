@@ -282,9 +282,9 @@ QString TrainView::newRunFolder() const {
     return folder;
 }
 
-QString TrainView::beginRun() {
+QString TrainView::beginRun(const QString& given) {
     resetCurves();
-    const QString folder = newRunFolder();
+    const QString folder = given.isEmpty() ? newRunFolder() : given;
     runFolderLabel_->setText(tr("Run folder: <a href=\"%1\">%2</a>")
                                  .arg(QUrl::fromLocalFile(folder).toString(), QDir::toNativeSeparators(folder).toHtmlEscaped()));
     return folder;
@@ -307,13 +307,19 @@ void TrainView::start() {
     worker_->startFresh(settings_->settings(), dataset_, folder);
 }
 
-void TrainView::openCheckpoint(const QString& path) {
+void TrainView::openCheckpoint(const QString& path) { openCheckpointInto(path, {}); }
+
+void TrainView::resumeRun(const QString& runFolder) {
+    openCheckpointInto(QDir(runFolder).filePath("model.ckpt"), runFolder);
+}
+
+void TrainView::openCheckpointInto(const QString& path, const QString& runFolder) {
     if (path.isEmpty() || worker_->isActive()) return;
     if (!dataset_) {
         showStatus(tr("%1: load the run's dataset in the Dataset tab first").arg(QDir::toNativeSeparators(path)), true);
         return;
     }
-    const QString folder = beginRun();
+    const QString folder = beginRun(runFolder);
     showStatus(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
     worker_->openCheckpoint(path, dataset_, folder, settings_->settings());
 }
@@ -409,6 +415,12 @@ bool TrainView::confirmClose() {
     if (error.isEmpty()) return true;
     QMessageBox::warning(this, tr("Could not save"), error);
     return false;
+}
+
+QString TrainView::saveForShutdown() {
+    if (!worker_->isActive()) return {};
+    worker_->stopAndWait(kStopTimeoutMs);
+    return worker_->saveCheckpointAndWait(QDir(worker_->runFolder()).filePath("model.ckpt"));
 }
 
 }  // namespace ddpm::ui

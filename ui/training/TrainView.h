@@ -41,16 +41,21 @@ public:
     TrainSettingsPanel* settingsPanel() const { return settings_; }
     qint64 shownStep() const { return shownStep_; }     // the newest step the view has drawn
     QString runFolder() const;
+    bool hasDataset() const { return bool(dataset_); }
 
     // Before the window closes: while a run is active, asks Save / Discard / Cancel,
     // then stops the run. False: the user cancelled (or saving failed); keep the window.
     bool confirmClose();
+    // For a shutdown nobody can be asked about (SIGTERM, a lost display): stops an active
+    // run and saves it into its run folder. "" when saved or nothing to save, else the reason.
+    QString saveForShutdown();
 
 public slots:
     void setDataset(const ddpm::ui::DatasetPtr& dataset);
     void start();                                  // a new run from the settings
     void saveCheckpoint(const QString& path);      // atomic, off the GUI thread
-    void openCheckpoint(const QString& path);      // resumes it, paused
+    void openCheckpoint(const QString& path);      // resumes it, paused, in a new run folder
+    void resumeRun(const QString& runFolder);      // its model.ckpt, paused, in the same folder
     void showSaveDialog();
     void showOpenDialog();
 
@@ -66,7 +71,8 @@ private:
     void updateControls();
     void showStatus(const QString& text, bool error = false);
     void resetCurves();
-    QString beginRun();   // clears the curves, picks and shows a new run folder, returns it
+    QString beginRun(const QString& folder = {});   // clears the curves, shows the run folder (new unless given)
+    void openCheckpointInto(const QString& path, const QString& runFolder);
     QString newRunFolder() const;
     void restoreViewSettings();
     void saveViewSettings() const;
