@@ -317,10 +317,7 @@ void MainWindow::offerToResumeInterruptedRun() {
 }
 
 QString MainWindow::saveForShutdown() {
-    shuttingDown_ = true;
-    QSettings settings(kOrganizationName, kApplicationName);
-    settings.setValue(kGeometryKey, saveGeometry());
-    settings.setValue(kStateKey, saveState());
+    shuttingDown_ = true;   // no window-system calls here: the display may be gone
     return trainView_->saveForShutdown();
 }
 

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QIcon>
 #include <QStringList>
+#include <QTimer>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "StudioSettings.h"
 #include "common/ArgumentPath.h"
 #include "common/TerminationSignals.h"
+#include "training/TrainView.h"
 #include "core/Version.h"
 #include "util/MemoryAllocator.h"
 
@@ -29,12 +31,17 @@ void printUsage(std::ostream& out) {
 
 // Qt ends the process with exit() from inside the event loop when it loses the display
 // (a killed X connection, a crashed compositor): no window is left, but a run would go on
-// training on its threads while static destructors run. This saves the run and ends the
-// process at once; a normal return from main() has stopped everything already.
+// training on its threads while static destructors run under it. This handler saves the
+// run and ends the process at once; a normal return from main() has stopped everything.
+// exit() calls handlers and destructors in reverse order of registration, and LibTorch's
+// kernels create their statics on first use: the handler is registered again as a run
+// reaches steps 1, 2, 4, 8, …, so it comes before everything the run has brought to life.
 ddpm::ui::MainWindow* liveWindow = nullptr;
 
 void saveRunOnUnexpectedExit() {
-    if (!liveWindow) return;
+    static bool ran = false;
+    if (!liveWindow || ran) return;
+    ran = true;
     const QString error = liveWindow->saveForShutdown();
     if (!error.isEmpty()) std::cerr << "ddpm-studio: the run could not be saved: " << error.toStdString() << "\n";
     std::_Exit(1);
@@ -100,6 +107,16 @@ int main(int argc, char** argv) {
     });
     liveWindow = &window;
     std::atexit(saveRunOnUnexpectedExit);
+    QTimer rearm;
+    qint64 rearmAtStep = 1;
+    QObject::connect(window.trainView()->worker(), &ddpm::ui::TrainingWorker::runPrepared, &window,
+                     [&rearmAtStep] { rearmAtStep = 1; });
+    QObject::connect(&rearm, &QTimer::timeout, &window, [&window, &rearmAtStep] {
+        if (window.trainView()->worker()->completedSteps() < rearmAtStep) return;
+        std::atexit(saveRunOnUnexpectedExit);
+        rearmAtStep *= 2;
+    });
+    rearm.start(500);
     const int status = app.exec();
     liveWindow = nullptr;
     return status;
