@@ -248,6 +248,43 @@ private slots:
             QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path().c_str());
     }
 
+    // The app's way: an autosave on a full disk pauses the run and says why; Resume saves again.
+    void aFullDiskDuringAnAutosavePausesTheRun() {
+        auto trainer = std::make_unique<Trainer>(toyRun(moons_, 16), moons_, torch::kCPU);
+        trainer->setHorizon(12, 0);
+        RunDriver driver(std::move(trainer), path("full-disk-run"));
+        RunCadence cadence;
+        cadence.saveEverySteps = 5;
+        driver.setCadence(cadence);
+        struct rlimit original {};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &original), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small = original;
+        small.rlim_cur = 4 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+
+        TrainingControl control;
+        std::atomic<bool> told{false};
+        std::string reason;
+        RunEvents events;
+        events.onSaveFailed = [&](const std::string& why) {
+            reason = why;
+            told = true;
+        };
+        RunOutcome outcome = RunOutcome::Stopped;
+        std::thread loop([&] { outcome = driver.run(control, events); });
+        QTRY_VERIFY_WITH_TIMEOUT(told.load(), 30000);
+        QVERIFY(control.isPaused());
+        QCOMPARE(driver.step(), int64_t(5));   // held at the failed save
+        setrlimit(RLIMIT_FSIZE, &original);
+        std::signal(SIGXFSZ, previousHandler);
+        control.resume();
+        loop.join();
+        QVERIFY2(reason.find("disk full") != std::string::npos, reason.c_str());
+        QVERIFY(outcome == RunOutcome::Finished);
+        QCOMPARE(loadCheckpoint(path("full-disk-run") + "/model.ckpt", torch::kCPU).progress.step, int64_t(12));
+    }
+
     void staleTemporariesOfDeadProcessesAreRemoved() {
         const std::string folder = path("stale");
         std::filesystem::create_directories(folder + "/checkpoints");

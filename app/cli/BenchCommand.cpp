@@ -2,8 +2,13 @@
 // the machine's own ceiling, measured against the plain-PyTorch peer in the
 // same run. Every measurement runs in its own child process (`ddpm bench
 // --child ...`), so each peak-memory figure belongs to that measurement alone.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -130,6 +135,31 @@ Measurement measure(const std::vector<std::string>& childArgs) {
     if (r.exitCode != 0) m.error = lastLine(r.output).empty() ? "exit status " + std::to_string(r.exitCode) : lastLine(r.output);
     return m;
 }
+
+// Competing programs for the "under load" rows: processes that only spin, one per core,
+// for as long as the object lives.
+class BusyProcesses {
+public:
+    explicit BusyProcesses(int count) {
+        for (int i = 0; i < count; ++i) {
+            const pid_t pid = ::fork();
+            if (pid == 0) {
+                for (volatile uint64_t spins = 0;; spins = spins + 1) {
+                }
+            }
+            if (pid > 0) pids_.push_back(pid);
+        }
+    }
+    ~BusyProcesses() {
+        for (pid_t pid : pids_) ::kill(pid, SIGKILL);
+        for (pid_t pid : pids_) ::waitpid(pid, nullptr, 0);
+    }
+    BusyProcesses(const BusyProcesses&) = delete;
+    BusyProcesses& operator=(const BusyProcesses&) = delete;
+
+private:
+    std::vector<pid_t> pids_;
+};
 
 // The peer's own figures from "key=value" words of its output.
 Values parsePeer(const std::string& output) {
@@ -331,6 +361,60 @@ int runBench(const Args& args) {
         }
         rows.push_back(row);
     }
+
+    // Under load: tiny training and DDIM sampling next to one busy process per core, against
+    // the quiet machine, interleaved; with the passive OpenMP waiting ddpm sets and with
+    // libgomp's default (spin, then sleep), which the children get through the environment.
+    struct LoadCase {
+        std::string name;
+        std::vector<std::string> child;
+        double (*rate)(const Values&);   // work per second
+        std::string unit;
+    };
+    const std::vector<LoadCase> loadCases = {
+        {"train tiny-bf16 (batch 64)",
+         {"--child", "train", "--model", "tiny", "--precision", "bf16", "--threads", all, "--steps", steps},
+         [](const Values& v) { return v.at("images_per_s"); },
+         "img/s"},
+        {"DDIM-50, 64 images, tiny-bf16",
+         {"--child", "sample", "--model", "tiny", "--precision", "bf16", "--sampler", "ddim", "--count", "64", "--threads", all},
+         [](const Values& v) { return 64 / v.at("seconds"); },
+         "img/s"}};
+    const int repeats = quick ? 1 : 2;
+    for (const auto& loadCase : loadCases) {
+        for (const bool passive : {true, false}) {
+            if (passive) ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+            else ::unsetenv("OMP_WAIT_POLICY");
+            const std::string policy = passive ? "passive" : "libgomp's default";
+            double quietSum = 0, loadedSum = 0;
+            std::string failure;
+            for (int r = 0; r < repeats && failure.empty(); ++r) {
+                progress(loadCase.name + ", " + policy + " OpenMP waits, quiet then beside " + all + " busy processes");
+                const auto quiet = measure(loadCase.child);
+                Measurement loaded;
+                {
+                    BusyProcesses busy(allThreads);
+                    loaded = measure(loadCase.child);
+                }
+                if (!quiet.ok() || !loaded.ok()) failure = quiet.ok() ? loaded.error : quiet.error;
+                else quietSum += loadCase.rate(quiet.values), loadedSum += loadCase.rate(loaded.values);
+            }
+            Row row{loadCase.name + " under load, " + policy + " OpenMP waits", all, "", "", "", "", "", ""};
+            if (failure.empty()) {
+                const double quiet = quietSum / repeats, loaded = loadedSum / repeats;
+                row.result = fixed(quiet, 1) + " " + loadCase.unit + " quiet, " + fixed(loaded, 1) + " loaded: " +
+                             fixed(100 * loaded / quiet, 0) + "%";
+                const std::string key = loadCase.child[1] + (passive ? "_passive" : "_default");
+                json["under_load"][key + "_quiet"] = quiet;
+                json["under_load"][key + "_loaded"] = loaded;
+                json["under_load"][key + "_share"] = loaded / quiet;
+            } else {
+                row.result = "failed: " + failure;
+            }
+            rows.push_back(row);
+        }
+    }
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
 
     // Loading: the 70,000 Fashion-MNIST images and a generated folder of JPEGs.
     const int jpegs = quick ? 500 : 5000;

@@ -279,8 +279,10 @@ const std::vector<VerbSpec>& verbTable() {
          "Measure training and sampling speed, peak memory and dataset loading on this machine,\n"
          "with the machine's arithmetic ceiling and the plain-PyTorch reference\n"
          "(share/ddpm-studio/bench/reference_ddpm.py) in the same run. Prints a Markdown table.\n"
-         "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs (a few minutes).\n"
-         "Quick: all threads only, 5 timed steps, 500 JPEGs.",
+         "Under load: tiny training and DDIM sampling beside one busy process per core against the\n"
+         "quiet machine, interleaved, with passive (ddpm's) and libgomp's default (spinning) OpenMP waits.\n"
+         "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs, two rounds under load\n"
+         "(about ten minutes). Quick: all threads only, 5 timed steps, 500 JPEGs, one round.",
          "",
          {},
          {{"quick"},

@@ -9,6 +9,7 @@
 #include "cli/OptionTable.h"
 #include "core/Version.h"
 #include "util/MemoryAllocator.h"
+#include "util/Threads.h"
 
 using namespace ddpm::cli;
 
@@ -44,6 +45,17 @@ void printUsage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The verbs that compute for minutes share the cores politely; quick ones skip the restart,
+    // and so do bench's measurements, which run in the environment bench gives them.
+    if (argc > 1) {
+        const std::string verb = argv[1];
+        const bool benchChild = verb == "bench" && std::any_of(argv + 2, argv + argc, [](const char* a) {
+                                    return std::string(a) == "--child";
+                                });
+        if ((verb == "train" || verb == "sample" || verb == "eval" || verb == "train-classifier" || verb == "bench") &&
+            !benchChild)
+            ddpm::restartWithPassiveOpenMpWaiting(argv);
+    }
     ddpm::keepFreedMemoryInProcess();
     Args args(argv + 1, argv + argc);
     if (args.empty()) {

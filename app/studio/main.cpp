@@ -17,6 +17,7 @@
 #include "training/TrainView.h"
 #include "core/Version.h"
 #include "util/MemoryAllocator.h"
+#include "util/Threads.h"
 
 namespace {
 
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    ddpm::restartWithPassiveOpenMpWaiting(argv);   // the desktop shares its cores
     ddpm::keepFreedMemoryInProcess();
     QApplication app(argc, argv);   // takes Qt's options out of the arguments
     QApplication::setOrganizationName(ddpm::ui::kOrganizationName);

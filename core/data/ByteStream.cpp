@@ -1,5 +1,6 @@
 #include "data/ByteStream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -85,6 +86,21 @@ void ByteStream::readExact(uint8_t* out, size_t n, const char* what) {
     if (done < n)
         throw DatasetError(path_, std::string("truncated: ") + what + " needs " + std::to_string(n) +
                                       " bytes, only " + std::to_string(done) + " present");
+}
+
+std::vector<uint8_t> ByteStream::readVector(uint64_t n, const char* what) {
+    constexpr uint64_t kChunk = 1 << 20;
+    std::vector<uint8_t> bytes;
+    if (!compressed_) bytes.reserve(size_t(std::min(n, fileSize_)));
+    while (bytes.size() < n) {
+        const size_t done = bytes.size(), chunk = size_t(std::min(kChunk, n - done));
+        bytes.resize(done + chunk);
+        const size_t got = read(bytes.data() + done, chunk);
+        if (got < chunk)
+            throw DatasetError(path_, std::string("truncated: ") + what + " needs " + std::to_string(n) +
+                                          " bytes, only " + std::to_string(done + got) + " present");
+    }
+    return bytes;
 }
 
 bool ByteStream::atEnd() {

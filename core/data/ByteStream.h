@@ -18,6 +18,9 @@ public:
 
     // Reads exactly n bytes or throws ("truncated", "corrupt gzip data", ...).
     void readExact(uint8_t* out, size_t n, const char* what);
+    // The next n bytes as a vector, which grows as they arrive: a header that declares far
+    // more than the file holds costs no more memory than the file does before it is refused.
+    std::vector<uint8_t> readVector(uint64_t n, const char* what);
     // True when no byte is left (for raw files: at end of file; for gzip: the
     // compressed stream ended and nothing but padding follows).
     bool atEnd();

@@ -138,8 +138,7 @@ IdxArray readIdx(const std::string& path, uint64_t memoryLimitBytes) {
     if (!in.compressed() && in.fileSize() != headerBytes + total)
         throw DatasetError(shown, "IDX dimensions say " + std::to_string(headerBytes + total) +
                                       " bytes but the file holds " + std::to_string(in.fileSize()));
-    array.data.resize(total);
-    in.readExact(array.data.data(), total, "the IDX data");
+    array.data = in.readVector(total, "the IDX data");
     if (!in.atEnd()) throw DatasetError(shown, "holds more data than its IDX dimensions say");
     return array;
 }

@@ -71,6 +71,11 @@ Dataset loadNpy(const std::string& path, const LoadOptions& options) {
     d.name = fs::path(path).filename().string();
     d.source = path;
     d.format = "npy";
+    // Every dimension is checked while still 64-bit: a narrowing cast or an overflowing
+    // product would let a tiny file declare an array it does not hold.
+    for (size_t i = 1; i < dims.size(); ++i)
+        if (dims[i] < 1 || dims[i] > 4096)
+            throw DatasetError(file, "shape " + shapeText + " holds no usable images (each side 1 … 4096)");
     bool channelsLast = false;
     if (dims.size() == 3) {
         d.channels = 1;
@@ -88,14 +93,16 @@ Dataset loadNpy(const std::string& path, const LoadOptions& options) {
     } else {
         throw DatasetError(file, "shape " + shapeText + " is not images: expected (N,H,W), (N,H,W,C) or (N,C,H,W), C = 1 or 3");
     }
+    if (dims[0] < 1) throw DatasetError(file, "shape " + shapeText + " holds no images");
+    if (uint64_t(dims[0]) > options.memoryLimitBytes / uint64_t(d.imageBytes()))   // before multiplying
+        throw DatasetError(file, "shape " + shapeText + " needs more than the memory limit of " +
+                                     std::to_string(options.memoryLimitBytes >> 20) + " MiB");
     d.count = dims[0];
-    if (d.count < 1 || d.height < 1 || d.width < 1 || d.height > 4096 || d.width > 4096)
-        throw DatasetError(file, "shape " + shapeText + " holds no usable images");
     const uint64_t bytes = uint64_t(d.count) * uint64_t(d.imageBytes());
-    if (bytes > options.memoryLimitBytes)
-        throw DatasetError(file, "the array needs " + std::to_string(bytes >> 20) + " MiB, over the memory limit");
-    std::vector<uint8_t> raw(bytes);
-    in.readExact(raw.data(), raw.size(), "npy data");
+    if (!in.compressed() && bytes > in.fileSize())
+        throw DatasetError(file, "shape " + shapeText + " needs " + std::to_string(bytes) + " bytes; the file holds " +
+                                     std::to_string(in.fileSize()));
+    std::vector<uint8_t> raw = in.readVector(bytes, "npy data");
     if (!in.atEnd()) throw DatasetError(file, "bytes follow the array that its shape " + shapeText + " does not cover");
 
     if (channelsLast && d.channels > 1) {   // NHWC -> NCHW

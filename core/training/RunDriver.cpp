@@ -137,14 +137,22 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
                                 Clock::now() - lastSave > std::chrono::duration<double>(60 * cadence.saveEveryMinutes);
             const bool bySteps = cadence.saveEverySteps > 0 && s.step % cadence.saveEverySteps == 0;
             if (!finished_ && (byTime || bySteps)) {
-                saveRun(false);
+                if (!saveOrPause(false, control, events)) continue;   // paused; the next save point retries
                 lastSave = Clock::now();
                 if (events.onSaved) events.onSaved(folder_.checkpoint());
             }
         }
         // The end of the run: its last preview (unless just drawn), checkpoint and samples.
         if (events.onPreview && lastPreview != step_) events.onPreview(drawPreview(control), step_);
-        saveRun(true);
+        while (!saveOrPause(true, control, events)) {
+            held_ = true;
+            const bool proceed = control.waitToProceed();
+            held_ = false;
+            if (!proceed) {
+                metrics_->flush();
+                return RunOutcome::Stopped;
+            }
+        }
         if (events.onSaved) events.onSaved(folder_.checkpoint());
         return RunOutcome::Finished;
     } catch (const Cancelled&) {
@@ -170,6 +178,18 @@ torch::Tensor RunDriver::drawPreview(const TrainingControl& control) {
     std::lock_guard<std::mutex> lock(mutex_);
     preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
     return drawSamples(preview, &control);
+}
+
+bool RunDriver::saveOrPause(bool end, TrainingControl& control, const RunEvents& events) {
+    try {
+        saveRun(end);
+        return true;
+    } catch (const std::runtime_error& e) {
+        if (!events.onSaveFailed || dynamic_cast<const Cancelled*>(&e)) throw;
+        control.pause();
+        events.onSaveFailed(e.what());
+        return false;
+    }
 }
 
 void RunDriver::saveRun(bool end) {

@@ -25,6 +25,9 @@ struct RunEvents {
     // A glance at the EMA model: (16,C,H,W) in [-1,1] or (1000,2) points, the same noise each time.
     std::function<void(const torch::Tensor& samples, int64_t step)> onPreview;
     std::function<void(const std::string& checkpoint)> onSaved;   // after each save, with model.ckpt's path
+    // A save that could not be written (a full disk). With this set, the run pauses through its
+    // control and is told why; resuming retries the save. Without it, the error ends run().
+    std::function<void(const std::string& reason)> onSaveFailed;
 };
 
 enum class RunOutcome { Finished, Stopped };
@@ -64,6 +67,8 @@ private:
     torch::Tensor drawSamples(const SamplingParameters& parameters, const TrainingControl* control);
     // model.ckpt, a step snapshot, metrics.csv on disk and a sample grid (the final one at the end); takes mutex_.
     void saveRun(bool end);
+    // saveRun, or with events.onSaveFailed set: on failure, pauses the control, reports it and returns false.
+    bool saveOrPause(bool end, TrainingControl& control, const RunEvents& events);
 
     std::mutex mutex_;                   // held for each step, preview and save
     std::unique_ptr<Trainer> trainer_;   // guarded by mutex_

@@ -1,8 +1,10 @@
 #include "util/Threads.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include <ATen/Parallel.h>
@@ -15,6 +17,12 @@ void configureThreads(int threads) {
     using SetThreads = void (*)(int);
     if (auto openblasSetThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         openblasSetThreads(1);
+}
+
+void restartWithPassiveOpenMpWaiting(char** argv) {
+    if (std::getenv("OMP_WAIT_POLICY")) return;
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    ::execv("/proc/self/exe", argv);   // only returns on failure: then go on as we are
 }
 
 }  // namespace ddpm

@@ -169,7 +169,7 @@ std::vector<ZipRecord> readZipDirectory(const std::string& path) {
 void verifyZipRecords(const std::string& path) {
     const std::vector<ZipRecord> records = readZipDirectory(path);
     const ReadOnlyFile file(path);
-    std::vector<uint8_t> buffer(1 << 20), inflated(1 << 20);
+    std::vector<uint8_t> buffer(1 << 16), inflated(1 << 16);
     for (const ZipRecord& record : records) {
         uLong crc = crc32(0, nullptr, 0);
         uint64_t produced = 0;

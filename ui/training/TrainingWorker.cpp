@@ -195,6 +195,15 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
         events.onSaved = [worker](const std::string& checkpoint) {
             emit worker->checkpointWritten(QString::fromStdString(checkpoint));
         };
+        // A full disk pauses the run instead of ending it: free space, then Resume saves again.
+        events.onSaveFailed = [worker](const std::string& reason) {
+            const QString message = QObject::tr("Autosave failed: %1. Training is paused: make room, then Resume saves again.")
+                                        .arg(QString::fromStdString(reason));
+            QMetaObject::invokeMethod(worker, [worker, message] {
+                worker->setState(State::Paused);
+                emit worker->failed(message);
+            }, Qt::QueuedConnection);
+        };
         return currentDriver()->run(loopControl, events) == RunOutcome::Finished ? State::Finished : State::Stopped;
     } catch (const std::exception& e) {
         emit worker->failed(QString::fromStdString(e.what()));
