@@ -68,6 +68,34 @@ private slots:
         QVERIFY(trainHelp.out.contains("--minutes"));
     }
 
+    // ddpm train restarts itself once with passive OpenMP waits (same process id, new
+    // environment); a policy the user chose stays.
+    void longRunningVerbsWaitPassively() {
+        auto policyOf = [&](const QString& given) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove("OMP_WAIT_POLICY");
+            if (!given.isEmpty()) env.insert("OMP_WAIT_POLICY", given);
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(DDPM_CLI_PATH),
+                    {"train", "--data", "toy:moons", "--steps", "100000", "--out", path("passive-" + given)});
+            if (!p.waitForStarted()) return QString("did not start");
+            QString policy;
+            QTest::qWaitFor([&] {
+                QFile environ(QString("/proc/%1/environ").arg(p.processId()));
+                if (!environ.open(QIODevice::ReadOnly)) return false;
+                for (const QByteArray& entry : environ.readAll().split('\0'))
+                    if (entry.startsWith("OMP_WAIT_POLICY=")) policy = QString::fromUtf8(entry.mid(16));
+                return !policy.isEmpty() || p.state() != QProcess::Running;
+            }, 60000);
+            p.kill();
+            p.waitForFinished();
+            return policy;
+        };
+        QCOMPARE(policyOf(""), QString("PASSIVE"));
+        QCOMPARE(policyOf("ACTIVE"), QString("ACTIVE"));
+    }
+
     // --help and the man page show the option table's defaults (app/cli/OptionTable.cpp):
     // they must stay core's.
     void helpShowsCoresDefaults() {
