@@ -166,27 +166,36 @@ Dataset loadImageFolder(const std::string& folder, const LoadOptions& options) {
     std::atomic<bool> cancel{false};
     int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     threads = int(std::min<int64_t>(threads, total));
-    std::mutex finishedMutex;
-    std::condition_variable finishedChanged;
-    int finished = 0;
-    std::vector<std::thread> workers;
-    for (int k = 0; k < threads; ++k)
-        workers.emplace_back([&] {
-            for (int64_t i; !cancel && (i = next++) < total; ++done)
-                failures[size_t(i)] = decodeImage(found.images[size_t(i)].path, R, options.memoryLimitBytes,
-                                                  decoded[size_t(i)]);
-            std::lock_guard<std::mutex> lock(finishedMutex);
-            ++finished;
-            finishedChanged.notify_one();
-        });
-    // Progress every 20 ms, and not a moment longer than the decoding takes.
-    for (std::unique_lock<std::mutex> lock(finishedMutex); finished < threads && !cancel;) {
-        lock.unlock();
-        if (options.progress && !options.progress(done, total)) cancel = true;
-        lock.lock();
-        finishedChanged.wait_for(lock, std::chrono::milliseconds(20), [&] { return finished == threads; });
+    auto decodeAll = [&](bool reportProgress) {
+        for (int64_t i; !cancel && (i = next++) < total; ++done) {
+            failures[size_t(i)] = decodeImage(found.images[size_t(i)].path, R, options.memoryLimitBytes,
+                                              decoded[size_t(i)]);
+            if (reportProgress && options.progress && !options.progress(done + 1, total)) cancel = true;
+        }
+    };
+    if (threads <= 1) {
+        decodeAll(true);   // one image or one thread: no thread to start
+    } else {
+        std::mutex finishedMutex;
+        std::condition_variable finishedChanged;
+        int finished = 0;
+        std::vector<std::thread> workers;
+        for (int k = 0; k < threads; ++k)
+            workers.emplace_back([&] {
+                decodeAll(false);
+                std::lock_guard<std::mutex> lock(finishedMutex);
+                ++finished;
+                finishedChanged.notify_one();
+            });
+        // Progress every 20 ms, and not a moment longer than the decoding takes.
+        for (std::unique_lock<std::mutex> lock(finishedMutex); finished < threads && !cancel;) {
+            lock.unlock();
+            if (options.progress && !options.progress(done, total)) cancel = true;
+            lock.lock();
+            finishedChanged.wait_for(lock, std::chrono::milliseconds(20), [&] { return finished == threads; });
+        }
+        for (auto& w : workers) w.join();
     }
-    for (auto& w : workers) w.join();
     if (cancel) throw Cancelled();
     if (options.progress) options.progress(total, total);
 
