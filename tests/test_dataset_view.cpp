@@ -7,6 +7,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMimeData>
+#include <QProcess>
 #include <QProgressBar>
 #include <QScrollBar>
 #include <QPushButton>
@@ -18,8 +19,11 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -184,6 +188,33 @@ private slots:
         window.openDataset(path);
         QTRY_COMPARE_WITH_TIMEOUT(window.datasetView()->thumbnailModel()->rowCount(), 3, kLoadTimeoutMs);
         QCOMPARE(labelText(window, "summaryName"), QString("caf?"));
+    }
+
+    // ddpm-studio PATH with what users mistype or mis-drop: the app starts, says what is
+    // wrong, keeps running, and quits cleanly on SIGTERM.
+    void commandLinePathsThatAreBadOpenWithoutACrash() {
+        const QString pipe = dataDir_.filePath("pipe.png");
+        QVERIFY(::mkfifo(QFile::encodeName(pipe).constData(), 0600) == 0);
+        const QString garbage = dataDir_.filePath("garbage.npy");
+        QFile file(garbage);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("\x93NUMPY not really");
+        file.close();
+        for (const QString& bad : {dataDir_.filePath("missing"), pipe, garbage, QString("toy:nothing"), QString("")}) {
+            QProcess app;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("QT_QPA_PLATFORM", "offscreen");
+            env.insert("HOME", dataDir_.filePath("home"));   // its own settings: no resume offer from other tests
+            app.setProcessEnvironment(env);
+            app.start(QStringLiteral(DDPM_STUDIO_PATH), {bad});
+            QVERIFY(app.waitForStarted());
+            QTest::qWait(2500);
+            QVERIFY2(app.state() == QProcess::Running, qPrintable(bad + ": " + app.readAllStandardError()));
+            ::kill(pid_t(app.processId()), SIGTERM);
+            QVERIFY(app.waitForFinished(30000));
+            QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(app.exitCode(), 0);
+        }
     }
 
     void dragOfNonFilesIsRefused() {
