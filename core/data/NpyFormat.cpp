@@ -1,7 +1,7 @@
 #include "data/NpyFormat.h"
 
+#include <cctype>
 #include <filesystem>
-#include <regex>
 
 #include "data/ByteStream.h"
 #include "data/DatasetError.h"
@@ -15,20 +15,40 @@ namespace ddpm {
 namespace {
 
 // The header is a Python dict literal: {'descr': '|u1', 'fortran_order': False, 'shape': (64, 28, 28), }
+// Read by hand: std::regex recurses once per character and overflowed the stack on a long header.
 std::string headerValue(const std::string& header, const std::string& key, const std::string& file) {
-    const std::regex pattern("'" + key + "'\\s*:\\s*('[^']*'|True|False|\\([^)]*\\))");
-    std::smatch match;
-    if (!std::regex_search(header, match, pattern)) throw DatasetError(file, "npy header has no '" + key + "'");
-    return match[1];
+    const size_t at = header.find("'" + key + "'");
+    if (at == std::string::npos) throw DatasetError(file, "npy header has no '" + key + "'");
+    size_t i = at + key.size() + 2;
+    auto skipSpaces = [&] {
+        while (i < header.size() && std::isspace(static_cast<unsigned char>(header[i]))) ++i;
+    };
+    skipSpaces();
+    if (i >= header.size() || header[i] != ':') throw DatasetError(file, "npy header: no ':' after '" + key + "'");
+    ++i;
+    skipSpaces();
+    const char open = i < header.size() ? header[i] : '\0';
+    size_t end = std::string::npos;
+    if (open == '\'') end = header.find('\'', i + 1);
+    else if (open == '(') end = header.find(')', i + 1);
+    else if (header.compare(i, 4, "True") == 0) end = i + 3;
+    else if (header.compare(i, 5, "False") == 0) end = i + 4;
+    if (end == std::string::npos) throw DatasetError(file, "npy header: malformed value of '" + key + "'");
+    return header.substr(i, end - i + 1);
 }
 
 std::vector<int64_t> parseShape(const std::string& tuple, const std::string& file) {
+    if (tuple.find('-') != std::string::npos) throw DatasetError(file, "npy shape " + tuple + " has a negative size");
     std::vector<int64_t> dims;
-    const std::regex number("\\d+");
-    for (auto it = std::sregex_iterator(tuple.begin(), tuple.end(), number); it != std::sregex_iterator(); ++it) {
-        const std::string digits = it->str();
-        if (digits.size() > 12) throw DatasetError(file, "npy shape " + tuple + " is too large");
-        dims.push_back(std::stoll(digits));
+    for (size_t i = 0; i < tuple.size();) {
+        if (!std::isdigit(static_cast<unsigned char>(tuple[i]))) {
+            ++i;
+            continue;
+        }
+        const size_t from = i;
+        while (i < tuple.size() && std::isdigit(static_cast<unsigned char>(tuple[i]))) ++i;
+        if (i - from > 12) throw DatasetError(file, "npy shape " + tuple + " is too large");
+        dims.push_back(std::stoll(tuple.substr(from, i - from)));
     }
     return dims;
 }
@@ -61,7 +81,8 @@ Dataset loadNpy(const std::string& path, const LoadOptions& options) {
 
     const std::string descr = headerValue(header, "descr", file);
     if (descr != "'|u1'" && descr != "'<u1'")
-        throw DatasetError(file, "array type " + descr + " is not read: save the images as uint8 (0-255)");
+        throw DatasetError(file, "array type " + (descr.size() > 40 ? descr.substr(0, 40) + "…" : descr) +
+                                     " is not read: save the images as uint8 (0-255)");
     if (headerValue(header, "fortran_order", file) != "False")
         throw DatasetError(file, "Fortran-ordered arrays are not read: save with np.ascontiguousarray");
     const std::string shapeText = headerValue(header, "shape", file);
