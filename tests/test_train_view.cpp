@@ -344,6 +344,8 @@ private slots:
         QCOMPARE(next.trainView()->runFolder(), folder);
         QCOMPARE(next.trainView()->worker()->completedSteps(), savedStep);
         QCOMPARE(next.tabs()->currentWidget(), static_cast<QWidget*>(next.trainView()));
+        // The curve so far comes back from the folder's metrics.csv.
+        QTRY_COMPARE(plottedLosses(*next.trainView()->lossPlot()).size(), int(savedStep));
 
         // Closing as the user chooses ends the note: nothing is offered after that.
         answerNextMessageBox(QMessageBox::Discard);

@@ -28,6 +28,7 @@
 #include "data/ToyDatasets.h"
 #include "sampling/Sampler.h"
 #include "training/Checkpoint.h"
+#include "training/MetricsFile.h"
 #include "training/RunDriver.h"
 #include "training/ShardThreads.h"
 #include "training/Trainer.h"
@@ -283,6 +284,19 @@ private slots:
         QVERIFY2(reason.find("disk full") != std::string::npos, reason.c_str());
         QVERIFY(outcome == RunOutcome::Finished);
         QCOMPARE(loadCheckpoint(path("full-disk-run") + "/model.ckpt", torch::kCPU).progress.step, int64_t(12));
+    }
+
+    void metricsRowsAreReadBackWholeAndUpToAStep() {
+        const std::string file = path("read-metrics.csv");
+        std::ofstream(file) << kMetricsHeader << "\n1,0.1,0.5,0.001,2,100\n2,0.2,0.4,0.002,1.5,110\n3,0.3,0.3,0.003,1,120\n4,0.4,0.";
+        const auto rows = readMetricsRows(file);
+        QCOMPARE(rows.size(), size_t(3));   // the torn fourth row is left out
+        QCOMPARE(rows[1].step, int64_t(2));
+        QCOMPARE(rows[1].loss, 0.4);
+        QCOMPARE(rows[2].imagesPerSecond, 120.0);
+        QCOMPARE(readMetricsRows(file, 2).size(), size_t(2));
+        std::ofstream(path("other.csv")) << "a,b\n1,2\n";
+        QVERIFY(readMetricsRows(path("other.csv")).empty());
     }
 
     void staleTemporariesOfDeadProcessesAreRemoved() {

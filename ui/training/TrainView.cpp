@@ -27,6 +27,7 @@
 #include "common/NamedButton.h"
 #include "plot/DurationText.h"
 #include "plot/LiveCurvePlot.h"
+#include "training/MetricsFile.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 
@@ -99,6 +100,10 @@ TrainView::TrainView(QWidget* parent)
     connect(worker_, &TrainingWorker::runPrepared, this, [this](const QString& description, qint64 step) {
         modelLabel_->setText(description);
         shownStep_ = step;
+        // A run resumed in its own folder shows its curve so far (another folder has no rows yet).
+        if (step > 0)
+            for (const ddpm::MetricsRow& r : ddpm::readMetricsRows(QDir(runFolder()).filePath("metrics.csv").toStdString(), step))
+                records_.push({r.step, r.wallSeconds, r.loss, r.learningRate, r.gradNorm, r.imagesPerSecond, 0.0});
     });
     connect(worker_, &TrainingWorker::previewImage, preview_, &SamplePreview::showImage);
     connect(worker_, &TrainingWorker::previewPoints, preview_, &SamplePreview::showPoints);
