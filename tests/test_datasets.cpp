@@ -240,12 +240,16 @@ private slots:
         writeImage(d / "good2.png", colourImage(8, 8, {1, 2, 3}));
         writeBytes(d / "empty.png", {});
         writeBytes(d / "corrupt.jpg", std::vector<uint8_t>(500, 0x5A));
+        // 40 bytes whose JPEG header declares 14,927 × 65,361 pixels (found by fuzz_image_folder):
+        // refused before OpenCV allocates 2.9 GB for them.
+        writeBytes(d / "huge.jpg", readBytes(fs::path(DDPM_SOURCE_DIR) / "tests/fuzz/regressions/image_folder/"
+                                                                        "jpeg-header-declaring-975-megapixels.jpg"));
         fs::create_directory_symlink(d, d / "loop");
         fs::create_symlink(d / "missing.png", d / "dangling.png");
         QCOMPARE(::mkfifo((d / "pipe.png").c_str(), 0644), 0);   // reading it would wait for a writer forever
         Dataset ds = loadDataset(d.string(), LoadOptions{28});
         QCOMPARE(ds.count, int64_t(2));
-        QCOMPARE(ds.skipped.size(), size_t(5));
+        QCOMPARE(ds.skipped.size(), size_t(6));
         auto reasonFor = [&](const std::string& name) {
             for (const auto& s : ds.skipped)
                 if (s.path.find(name) != std::string::npos) return s.reason;
@@ -253,6 +257,7 @@ private slots:
         };
         QVERIFY(reasonFor("empty.png").find("empty") != std::string::npos);
         QVERIFY(reasonFor("corrupt.jpg").find("not a readable image") != std::string::npos);
+        QVERIFY2(reasonFor("huge.jpg").find("larger than its memory limit") != std::string::npos, reasonFor("huge.jpg").c_str());
         QVERIFY(reasonFor("loop").find("symlink loop") != std::string::npos);
         QVERIFY(reasonFor("dangling.png").find("broken link") != std::string::npos);
         QVERIFY(reasonFor("pipe.png").find("not a regular file") != std::string::npos);

@@ -17,6 +17,7 @@
 
 #include "data/DatasetError.h"
 #include "data/Split.h"
+#include "image/DecodeLimit.h"
 #include "util/DisplayPath.h"
 
 namespace fs = std::filesystem;
@@ -92,6 +93,9 @@ void walk(const fs::path& dir, const std::string& className, int depth, std::vec
 
 // Decodes one file into an 8-bit, 1- or 3-channel (RGB) R x R image, or
 // returns the reason it cannot.
+// One decoded image at most: 170 megapixels of 8-bit RGB, more than any camera's photo.
+constexpr uint64_t kMaxDecodedImageBytes = 512ull << 20;
+
 std::string decodeImage(const fs::path& path, int resolution, uint64_t memoryLimit, cv::Mat& out) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return "cannot open file";
@@ -105,6 +109,7 @@ std::string decodeImage(const fs::path& path, int resolution, uint64_t memoryLim
 
     cv::Mat img;
     try {
+        const DecodeLimit limit(std::min<uint64_t>(memoryLimit, kMaxDecodedImageBytes));
         img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH);
     } catch (const cv::Exception& e) {
         return "cannot decode image: " + std::string(e.err);

@@ -1,0 +1,45 @@
+#include "image/DecodeLimit.h"
+
+#include <algorithm>
+
+#include <opencv2/core/mat.hpp>
+
+namespace ddpm {
+
+namespace {
+
+thread_local uint64_t limitBytes = 0;   // 0: no limit on this thread
+
+// OpenCV's own allocator, after a size check on threads that set a limit.
+class LimitedAllocator : public cv::MatAllocator {
+public:
+    cv::UMatData* allocate(int dims, const int* sizes, int type, void* data, size_t* step, cv::AccessFlag flags,
+                           cv::UMatUsageFlags usage) const override {
+        if (limitBytes > 0 && !data) {
+            uint64_t bytes = uint64_t(CV_ELEM_SIZE(type));
+            for (int i = 0; i < dims; ++i) {
+                const uint64_t size = uint64_t(std::max(sizes[i], 0));
+                if (size > 0 && bytes > limitBytes / size) CV_Error(cv::Error::StsNoMem, "the image is larger than its memory limit");
+                bytes *= size;
+            }
+        }
+        return cv::Mat::getStdAllocator()->allocate(dims, sizes, type, data, step, flags, usage);
+    }
+    bool allocate(cv::UMatData* data, cv::AccessFlag flags, cv::UMatUsageFlags usage) const override {
+        return cv::Mat::getStdAllocator()->allocate(data, flags, usage);
+    }
+    void deallocate(cv::UMatData* data) const override { cv::Mat::getStdAllocator()->deallocate(data); }
+};
+
+}  // namespace
+
+DecodeLimit::DecodeLimit(uint64_t bytes) : previous_(limitBytes) {
+    static LimitedAllocator allocator;
+    static const bool installed = (cv::Mat::setDefaultAllocator(&allocator), true);
+    (void)installed;
+    limitBytes = bytes;
+}
+
+DecodeLimit::~DecodeLimit() { limitBytes = previous_; }
+
+}  // namespace ddpm
