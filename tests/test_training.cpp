@@ -40,6 +40,29 @@
 using namespace ddpm;
 
 namespace {
+// While it lives, writes fail as on a full disk: a file-size limit (EFBIG; ENOSPC on a real one).
+class FullDisk {
+public:
+    explicit FullDisk(rlim_t bytes) : previousHandler_(std::signal(SIGXFSZ, SIG_IGN)) {
+        getrlimit(RLIMIT_FSIZE, &original_);
+        struct rlimit small = original_;
+        small.rlim_cur = bytes;
+        setrlimit(RLIMIT_FSIZE, &small);
+    }
+    ~FullDisk() { lift(); }
+    void lift() {
+        if (lifted_) return;
+        setrlimit(RLIMIT_FSIZE, &original_);
+        std::signal(SIGXFSZ, previousHandler_);
+        lifted_ = true;
+    }
+
+private:
+    struct rlimit original_ {};
+    void (*previousHandler_)(int);
+    bool lifted_ = false;
+};
+
 RunConfig toyRun(const Dataset& data, int batch = 64) {
     RunConfig c;
     c.model = ModelConfig::preset("mlp", 2, 0);
@@ -227,21 +250,15 @@ private slots:
         const std::string file = path("full-disk.ckpt");
         trainer.save(file);
         trainer.step();
-        // A file-size limit makes writes fail as on a full disk (EFBIG, or ENOSPC on a real one).
-        struct rlimit original {};
-        QCOMPARE(getrlimit(RLIMIT_FSIZE, &original), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        struct rlimit small = original;
-        small.rlim_cur = 16 * 1024;
-        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
         std::string error;
-        try {
-            trainer.save(file);
-        } catch (const std::runtime_error& e) {
-            error = e.what();
+        {
+            FullDisk full(16 * 1024);
+            try {
+                trainer.save(file);
+            } catch (const std::runtime_error& e) {
+                error = e.what();
+            }
         }
-        setrlimit(RLIMIT_FSIZE, &original);
-        std::signal(SIGXFSZ, previousHandler);
         QVERIFY2(error.find("disk full") != std::string::npos, error.c_str());
         QVERIFY2(error.find(tmp_.path().toStdString()) != std::string::npos, error.c_str());   // the folder
         QCOMPARE(loadCheckpoint(file, torch::kCPU).progress.step, int64_t(1));                // the old one, intact
@@ -257,13 +274,7 @@ private slots:
         RunCadence cadence;
         cadence.saveEverySteps = 5;
         driver.setCadence(cadence);
-        struct rlimit original {};
-        QCOMPARE(getrlimit(RLIMIT_FSIZE, &original), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        struct rlimit small = original;
-        small.rlim_cur = 4 * 1024;
-        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
-
+        FullDisk full(4 * 1024);
         TrainingControl control;
         std::atomic<bool> told{false};
         std::string reason;
@@ -277,8 +288,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(told.load(), 30000);
         QVERIFY(control.isPaused());
         QCOMPARE(driver.step(), int64_t(5));   // held at the failed save
-        setrlimit(RLIMIT_FSIZE, &original);
-        std::signal(SIGXFSZ, previousHandler);
+        full.lift();
         control.resume();
         loop.join();
         QVERIFY2(reason.find("disk full") != std::string::npos, reason.c_str());
