@@ -20,7 +20,7 @@ void saveClassifier(const std::string& path, const ClassifierRecord& record) {
     root.write("format", c10::IValue(std::string(kFormat)));
     root.write("config", c10::IValue(record.net->config().serialize()));
     root.write("weights", weights);
-    root.write("weights_crc32", torch::tensor({int64_t(moduleStateChecksum(*record.net))}));
+    root.write("weights_crc32", moduleStateChecksums({record.net.get()}));
     root.write("held_out", torch::tensor({record.heldOutAccuracy, double(record.heldOutCount)}, torch::kFloat64));
     writeArchiveAtomically(path, root);
 }
@@ -57,8 +57,8 @@ ClassifierRecord loadClassifier(const std::string& path, torch::Device device) {
         throw CheckpointError(shown, "the classifier weights are missing or damaged: " + what.substr(0, what.find('\n')));
     }
     torch::Tensor checksum;   // absent in classifiers from before they carried one
-    if (root.try_read("weights_crc32", checksum) &&
-        (checksum.numel() != 1 || checksum.item<int64_t>() != int64_t(moduleStateChecksum(*record.net))))
+    root.try_read("weights_crc32", checksum);
+    if (!matchesStoredChecksum(*record.net, checksum, 0, 1))
         throw CheckpointError(shown, "the classifier weights fail their checksum: the file was damaged after it was written");
     record.net->to(device);
     record.net->eval();   // batch-norm statistics and no dropout: features must not depend on the batch

@@ -9,6 +9,7 @@
 #include "export/Safetensors.h"
 #include "random/Generators.h"
 #include "training/Checkpoint.h"
+#include "training/Ema.h"
 #include "util/DisplayPath.h"
 #include "util/KeyValueText.h"
 
@@ -65,15 +66,7 @@ ImportSummary importSafetensors(const std::string& safetensorsPath, const std::s
     }
     progress.horizonSteps = progress.step;   // finished: `ddpm train --resume` needs --steps or --minutes
     auto ema = makeBlankDenoiser(config.model);
-    {
-        torch::NoGradGuard noGrad;
-        auto source = model->parameters();
-        auto target = ema->parameters();
-        for (size_t i = 0; i < source.size(); ++i) target[i].copy_(source[i]);
-        auto sourceBuffers = model->buffers();
-        auto targetBuffers = ema->buffers();
-        for (size_t i = 0; i < sourceBuffers.size(); ++i) targetBuffers[i].copy_(sourceBuffers[i]);
-    }
+    copyWeights(*model, *ema);
     ema->eval();
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.train.learningRate)
                                                            .weight_decay(config.train.weightDecay));

@@ -67,4 +67,16 @@ uint32_t moduleStateChecksum(const torch::nn::Module& module) {
     return uint32_t(crc);
 }
 
+torch::Tensor moduleStateChecksums(const std::vector<const torch::nn::Module*>& modules) {
+    std::vector<int64_t> sums;
+    for (const torch::nn::Module* module : modules) sums.push_back(int64_t(moduleStateChecksum(*module)));
+    return torch::tensor(sums, torch::kInt64);
+}
+
+bool matchesStoredChecksum(const torch::nn::Module& module, const torch::Tensor& stored, int64_t index, int64_t count) {
+    if (!stored.defined()) return true;
+    if (stored.dim() != 1 || stored.numel() != count || stored.scalar_type() != torch::kInt64) return false;
+    return stored[index].item<int64_t>() == int64_t(moduleStateChecksum(module));
+}
+
 }  // namespace ddpm

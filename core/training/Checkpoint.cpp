@@ -73,7 +73,7 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
                                                  torch::kFloat64));
     // LibTorch's reader does not check the archive's own CRCs, and takes a record
     // of the wrong size without complaint: the weights carry their own sum.
-    root.write("weights_crc32", torch::tensor({int64_t(moduleStateChecksum(model)), int64_t(moduleStateChecksum(ema))}));
+    root.write("weights_crc32", moduleStateChecksums({&model, &ema}));
     root.write("rng_noise", random.noise);
     if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none
     writeArchiveAtomically(path, root);
@@ -112,8 +112,7 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
             throw CheckpointError(shown, std::string("the ") + key + " weights do not match the configured model (" +
                                              c.config.model.describe() + "): " + what);
         }
-        if (checksums.defined() &&
-            (checksums.numel() != 2 || checksums[index].item<int64_t>() != int64_t(moduleStateChecksum(*module))))
+        if (!matchesStoredChecksum(*module, checksums, index, 2))
             throw CheckpointError(shown, std::string("the ") + key +
                                              " weights fail their checksum: the file was damaged after it was written");
         module->to(device);

@@ -120,10 +120,7 @@ void readZip64Extra(const uint8_t* extra, size_t length, uint64_t& size, uint64_
     }
 }
 
-}  // namespace
-
-std::vector<ZipRecord> readZipDirectory(const std::string& path) {
-    const ReadOnlyFile file(path);
+std::vector<ZipRecord> readDirectory(const ReadOnlyFile& file) {
     const DirectoryLocation location = locateDirectory(file);
     std::vector<uint8_t> directory(size_t(location.size));
     file.read(location.offset, directory.data(), directory.size());
@@ -166,9 +163,13 @@ std::vector<ZipRecord> readZipDirectory(const std::string& path) {
     return records;
 }
 
+}  // namespace
+
+std::vector<ZipRecord> readZipDirectory(const std::string& path) { return readDirectory(ReadOnlyFile(path)); }
+
 void verifyZipRecords(const std::string& path) {
-    const std::vector<ZipRecord> records = readZipDirectory(path);
-    const ReadOnlyFile file(path);
+    const ReadOnlyFile file(path);   // opened once: the directory and the records come from the same file
+    const std::vector<ZipRecord> records = readDirectory(file);
     std::vector<uint8_t> buffer(1 << 16), inflated(1 << 16);
     for (const ZipRecord& record : records) {
         uLong crc = crc32(0, nullptr, 0);
