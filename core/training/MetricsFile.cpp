@@ -1,26 +1,43 @@
 #include "training/MetricsFile.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "training/RunFolder.h"
 
 namespace ddpm {
 
-std::vector<MetricsRow> readMetricsRows(const std::string& path, int64_t lastStep) {
-    std::vector<MetricsRow> rows;
+std::string metricsLine(const MetricsRow& r) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f\n", (long long)r.step, r.wallSeconds, r.loss,
+                  r.learningRate, r.gradNorm, r.imagesPerSecond);
+    return line;
+}
+
+std::optional<std::vector<std::string>> readMetricsLines(const std::string& path, int64_t lastStep) {
     std::ifstream in(path);
     std::string line;
-    if (!std::getline(in, line) || line != kMetricsHeader) return rows;
+    if (!std::getline(in, line) || line != kMetricsHeader) return std::nullopt;
+    std::vector<std::string> rows;
     while (std::getline(in, line)) {
         if (in.eof()) break;   // no newline after it: a row being written, or torn
+        const long long step = std::strtoll(line.c_str(), nullptr, 10);
+        if (step < 1 || (lastStep >= 0 && step > lastStep)) break;
+        rows.push_back(line);
+    }
+    return rows;
+}
+
+std::vector<MetricsRow> readMetricsRows(const std::string& path, int64_t lastStep) {
+    std::vector<MetricsRow> rows;
+    for (const std::string& line : readMetricsLines(path, lastStep).value_or(std::vector<std::string>{})) {
         MetricsRow r;
         long long step = 0;
         if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf", &step, &r.wallSeconds, &r.loss, &r.learningRate,
                         &r.gradNorm, &r.imagesPerSecond) != 6)
             continue;
         r.step = step;
-        if (lastStep >= 0 && r.step > lastStep) break;
         rows.push_back(r);
     }
     return rows;

@@ -1,13 +1,12 @@
 #include "training/RunDriver.h"
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "image/SampleFiles.h"
 #include "sampling/Sampler.h"
+#include "training/MetricsFile.h"
 #include "util/AtomicFile.h"
 #include "util/Cancelled.h"
 
@@ -45,10 +44,7 @@ public:
         flush();
     }
     void write(const StepStats& s) {
-        char line[200];
-        std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f\n", (long long)s.step, s.elapsedSeconds, s.loss,
-                      s.learningRate, s.gradNorm, s.imagesPerSecond);
-        pending_ += line;
+        pending_ += metricsLine({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond});
         if (s.step % 50 == 0) flush();
     }
     void flush() {
@@ -65,18 +61,10 @@ public:
 
 private:
     void keepRowsUpTo(int64_t step) {
-        std::ifstream in(path_);
-        if (!in) return;
-        std::string kept, line;
-        std::getline(in, line);
-        if (line != kMetricsHeader) return;   // not ours: appended to as it is
-        kept = line + "\n";
-        while (std::getline(in, line)) {
-            if (in.eof()) break;   // no newline after it: a torn row
-            const long long rowStep = std::strtoll(line.c_str(), nullptr, 10);
-            if (rowStep < 1 || rowStep > step) break;
-            kept += line + "\n";
-        }
+        const auto rows = readMetricsLines(path_, step);
+        if (!rows) return;   // none yet, or not ours: appended to as it is
+        std::string kept = std::string(kMetricsHeader) + "\n";
+        for (const std::string& row : *rows) kept += row + "\n";
         writeFileAtomically(path_, std::vector<uint8_t>(kept.begin(), kept.end()));
     }
 

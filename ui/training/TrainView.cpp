@@ -27,7 +27,7 @@
 #include "common/NamedButton.h"
 #include "plot/DurationText.h"
 #include "plot/LiveCurvePlot.h"
-#include "training/MetricsFile.h"
+#include "training/RunFolder.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 
@@ -41,6 +41,11 @@ constexpr int kSmoothingSteps = 100;   // slider positions: weight = position / 
 constexpr double kDefaultSmoothing = 0.9;
 constexpr int kProgressTicks = 1000;
 const char kCheckpointFilter[] = "Checkpoints (*.ckpt);;All files (*)";
+
+// A run folder's model.ckpt, as core's RunFolder names it.
+QString checkpointIn(const QString& runFolder) {
+    return QString::fromStdString(ddpm::RunFolder(runFolder.toStdString()).checkpoint());
+}
 
 QString runsFolder() {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("runs");
@@ -100,10 +105,6 @@ TrainView::TrainView(QWidget* parent)
     connect(worker_, &TrainingWorker::runPrepared, this, [this](const QString& description, qint64 step) {
         modelLabel_->setText(description);
         shownStep_ = step;
-        // A run resumed in its own folder shows its curve so far (another folder has no rows yet).
-        if (step > 0)
-            for (const ddpm::MetricsRow& r : ddpm::readMetricsRows(QDir(runFolder()).filePath("metrics.csv").toStdString(), step))
-                records_.push({r.step, r.wallSeconds, r.loss, r.learningRate, r.gradNorm, r.imagesPerSecond, 0.0});
     });
     connect(worker_, &TrainingWorker::previewImage, preview_, &SamplePreview::showImage);
     connect(worker_, &TrainingWorker::previewPoints, preview_, &SamplePreview::showPoints);
@@ -315,7 +316,7 @@ void TrainView::start() {
 void TrainView::openCheckpoint(const QString& path) { openCheckpointInto(path, {}); }
 
 void TrainView::resumeRun(const QString& runFolder) {
-    openCheckpointInto(QDir(runFolder).filePath("model.ckpt"), runFolder);
+    openCheckpointInto(checkpointIn(runFolder), runFolder);
 }
 
 void TrainView::openCheckpointInto(const QString& path, const QString& runFolder) {
@@ -336,7 +337,7 @@ void TrainView::saveCheckpoint(const QString& path) {
 }
 
 void TrainView::showSaveDialog() {
-    const QString suggested = QDir(worker_->runFolder().isEmpty() ? runsFolder() : worker_->runFolder()).filePath("model.ckpt");
+    const QString suggested = checkpointIn(worker_->runFolder().isEmpty() ? runsFolder() : worker_->runFolder());
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Checkpoint"), suggested, tr(kCheckpointFilter));
     saveCheckpoint(path);
 }
@@ -405,7 +406,7 @@ void TrainView::showStatus(const QString& text, bool error) {
 
 bool TrainView::confirmClose() {
     if (!worker_->isActive()) return true;
-    const QString target = QDir(worker_->runFolder()).filePath("model.ckpt");
+    const QString target = checkpointIn(worker_->runFolder());
     QMessageBox box(QMessageBox::Question, tr("Training is running"), tr("Save the run before closing?"),
                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box.setObjectName("confirmCloseBox");
@@ -425,7 +426,7 @@ bool TrainView::confirmClose() {
 QString TrainView::saveForShutdown() {
     if (!worker_->isActive()) return {};
     worker_->stopAndWait(kStopTimeoutMs);
-    return worker_->saveCheckpointAndWait(QDir(worker_->runFolder()).filePath("model.ckpt"));
+    return worker_->saveCheckpointAndWait(checkpointIn(worker_->runFolder()));
 }
 
 }  // namespace ddpm::ui

@@ -9,6 +9,7 @@
 
 #include "common/TensorImage.h"
 #include "training/RunConfigFromSettings.h"
+#include "training/MetricsFile.h"
 #include "training/RunDriver.h"
 #include "training/StepRecordBuffer.h"
 #include "util/Threads.h"
@@ -177,6 +178,11 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
                 built->setCadence(cadence);
                 std::atomic_store(&driver, built);
             }
+            // A run resumed in its own folder shows its curve so far (another folder has no rows yet);
+            // read here, off the GUI thread: a long run's metrics.csv holds many thousands of rows.
+            if (step > 0)
+                for (const MetricsRow& r : readMetricsRows(built->folder().metrics(), step))
+                    records->push({r.step, r.wallSeconds, r.loss, r.learningRate, r.gradNorm, r.imagesPerSecond, 0.0});
             QMetaObject::invokeMethod(worker, [worker, description, step, after] {
                 worker->description_ = description;
                 emit worker->runPrepared(description, step);
