@@ -81,7 +81,7 @@ private slots:
                     {"train", "--data", "toy:moons", "--steps", "100000", "--out", path("passive-" + given)});
             if (!p.waitForStarted()) return QString("did not start");
             QString policy;
-            QTest::qWaitFor([&] {
+            const bool seen = QTest::qWaitFor([&] {
                 QFile environ(QString("/proc/%1/environ").arg(p.processId()));
                 if (!environ.open(QIODevice::ReadOnly)) return false;
                 for (const QByteArray& entry : environ.readAll().split('\0'))
@@ -90,7 +90,7 @@ private slots:
             }, 60000);
             p.kill();
             p.waitForFinished();
-            return policy;
+            return seen ? policy : QString("timed out");
         };
         QCOMPARE(policyOf(""), QString("PASSIVE"));
         QCOMPARE(policyOf("ACTIVE"), QString("ACTIVE"));

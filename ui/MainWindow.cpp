@@ -87,13 +87,7 @@ MainWindow::MainWindow(QWidget* parent)
         datasetView_->setLoadOptions(options);
         datasetView_->loadDataset(datasetView_->datasetSource());
     });
-    connect(datasetView_, &DatasetView::datasetChanged, this, [this] {
-        if (!pendingResume_ || datasetView_->datasetSource() != pendingResume_->datasetSource) return;
-        const QString folder = pendingResume_->runFolder;
-        pendingResume_.reset();
-        tabs_->setCurrentWidget(trainView_);
-        trainView_->resumeRun(folder);
-    });
+    connect(datasetView_, &DatasetView::datasetChanged, this, &MainWindow::resumePendingRun);
     connect(trainView_->worker(), &TrainingWorker::stateChanged, this, &MainWindow::noteTrainingState);
     // Every checkpoint the Train tab writes or opens becomes the Denoise and Samples tabs' model.
     connect(trainView_, &TrainView::checkpointSaved, this, &MainWindow::openCheckpoint);
@@ -307,13 +301,17 @@ void MainWindow::offerToResumeInterruptedRun() {
         return;
     }
     pendingResume_ = run;
-    if (datasetView_->datasetSource() == run->datasetSource && trainView_->hasDataset()) {
-        pendingResume_.reset();
-        tabs_->setCurrentWidget(trainView_);
-        trainView_->resumeRun(run->runFolder);
-    } else {
-        openDataset(run->datasetSource);
-    }
+    resumePendingRun();
+    if (pendingResume_) openDataset(run->datasetSource);   // resumed once it has loaded
+}
+
+void MainWindow::resumePendingRun() {
+    if (!pendingResume_ || !trainView_->hasDataset() || datasetView_->datasetSource() != pendingResume_->datasetSource)
+        return;
+    const QString folder = pendingResume_->runFolder;
+    pendingResume_.reset();
+    tabs_->setCurrentWidget(trainView_);
+    trainView_->resumeRun(folder);
 }
 
 QString MainWindow::saveForShutdown() {

@@ -79,6 +79,7 @@ private:
     QString dialogFolder() const;
     void showAbout();
     void noteTrainingState();   // keeps the interrupted-run note in step with the Train tab
+    void resumePendingRun();    // the run offered at launch, once its dataset is the loaded one
 
     QTabWidget* tabs_;
     DatasetView* datasetView_;

@@ -1,9 +1,9 @@
 #include "training/InterruptedRun.h"
 
-#include <QDir>
 #include <QFileInfo>
 
 #include "StudioSettings.h"
+#include "training/RunFolder.h"
 
 namespace ddpm::ui {
 
@@ -12,7 +12,9 @@ constexpr char kFolderKey[] = "training/runInProgress";
 constexpr char kDatasetKey[] = "training/runInProgressDataset";
 }  // namespace
 
-QString InterruptedRun::checkpoint() const { return QDir(runFolder).filePath("model.ckpt"); }
+QString InterruptedRun::checkpoint() const {
+    return QString::fromStdString(RunFolder(runFolder.toStdString()).checkpoint());
+}
 
 void noteRunInProgress(const InterruptedRun& run) {
     QSettings settings(kOrganizationName, kApplicationName);
