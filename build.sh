@@ -14,6 +14,7 @@ PACKAGES=(
   qt6-base-dev libqcustomplot-dev libtorch-dev libopencv-dev zlib1g-dev
   libopenblas0-pthread          # LibTorch's Linear layers use BLAS: the reference one is >10x slower
   dataset-fashion-mnist         # the built-in fashion-mnist dataset
+  libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data   # the built-in emoji set
   xvfb xauth                    # screenshots and headless GUI runs
   dpkg-dev desktop-file-utils appstream groff-base   # the .deb (dpkg-shlibdeps) and its test's validators
 )

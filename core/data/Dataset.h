@@ -1,6 +1,6 @@
 #pragma once
 // A dataset held in memory: N images (uint8, NCHW) or N 2-D points, with
-// optional labels, where it came from, and its train / held-out split.
+// optional labels and captions, where it came from, and its train / held-out split.
 // Plain data, no torch: loaders and the GUI's thumbnail model use it directly.
 #include <cstdint>
 #include <string>
@@ -28,6 +28,7 @@ struct Dataset {
 
     std::vector<int32_t> labels;                // empty, or one per item in [0, classNames.size())
     std::vector<std::string> classNames;
+    std::vector<std::string> captions;          // empty, or one UTF-8 text per item (emoji: their names)
 
     int64_t trainCount = 0;                     // items [0, trainCount) train, the rest are held out
     std::vector<SkippedFile> skipped;           // files a folder load passed over, with reasons

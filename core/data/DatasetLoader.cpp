@@ -5,6 +5,7 @@
 #include "data/ByteStream.h"
 #include "data/CifarFormat.h"
 #include "data/DatasetError.h"
+#include "data/EmojiSet.h"
 #include "data/IdxFormat.h"
 #include "data/NpyFormat.h"
 #include "data/ImageFolderFormat.h"
@@ -84,6 +85,8 @@ std::vector<BuiltinDataset> builtinDatasets() {
         {"mnist", "10,000 MNIST digits, 28x28 grey, 10 classes (shipped)", true},
         {"fashion-mnist", "70,000 Fashion-MNIST images, 28x28 grey, 10 classes",
          fs::is_directory(kFashionMnistDir, ec)},
+        {"emoji", "3,600+ Noto Color Emoji, 64x64 (or 32) RGB, 9 groups (or emoji:subgroups), names as captions",
+         emojiSetAvailable()},
     };
     for (const auto& toy : toyDatasetNames())
         list.push_back({"toy:" + toy, "2-D point cloud, 10,000 points", true});
@@ -93,6 +96,7 @@ std::vector<BuiltinDataset> builtinDatasets() {
 Dataset loadDataset(const std::string& pathOrName, const LoadOptions& options) {
     if (pathOrName == "mnist") return loadBuiltinMnist(options);
     if (pathOrName == "fashion-mnist") return loadFashionMnist(options);
+    if (isEmojiSetName(pathOrName)) return loadEmojiSet(pathOrName, options);
     if (pathOrName.rfind("toy:", 0) == 0) return makeToyDataset(pathOrName.substr(4));
 
     std::error_code ec;

@@ -24,4 +24,16 @@ fs::path findResource(const std::string& relativePath) {
     return p;
 }
 
+fs::path cacheDirectory() {
+    auto env = [](const char* name) -> const char* {
+        const char* value = std::getenv(name);
+        return value && *value ? value : nullptr;
+    };
+    if (const char* dir = env("DDPM_STUDIO_CACHE_DIR")) return fs::path(dir);
+    if (const char* xdg = env("XDG_CACHE_HOME")) return fs::path(xdg) / "ddpm-studio";
+    if (const char* home = env("HOME")) return fs::path(home) / ".cache" / "ddpm-studio";
+    std::error_code ec;
+    return fs::temp_directory_path(ec) / "ddpm-studio-cache";
+}
+
 }  // namespace ddpm
