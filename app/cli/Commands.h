@@ -11,6 +11,7 @@ using Args = std::vector<std::string>;
 
 int runInfo(const Args& args);
 int runTrain(const Args& args);
+int runTrainVae(const Args& args);
 int runSample(const Args& args);
 int runNoise(const Args& args);
 int runExport(const Args& args);

@@ -97,6 +97,13 @@ const std::vector<OptionSpec>& optionTable() {
         {"film", "", "", K::Flag, {}, "", "time embedding as scale-and-shift (FiLM) instead of additive"},
         {"layout", "", "KIND", K::Choice, {"compact", "ho"}, "", "U-Net layout: compact or ho",
          "ho is the layout of Ho et al. (2020)."},
+        // Autoencoder
+        {"factor", "", "F", K::Int, {}, "4", "autoencoder downsampling factor: 2, 4 or 8"},
+        {"latent-channels", "", "C", K::Int, {}, "4", "autoencoder latent channels"},
+        {"kl-weight", "", "W", K::Number, {}, "0.0001", "weight of the KL term per latent element",
+         "The loss is the L1 reconstruction error plus W times the KL divergence of q(z|x) from N(0,I), "
+         "both per element; docs/latent-diffusion.md has the measurements behind the default."},
+
         {"save-every", "", "N", K::Int, {}, "1000", "save (checkpoint, snapshot, sample grid) every N steps (0 = only at the end)"},
         {"resume", "", "CKPT", K::Text, {}, "", "continue a checkpoint exactly",
          "The losses are those of an uninterrupted run."},
@@ -189,6 +196,36 @@ const std::vector<VerbSpec>& verbTable() {
                {"resume"},
                {"schedule", "beta schedule: linear, cosine, sigmoid (default: cosine for tiny, linear otherwise)", ""},
                {"timesteps"}})},
+
+        {"train-vae", "train the autoencoder for latent diffusion",
+         "ddpm train-vae --data DATASET --resolution R [options] --out DIR",
+         "Train a small KL autoencoder (residual blocks with GroupNorm; mean and log-variance per\n"
+         "latent element) on a dataset's images: 64x64x3 to 16x16x4 at factor 4. Writes under --out\n"
+         "as 'ddpm train' does: model.ckpt (weights, latent scale, held-out PSNR, optimizer, step,\n"
+         "generators), a snapshot and a grid reconstructions-N.png of held-out images above their\n"
+         "reconstructions at every save, reconstructions.png at the end, and metrics.csv with the\n"
+         "columns l1, psnr and kl after the common ones. At each save the latent scale (the inverse\n"
+         "standard deviation of the training set's latents) and the held-out PSNR are measured.",
+         "",
+         {},
+         join({{"data", "dataset path or built-in name (emoji, mnist, a folder of images, ...)"},
+               {"resolution", "image size: the dataset's images are read at R x R", "32"},
+               {"factor"},
+               {"latent-channels"},
+               {"kl-weight"},
+               {"steps", "train for N steps", "4000"},
+               {"minutes"},
+               {"batch", nullptr, "16"},
+               {"lr", "peak learning rate (AdamW, warm-up then cosine)", "0.001"},
+               {"warmup"},
+               {"clip"},
+               {"base-channels", "autoencoder base width (doubled per level, up to 4x)", "32"},
+               {"groups", "GroupNorm groups", "8"},
+               {"seed"},
+               {"out-dir"},
+               {"save-every"},
+               {"resume"}},
+              deviceOptions())},
 
         {"sample", "sample from a checkpoint", "ddpm sample CKPT -o OUT.png [options]",
          "Sample from a trained model. Images: a PNG grid with the parameters in its text chunks;\n"

@@ -1,5 +1,4 @@
 // ddpm train: trains a denoiser, writing checkpoints, sample grids and metrics.csv.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -7,7 +6,8 @@
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
-#include "training/RunDriver.h"
+#include "cli/RunProgress.h"
+#include "training/Trainer.h"
 #include "util/Threads.h"
 
 namespace ddpm::cli {
@@ -78,36 +78,16 @@ int runTrain(const Args& args) {
         const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 28, 64));
         trainer = std::make_unique<Trainer>(configFromArgs(p, data), data, device);
     }
-    if (!p.has("resume") || p.has("steps") || p.has("minutes")) {
-        if (p.has("minutes")) trainer->setHorizon(0, 60.0 * p.getDouble("minutes", 0.01, 1e6));
-        else trainer->setHorizon(trainer->progress().step + p.getInt64("steps", 1, 1ll << 40), 0);
-    }
+    setHorizonFromOptions(*trainer, p, p.has("resume"));
     const RunConfig& config = trainer->config();
     std::fprintf(stderr, "model: %s, %lld parameters\ndevice: %s, precision %s, %d threads\n",
                  config.model.describe().c_str(), (long long)trainer->model().parameterCount(),
                  device.str().c_str(), toString(config.train.precision).c_str(), torch::get_num_threads());
 
     RunDriver driver(std::move(trainer), p.get("out"));
-    RunCadence cadence;
-    cadence.saveEverySteps = p.getInt("save-every", 0, 1 << 30);
-    driver.setCadence(cadence);
-    TrainingControl control;
-    auto lastPrint = std::chrono::steady_clock::now();
-    RunEvents events;
-    events.onStep = [&](const StepStats& s) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastPrint > std::chrono::milliseconds(500) || s.progress >= 1) {
-            lastPrint = now;
-            const double eta = s.progress > 0 ? s.elapsedSeconds * (1 - s.progress) / s.progress : 0;
-            std::fprintf(stderr, "\rstep %lld  loss %.4f  lr %.2e  %.0f img/s  %s elapsed  ETA %s   ",
-                         (long long)s.step, s.loss, s.learningRate, s.imagesPerSecond,
-                         formatDuration(s.elapsedSeconds).c_str(), formatDuration(eta).c_str());
-        }
-    };
-    driver.run(control, events);
-    std::fprintf(stderr, "\n");
+    const double seconds = runWithProgress(driver, p);
     std::cout << "trained " << driver.step() << " steps in "
-              << formatDuration(driver.withTrainer([](Trainer& t) { return t.progress().trainedSeconds; })) << "; wrote "
+              << formatDuration(seconds) << "; wrote "
               << driver.folder().checkpoint() << " and " << driver.folder().finalSamples(config.data.space) << "\n";
     return 0;
 }

@@ -17,6 +17,7 @@ const std::vector<Verb>& ddpm::cli::verbs() {
     static const std::vector<Verb> list = {
         {"info", runInfo},
         {"train", runTrain},
+        {"train-vae", runTrainVae},
         {"sample", runSample},
         {"noise", runNoise},
         {"export", runExport},
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
         const bool benchChild = verb == "bench" && std::any_of(argv + 2, argv + argc, [](const char* a) {
                                     return std::string(a) == "--child";
                                 });
-        if ((verb == "train" || verb == "sample" || verb == "eval" || verb == "train-classifier" || verb == "bench") &&
+        if ((verb == "train" || verb == "train-vae" || verb == "sample" || verb == "eval" || verb == "train-classifier" || verb == "bench") &&
             !benchChild)
             ddpm::restartWithPassiveOpenMpWaiting(argv);
     }

@@ -6,8 +6,9 @@
 
 #include <torch/serialize/output-archive.h>
 
+#include "autoencoder/AutoencoderFile.h"
 #include "models/ModuleState.h"
-#include "random/Generators.h"
+#include "training/CheckpointRecords.h"
 #include "util/ArchiveFile.h"
 #include "util/DisplayPath.h"
 
@@ -25,32 +26,11 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const std
         throw CheckpointError(shown, e.what());
     }
     c10::IValue format;
-    if (!root.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
+    if (root.try_read("format", format) && format.isString() && format.toStringRef() == kAutoencoderFormat)
+        throw CheckpointError(shown, "an autoencoder (from ddpm train-vae), not a diffusion model");
+    if (!format.isString() || format.toStringRef() != kFormat)
         throw CheckpointError(shown, "not a DDPM Studio checkpoint (no '" + std::string(kFormat) + "' marker)");
     return root;
-}
-
-// Step, training time and horizon; the loss scale goes to *lossScale when asked for.
-TrainingProgress readProgress(torch::serialize::InputArchive& root, const std::string& shown,
-                              double* lossScale = nullptr) {
-    torch::Tensor step, horizonSteps, seconds;
-    try {
-        root.read("step", step);
-        root.read("horizon_steps", horizonSteps);
-        root.read("progress_seconds", seconds);
-    } catch (const std::exception&) {
-        throw CheckpointError(shown, "the training progress (step or time) is missing or damaged");
-    }
-    if (step.numel() != 1 || horizonSteps.numel() != 1 || seconds.numel() != 3 || step.scalar_type() != torch::kInt64 ||
-        horizonSteps.scalar_type() != torch::kInt64 || seconds.scalar_type() != torch::kFloat64)
-        throw CheckpointError(shown, "the training progress (step or time) has the wrong shape");
-    TrainingProgress progress;
-    progress.step = step.item<int64_t>();
-    progress.horizonSteps = horizonSteps.item<int64_t>();
-    progress.trainedSeconds = seconds[0].item<double>();
-    progress.horizonSeconds = seconds[1].item<double>();
-    if (lossScale) *lossScale = seconds[2].item<double>();
-    return progress;
 }
 
 }  // namespace
@@ -67,22 +47,18 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
     root.write("model", modelArchive);
     root.write("ema", emaArchive);
     root.write("optimizer", optimizerArchive);
-    root.write("step", torch::tensor({progress.step}, torch::kInt64));
-    root.write("horizon_steps", torch::tensor({progress.horizonSteps}, torch::kInt64));
-    root.write("progress_seconds", torch::tensor({progress.trainedSeconds, progress.horizonSeconds, lossScale},
-                                                 torch::kFloat64));
+    writeProgressRecords(root, progress, lossScale);
     // LibTorch's reader does not check the archive's own CRCs, and takes a record
     // of the wrong size without complaint: the weights carry their own sum.
     root.write("weights_crc32", moduleStateChecksums({&model, &ema}));
-    root.write("rng_noise", random.noise);
-    if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none
+    writeRandomRecords(root, random);
     writeArchiveAtomically(path, root);
 }
 
 TrainingProgress readCheckpointProgress(const std::string& path) {
     const std::string shown = displayPath(path);
     auto root = openCheckpoint(path, shown);
-    return readProgress(root, shown);
+    return readProgressRecords(root, shown);
 }
 
 CheckpointContents loadCheckpoint(const std::string& path, torch::Device device) {
@@ -121,21 +97,14 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     c.model = loadModule("model", 0);
     c.ema = loadModule("ema", 1);
     c.ema->eval();
-    c.progress = readProgress(root, shown, &c.lossScale);
+    c.progress = readProgressRecords(root, shown, &c.lossScale);
+    c.random = readRandomRecords(root, shown);
     try {
-        // Checkpoints from before the run owned its generators kept the process-wide
-        // one's state as "rng_state": it continues as the noise stream.
-        if (!root.try_read("rng_noise", c.random.noise)) root.read("rng_state", c.random.noise);
-        root.try_read("rng_data_order", c.random.dataOrder);
         c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
         root.read("optimizer", *c.optimizerState);
     } catch (const std::exception&) {
-        throw CheckpointError(shown, "the training state (RNG or optimizer) is missing or damaged");
+        throw CheckpointError(shown, "the training state (optimizer) is missing or damaged");
     }
-    const torch::Tensor generatorShape = generatorState(makeGenerator(0));
-    for (const torch::Tensor& state : {c.random.noise, c.random.dataOrder})
-        if (state.defined() && (state.sizes() != generatorShape.sizes() || state.scalar_type() != generatorShape.scalar_type()))
-            throw CheckpointError(shown, "a random generator's saved state has the wrong size");
     return c;
 }
 

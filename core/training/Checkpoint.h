@@ -11,6 +11,7 @@
 
 #include "models/Denoiser.h"
 #include "training/RunConfig.h"
+#include "training/TrainingProgress.h"
 
 namespace ddpm {
 
@@ -19,14 +20,6 @@ class CheckpointError : public std::runtime_error {
 public:
     CheckpointError(const std::string& path, const std::string& reason)
         : std::runtime_error(path + ": " + reason) {}
-};
-
-// How far a run has come, and the horizon its learning-rate schedule spans.
-struct TrainingProgress {
-    int64_t step = 0;
-    double trainedSeconds = 0;
-    int64_t horizonSteps = 0;     // > 0: the run ends after this many steps
-    double horizonSeconds = 0;    // > 0: … or after this much training time
 };
 
 // The states of a run's own generators (random/Generators.h).

@@ -8,17 +8,29 @@
 
 namespace ddpm {
 
+std::string metricsHeader(const std::vector<std::string>& extraColumns) {
+    std::string header = kMetricsHeader;
+    for (const std::string& column : extraColumns) header += "," + column;
+    return header;
+}
+
 std::string metricsLine(const MetricsRow& r) {
     char line[200];
-    std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f\n", (long long)r.step, r.wallSeconds, r.loss,
+    std::snprintf(line, sizeof line, "%lld,%.3f,%.6g,%.6g,%.6g,%.2f", (long long)r.step, r.wallSeconds, r.loss,
                   r.learningRate, r.gradNorm, r.imagesPerSecond);
-    return line;
+    std::string text = line;
+    for (double value : r.extra) {
+        std::snprintf(line, sizeof line, ",%.6g", value);
+        text += line;
+    }
+    return text + "\n";
 }
 
 std::optional<std::vector<std::string>> readMetricsLines(const std::string& path, int64_t lastStep) {
     std::ifstream in(path);
     std::string line;
-    if (!std::getline(in, line) || line != kMetricsHeader) return std::nullopt;
+    const std::string common = kMetricsHeader;
+    if (!std::getline(in, line) || (line != common && line.rfind(common + ",", 0) != 0)) return std::nullopt;
     std::vector<std::string> rows;
     while (std::getline(in, line)) {
         if (in.eof()) break;   // no newline after it: a row being written, or torn
@@ -34,10 +46,17 @@ std::vector<MetricsRow> readMetricsRows(const std::string& path, int64_t lastSte
     for (const std::string& line : readMetricsLines(path, lastStep).value_or(std::vector<std::string>{})) {
         MetricsRow r;
         long long step = 0;
-        if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf", &step, &r.wallSeconds, &r.loss, &r.learningRate,
-                        &r.gradNorm, &r.imagesPerSecond) != 6)
+        int consumed = 0;
+        if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf%n", &step, &r.wallSeconds, &r.loss, &r.learningRate,
+                        &r.gradNorm, &r.imagesPerSecond, &consumed) != 6)
             continue;
         r.step = step;
+        for (const char* rest = line.c_str() + consumed; *rest == ',';) {
+            char* end = nullptr;
+            r.extra.push_back(std::strtod(rest + 1, &end));
+            if (end == rest + 1) break;
+            rest = end;
+        }
         rows.push_back(r);
     }
     return rows;

@@ -4,8 +4,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "image/SampleFiles.h"
-#include "sampling/Sampler.h"
 #include "training/MetricsFile.h"
 #include "util/AtomicFile.h"
 #include "util/Cancelled.h"
@@ -15,11 +13,6 @@ namespace ddpm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr int64_t kPreviewImages = 16;   // a 4×4 grid
-constexpr int64_t kPreviewPoints = 1000;
-constexpr int64_t kSavedImages = 64;     // the grid written at each save: DDIM-50, an 8×8 grid
-constexpr int64_t kSavedPoints = 2000;
 
 void createParentFolder(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
@@ -32,7 +25,8 @@ void createParentFolder(const std::string& path) {
 // its rows up to N: rows a crash left beyond the checkpoint, and a torn last row, go.
 class RunDriver::MetricsLog {
 public:
-    MetricsLog(const std::string& path, int64_t resumedAt) : path_(path) {
+    MetricsLog(const std::string& path, const std::vector<std::string>& extraColumns, int64_t resumedAt)
+        : path_(path), header_(metricsHeader(extraColumns)) {
         if (resumedAt > 0) keepRowsUpTo(resumedAt);
         std::error_code ec;
         const bool fresh = resumedAt == 0 || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
@@ -40,11 +34,11 @@ public:
         out_.rdbuf()->pubsetbuf(nullptr, 0);
         out_.open(path, fresh ? std::ios::trunc : std::ios::app);
         if (!out_) throw std::runtime_error(path + ": cannot write");
-        if (fresh) pending_ = std::string(kMetricsHeader) + "\n";
+        if (fresh) pending_ = header_ + "\n";
         flush();
     }
     void write(const StepStats& s) {
-        pending_ += metricsLine({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond});
+        pending_ += metricsLine({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.extra});
         if (s.step % 50 == 0) flush();
     }
     void flush() {
@@ -63,25 +57,25 @@ private:
     void keepRowsUpTo(int64_t step) {
         const auto rows = readMetricsLines(path_, step);
         if (!rows) return;   // none yet, or not ours: appended to as it is
-        std::string kept = std::string(kMetricsHeader) + "\n";
+        std::string kept = header_ + "\n";
         for (const std::string& row : *rows) kept += row + "\n";
         writeFileAtomically(path_, std::vector<uint8_t>(kept.begin(), kept.end()));
     }
 
-    std::string path_;
+    std::string path_, header_;
     std::ofstream out_;
     std::string pending_;   // whole rows not yet written
 };
 
-RunDriver::RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder)
-    : trainer_(std::move(trainer)), folder_(folder) {
+RunDriver::RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder)
+    : job_(std::move(job)), folder_(folder) {
     ensureFolder(folder);
     // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.
     removeStaleTemporaries(folder);
     removeStaleTemporaries(std::filesystem::path(folder_.snapshot(0)).parent_path().string());
-    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), trainer_->progress().step);
-    step_ = trainer_->progress().step;
-    finished_ = trainer_->finished();
+    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), job_->extraMetricNames(), job_->progress().step);
+    step_ = job_->progress().step;
+    finished_ = job_->finished();
 }
 
 RunDriver::~RunDriver() = default;
@@ -106,10 +100,10 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
             StepStats s;
             {
                 std::lock_guard<std::mutex> lock(mutex_);
-                s = trainer_->step();
+                s = job_->step();
                 metrics_->write(s);
                 step_ = s.step;
-                finished_ = trainer_->finished();
+                finished_ = job_->finished();
             }
             if (events.onStep) events.onStep(s);
             RunCadence cadence;
@@ -152,20 +146,9 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
     }
 }
 
-torch::Tensor RunDriver::drawSamples(const SamplingParameters& parameters, const TrainingControl* control) {
-    SamplingParameters p = parameters;
-    p.precision = trainer_->config().train.precision;
-    // Seeded: the same noise each time, so that successive grids show the model change, not the noise.
-    return sample(trainer_->emaModel(), trainer_->schedule(), trainer_->config().objective, p,
-                  [control](const SampleFrame&) { return !control || !control->isCancelled(); });
-}
-
 torch::Tensor RunDriver::drawPreview(const TrainingControl& control) {
-    SamplingParameters preview;
-    preview.steps = kPreviewSamplerSteps;
     std::lock_guard<std::mutex> lock(mutex_);
-    preview.count = trainer_->config().data.space.isPoints() ? kPreviewPoints : kPreviewImages;
-    return drawSamples(preview, &control);
+    return job_->preview([&control] { return !control.isCancelled(); });
 }
 
 bool RunDriver::saveOrPause(bool end, TrainingControl& control, const RunEvents& events) {
@@ -182,27 +165,18 @@ bool RunDriver::saveOrPause(bool end, TrainingControl& control, const RunEvents&
 
 void RunDriver::saveRun(bool end) {
     std::lock_guard<std::mutex> lock(mutex_);
-    const int64_t step = trainer_->progress().step;
     metrics_->flushToDisk();   // every row the checkpoint covers
-    trainer_->save(folder_.checkpoint());
-    const std::string snapshot = folder_.snapshot(step);
+    job_->save(folder_.checkpoint());
+    const std::string snapshot = folder_.snapshot(job_->progress().step);
     createParentFolder(snapshot);
-    trainer_->save(snapshot);
-
-    const SampleSpace& space = trainer_->config().data.space;
-    SamplingParameters p;
-    p.count = space.isPoints() ? kSavedPoints : kSavedImages;
-    p.checkpoint = "model.ckpt";
-    const auto samples = drawSamples(p, nullptr);
-    auto text = toPngText(p, trainer_->config().schedule.timesteps);
-    text["ddpm:train_step"] = std::to_string(step);
-    writeSamples(samples, space, end ? folder_.finalSamples(space) : folder_.samples(step, space), text);
+    job_->save(snapshot);
+    job_->writeSaveImage(folder_, end);
 }
 
 void RunDriver::saveCheckpointTo(const std::string& path) {
     createParentFolder(path);
     std::lock_guard<std::mutex> lock(mutex_);
-    trainer_->save(path);
+    job_->save(path);
 }
 
 }  // namespace ddpm

@@ -1,8 +1,9 @@
 #pragma once
-// Drives one training run for every front end (ddpm train, the Train tab): the
-// step loop with pause / single step / cancel, the cadence of previews and
-// saves, the run folder's files (RunFolder), metrics.csv and the final samples.
-// The front ends only choose settings and show what the events report.
+// Drives one training run for every front end (ddpm train, ddpm train-vae, the
+// Train tab) and every kind of job (a denoiser, an autoencoder: TrainingJob.h):
+// the step loop with pause / single step / cancel, the cadence of previews and
+// saves, the run folder's files (RunFolder), metrics.csv and the picture kept at
+// each save. The front ends only choose settings and show what the events report.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -11,18 +12,17 @@
 
 #include <torch/types.h>
 
-#include "sampling/SamplingParameters.h"
 #include "training/RunCadence.h"
 #include "training/RunFolder.h"
-#include "training/Trainer.h"
 #include "training/TrainingControl.h"
+#include "training/TrainingJob.h"
 
 namespace ddpm {
 
 // Called on the driver's thread.
 struct RunEvents {
     std::function<void(const StepStats&)> onStep;
-    // A glance at the EMA model: (16,C,H,W) in [-1,1] or (1000,2) points, the same noise each time.
+    // A glance at the model (TrainingJob::preview): images in [-1,1] or points.
     std::function<void(const torch::Tensor& samples, int64_t step)> onPreview;
     std::function<void(const std::string& checkpoint)> onSaved;   // after each save, with model.ckpt's path
     // A save that could not be written (a full disk). With this set, the run pauses through its
@@ -34,9 +34,9 @@ enum class RunOutcome { Finished, Stopped };
 
 class RunDriver {
 public:
-    // Takes over the trainer; writes into `folder` (created). metrics.csv is continued when
-    // the trainer resumes a checkpoint (its step > 0), started afresh otherwise.
-    RunDriver(std::unique_ptr<Trainer> trainer, const std::string& folder);
+    // Takes over the job; writes into `folder` (created). metrics.csv is continued when
+    // the job resumes a checkpoint (its step > 0), started afresh otherwise.
+    RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder);
     ~RunDriver();
 
     void setCadence(const RunCadence& cadence);   // any thread; takes effect at the next step
@@ -52,26 +52,25 @@ public:
     int64_t step() const { return step_; }
     bool isHeld() const { return held_; }   // paused between steps: no step is in flight
     const RunFolder& folder() const { return folder_; }
-    // f(Trainer&) under the driver's lock, between steps: to describe or sample the run.
-    template <typename F>
-    auto withTrainer(F&& f) {
+    // f(Job&) under the driver's lock, between steps: to describe or sample the run.
+    // Job is the job's own type (Trainer, AutoencoderTrainer); std::bad_cast if it is another.
+    template <typename Job = TrainingJob, typename F>
+    auto withJob(F&& f) {
         std::lock_guard<std::mutex> lock(mutex_);
-        return f(*trainer_);
+        return f(dynamic_cast<Job&>(*job_));
     }
 
 private:
     class MetricsLog;
-    // A glance at the EMA model between steps (takes mutex_).
+    // A glance at the model between steps (takes mutex_).
     torch::Tensor drawPreview(const TrainingControl& control);
-    // With mutex_ held.
-    torch::Tensor drawSamples(const SamplingParameters& parameters, const TrainingControl* control);
-    // model.ckpt, a step snapshot, metrics.csv on disk and a sample grid (the final one at the end); takes mutex_.
+    // model.ckpt, a step snapshot, metrics.csv on disk and the job's save image; takes mutex_.
     void saveRun(bool end);
     // saveRun, or with events.onSaveFailed set: on failure, pauses the control, reports it and returns false.
     bool saveOrPause(bool end, TrainingControl& control, const RunEvents& events);
 
     std::mutex mutex_;                   // held for each step, preview and save
-    std::unique_ptr<Trainer> trainer_;   // guarded by mutex_
+    std::unique_ptr<TrainingJob> job_;   // guarded by mutex_
     RunFolder folder_;
     std::unique_ptr<MetricsLog> metrics_;
     std::mutex cadenceMutex_;

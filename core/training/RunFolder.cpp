@@ -36,6 +36,11 @@ std::string RunFolder::finalSamples(const SampleSpace& space) const {
     return (fs::path(root_) / (std::string("samples") + samplesExtension(space))).string();
 }
 
+std::string RunFolder::reconstructions(int64_t step, bool end) const {
+    return (fs::path(root_) / (end ? std::string("reconstructions.png") : numbered("reconstructions-", step, ".png")))
+        .string();
+}
+
 std::string RunFolder::metrics() const { return (fs::path(root_) / "metrics.csv").string(); }
 
 std::vector<std::string> RunFolder::checkpointFiles() const {

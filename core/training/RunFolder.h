@@ -5,7 +5,8 @@
 //   checkpoints/step-NNNNNN.ckpt   a snapshot at every save, to score the run over its steps
 //   samples-NNNNNN.png             EMA samples at every save (2-D points: .csv)
 //   samples.png                    the samples at the end of the run (2-D points: .csv)
-//   metrics.csv                    one row per step (columns: kMetricsHeader)
+//   reconstructions[-NNNNNN].png   an autoencoder's instead: held-out images above their reconstructions
+//   metrics.csv                    one row per step (columns: kMetricsHeader, then the job's own)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ public:
     // samples-NNNNNN.png, or samples.png for the end of the run; .csv for points.
     std::string samples(int64_t step, const SampleSpace& space) const;
     std::string finalSamples(const SampleSpace& space) const;
+    // reconstructions-NNNNNN.png, or reconstructions.png for the end of the run.
+    std::string reconstructions(int64_t step, bool end) const;
     std::string metrics() const;                    // metrics.csv
     // The snapshots in step order, then model.ckpt if it exists: what the Evaluate tab scores.
     std::vector<std::string> checkpointFiles() const;

@@ -11,13 +11,21 @@
 #include "models/MixedPrecision.h"
 #include "random/Generators.h"
 #include "random/SeededDropout.h"
+#include "image/SampleFiles.h"
+#include "sampling/Sampler.h"
+#include "training/RunCadence.h"
+#include "training/RunFolder.h"
 #include "training/ShardThreads.h"
 
 namespace ddpm {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kPreviewImages = 16;   // a 4×4 grid
+constexpr int64_t kPreviewPoints = 1000;
+constexpr int64_t kSavedImages = 64;     // the grid written at each save: DDIM-50, an 8×8 grid
+constexpr int64_t kSavedPoints = 2000;
 }  // namespace
 
 TrainingBatch TrainingBatch::slice(int64_t begin, int64_t end) const {
@@ -128,24 +136,9 @@ void Trainer::setHorizon(int64_t steps, double seconds) {
     progress_.horizonSeconds = seconds;
 }
 
-double Trainer::horizonFraction() const {
-    double f = 0;
-    if (progress_.horizonSteps > 0) f = std::max(f, double(progress_.step) / double(progress_.horizonSteps));
-    if (progress_.horizonSeconds > 0) f = std::max(f, progress_.trainedSeconds / progress_.horizonSeconds);
-    return std::min(f, 1.0);
-}
-
-bool Trainer::finished() const {
-    return (progress_.horizonSteps > 0 && progress_.step >= progress_.horizonSteps) ||
-           (progress_.horizonSeconds > 0 && progress_.trainedSeconds >= progress_.horizonSeconds);
-}
-
 double Trainer::learningRateAt(int64_t step, double fraction) const {
     const auto& t = config_.train;
-    double lr = t.learningRate;
-    if (t.warmupSteps > 0) lr *= std::min(1.0, double(step + 1) / double(t.warmupSteps));
-    if (t.decay == LrDecay::Cosine) lr *= 0.05 + 0.95 * 0.5 * (1.0 + std::cos(kPi * fraction));
-    return lr;
+    return scheduledLearningRate(t.learningRate, t.warmupSteps, t.decay == LrDecay::Cosine, step, fraction);
 }
 
 torch::ScalarType Trainer::computeDtype() const {
@@ -204,7 +197,7 @@ StepStats Trainer::step() {
         params, tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity());
     const double lossValue = loss.item<double>();
     const bool finite = std::isfinite(lossValue) && std::isfinite(gradNorm);
-    const double lr = learningRateAt(progress_.step, horizonFraction());
+    const double lr = learningRateAt(progress_.step, progress_.fraction());
     if (fp16 && !lossScaler_.update(finite)) {
         // Overflow at this scale: skip the step, the scaler already lowered S.
     } else {
@@ -230,7 +223,7 @@ StepStats Trainer::step() {
     stats.gradNorm = gradNorm;
     stats.imagesPerSecond = imagesPerSecond_;
     stats.elapsedSeconds = progress_.trainedSeconds;
-    stats.progress = horizonFraction();
+    stats.progress = progress_.fraction();
     return stats;
 }
 
@@ -278,6 +271,32 @@ torch::Tensor Trainer::shardedBackward(const TrainingBatch& batch) {
 void Trainer::save(const std::string& path) {
     saveCheckpoint(path, config_, *model_, ema_->model(), *optimizer_, progress_, lossScaler_.currentScale(),
                    {generatorState(noise_), batches_->state()});
+}
+
+torch::Tensor Trainer::drawSamples(const SamplingParameters& parameters, const std::function<bool()>& keepGoing) {
+    SamplingParameters p = parameters;
+    p.precision = config_.train.precision;
+    // Seeded: the same noise each time, so that successive grids show the model change, not the noise.
+    return sample(emaModel(), *schedule_, config_.objective, p,
+                  [&keepGoing](const SampleFrame&) { return !keepGoing || keepGoing(); });
+}
+
+torch::Tensor Trainer::preview(const std::function<bool()>& keepGoing) {
+    SamplingParameters preview;
+    preview.steps = kPreviewSamplerSteps;
+    preview.count = config_.data.space.isPoints() ? kPreviewPoints : kPreviewImages;
+    return drawSamples(preview, keepGoing);
+}
+
+void Trainer::writeSaveImage(const RunFolder& folder, bool end) {
+    const SampleSpace& space = config_.data.space;
+    SamplingParameters p;
+    p.count = space.isPoints() ? kSavedPoints : kSavedImages;
+    p.checkpoint = "model.ckpt";
+    const auto samples = drawSamples(p, nullptr);
+    auto text = toPngText(p, config_.schedule.timesteps);
+    text["ddpm:train_step"] = std::to_string(progress_.step);
+    writeSamples(samples, space, end ? folder.finalSamples(space) : folder.samples(progress_.step, space), text);
 }
 
 }  // namespace ddpm

@@ -16,11 +16,13 @@
 #include "data/Dataset.h"
 #include "diffusion/NoiseSchedule.h"
 #include "models/Denoiser.h"
+#include "sampling/SamplingParameters.h"
 #include "training/BatchSampler.h"
 #include "training/Checkpoint.h"
 #include "training/Ema.h"
 #include "training/LossScaler.h"
 #include "training/RunConfig.h"
+#include "training/TrainingJob.h"
 
 namespace ddpm {
 
@@ -39,16 +41,6 @@ private:
     int64_t step_;
 };
 
-struct StepStats {
-    int64_t step = 0;            // steps completed, including this one
-    double loss = 0;
-    double learningRate = 0;
-    double gradNorm = 0;         // before clipping
-    double imagesPerSecond = 0;  // smoothed
-    double elapsedSeconds = 0;   // training time so far (pauses excluded)
-    double progress = 0;         // 0 … 1 of the horizon
-};
-
 // One step's inputs: x_t (B,C,H,W) or (B,2), t (B), the batch's condition,
 // the objective's target shaped like x_t, and the loss weight (B).
 struct TrainingBatch {
@@ -61,28 +53,31 @@ struct TrainingBatch {
 // Device choice: "cpu", "cuda", or "auto" (CUDA when present).
 torch::Device selectDevice(const std::string& name);
 
-class Trainer {
+class Trainer : public TrainingJob {
 public:
     // A fresh run. The dataset must outlive the trainer only during construction.
     Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device);
     // Resumes a checkpoint exactly (weights, optimizer, step, generators).
     Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device);
-    ~Trainer();
+    ~Trainer() override;
 
     // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
-    void setHorizon(int64_t steps, double seconds);
-    bool finished() const;
-
-    StepStats step();   // one optimizer step; throws NonFiniteError
-
-    void save(const std::string& path);   // atomic
+    void setHorizon(int64_t steps, double seconds) override;
+    StepStats step() override;   // one optimizer step; throws NonFiniteError
+    void save(const std::string& path) override;   // atomic
+    // 16 samples (1,000 points) of the EMA model, DDIM with few steps, the same noise each time.
+    torch::Tensor preview(const std::function<bool()>& keepGoing) override;
+    // 64 samples (2,000 points), DDIM-50: samples-NNNNNN.png, or samples.png at the end.
+    void writeSaveImage(const RunFolder& folder, bool end) override;
+    // Samples of the EMA model with the run's precision; keepGoing() false throws Cancelled.
+    torch::Tensor drawSamples(const SamplingParameters& parameters, const std::function<bool()>& keepGoing);
 
     Denoiser& model() { return *model_; }
     Denoiser& emaModel() { return ema_->model(); }
     std::shared_ptr<Denoiser> sharedEmaModel() const { return ema_->shared(); }
     const NoiseSchedule& schedule() const { return *schedule_; }
     const RunConfig& config() const { return config_; }
-    const TrainingProgress& progress() const { return progress_; }
+    const TrainingProgress& progress() const override { return progress_; }
     torch::Device device() const { return device_; }
     // Data-parallel shards of each CPU step: on several intra-op threads, each
     // shard runs its part of the batch on a replica of the model (1 = none).
@@ -97,7 +92,6 @@ private:
     torch::Tensor batchLoss(Denoiser& model, const TrainingBatch& batch, double share) const;
     // Forward and backward of every shard; leaves the summed gradients on model_.
     torch::Tensor shardedBackward(const TrainingBatch& batch);
-    double horizonFraction() const;
     torch::ScalarType computeDtype() const;
 
     RunConfig config_;

@@ -1,0 +1,16 @@
+#pragma once
+// The training verbs' shared loop: a RunDriver run with --save-every's cadence
+// and a progress line on stderr (the job's own metrics included).
+#include "cli/ArgParser.h"
+#include "training/RunDriver.h"
+
+namespace ddpm::cli {
+
+// Sets the horizon from --steps (default `defaultSteps` more) or --minutes; a resumed run
+// without either keeps its checkpoint's horizon.
+void setHorizonFromOptions(TrainingJob& job, const ArgParser& parser, bool resumed);
+
+// Runs the driver to its horizon, printing progress; returns the training seconds.
+double runWithProgress(RunDriver& driver, const ArgParser& parser);
+
+}  // namespace ddpm::cli

@@ -1,0 +1,49 @@
+#pragma once
+// What RunDriver drives: a model trained one optimizer step at a time on the
+// caller's thread. The diffusion Trainer and the AutoencoderTrainer are jobs;
+// the driver's loop, cadence, pause and stop, run folder and metrics.csv are
+// written once for both.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "training/TrainingProgress.h"
+
+namespace ddpm {
+
+class RunFolder;
+
+struct StepStats {
+    int64_t step = 0;            // steps completed, including this one
+    double loss = 0;
+    double learningRate = 0;
+    double gradNorm = 0;         // before clipping
+    double imagesPerSecond = 0;  // smoothed
+    double elapsedSeconds = 0;   // training time so far (pauses excluded)
+    double progress = 0;         // 0 … 1 of the horizon
+    std::vector<double> extra;   // the job's own metrics, in extraMetricNames() order
+};
+
+class TrainingJob {
+public:
+    virtual ~TrainingJob() = default;
+
+    virtual StepStats step() = 0;   // one optimizer step
+    virtual const TrainingProgress& progress() const = 0;
+    bool finished() const { return progress().finished(); }
+    // The horizon: steps, seconds, or both (whichever comes first).
+    virtual void setHorizon(int64_t steps, double seconds) = 0;
+    virtual void save(const std::string& path) = 0;   // the checkpoint, atomically
+
+    // metrics.csv's columns after the common ones (kMetricsHeader).
+    virtual std::vector<std::string> extraMetricNames() const { return {}; }
+    // A glance at the model for the live view: images (N,C,H,W) in [-1,1] or (N,2) points.
+    // Throws Cancelled when keepGoing() turns false.
+    virtual torch::Tensor preview(const std::function<bool()>& keepGoing) = 0;
+    // The picture kept beside each save (end: the run's last) in `folder`.
+    virtual void writeSaveImage(const RunFolder& folder, bool end) = 0;
+};
+
+}  // namespace ddpm
