@@ -11,6 +11,7 @@
 #include "training/RunConfigFromSettings.h"
 #include "training/MetricsFile.h"
 #include "training/RunDriver.h"
+#include "training/Trainer.h"
 #include "training/StepRecordBuffer.h"
 #include "util/Threads.h"
 
@@ -171,7 +172,7 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
         if (prepareNow) {
             // A failure keeps the previous run.
             auto built = std::make_shared<RunDriver>(prepareNow(), runFolder);
-            const QString description = built->withTrainer([](Trainer& t) { return describe(t); });
+            const QString description = built->withJob<Trainer>([](Trainer& t) { return describe(t); });
             const qint64 step = built->step();
             {
                 std::lock_guard<std::mutex> lock(cadenceMutex);
@@ -193,7 +194,7 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, cons
         events.onStep = [this](const StepStats& s) {
             records->push({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.progress});
         };
-        const SampleSpace space = currentDriver()->withTrainer([](Trainer& t) { return t.config().data.space; });
+        const SampleSpace space = currentDriver()->withJob<Trainer>([](Trainer& t) { return t.config().data.space; });
         events.onPreview = [worker, space](const torch::Tensor& samples, int64_t step) {
             if (space.isPoints()) emit worker->previewPoints(toPoints(samples), step);   // (N,2)
             else emit worker->previewImage(gridImage(samples, kPreviewColumns, kPreviewPadding), step);   // (N,C,H,W)
