@@ -8,6 +8,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "autoencoder/AutoencoderFile.h"
 #include "diffusion/NoiseSchedule.h"
 #include "eval/ClassifierTraining.h"
 #include "eval/Evaluation.h"
@@ -134,6 +135,60 @@ private slots:
         QCOMPARE(helpDefault("train-classifier", "width"), QString::number(classifier.width));
         QCOMPARE(helpDefault("train-classifier", "feature-dim"), QString::number(classifier.featureDim));
         QCOMPARE(helpDefault("train-classifier", "seed"), QString::number(classifier.seed));
+
+        const ddpm::AutoencoderTrainingConfig vae;
+        QCOMPARE(helpDefault("train-vae", "factor"), QString::number(vae.model.factor));
+        QCOMPARE(helpDefault("train-vae", "latent-channels"), QString::number(vae.model.latentChannels));
+        QCOMPARE(helpDefault("train-vae", "base-channels"), QString::number(vae.model.baseChannels));
+        QCOMPARE(helpDefault("train-vae", "groups"), QString::number(vae.model.groups));
+        QCOMPARE(helpDefault("train-vae", "kl-weight").toDouble(), vae.klWeight);
+        QCOMPARE(helpDefault("train-vae", "batch"), QString::number(vae.batchSize));
+        QCOMPARE(helpDefault("train-vae", "lr").toDouble(), vae.learningRate);
+        QCOMPARE(helpDefault("train-vae", "warmup"), QString::number(vae.warmupSteps));
+        QCOMPARE(helpDefault("train-vae", "clip").toDouble(), vae.gradClip);
+        QCOMPARE(helpDefault("train-vae", "seed"), QString::number(vae.seed));
+    }
+
+    // ddpm train-vae, then info, export and resume on what it wrote; a diffusion verb refuses it.
+    void trainVaeInfoExportAndResume() {
+        const QStringList small = {"--data", "mnist", "--resolution", "28", "--base-channels", "8", "--groups", "4",
+                                   "--batch", "4", "--save-every", "3", "--out", path("vae")};
+        Run train = runDdpm(QStringList{"train-vae", "--steps", "6"} + small);
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        QVERIFY2(train.out.contains("held-out PSNR"), qPrintable(train.out));
+        for (const char* file : {"model.ckpt", "metrics.csv", "reconstructions-000003.png", "reconstructions.png",
+                                 "checkpoints/step-000006.ckpt"})
+            QVERIFY2(QFile::exists(path("vae/") + file), file);
+        // Rows of 8 held-out digits above their reconstructions: 4 pairs of rows of 28-px cells.
+        QCOMPARE(pngSize(path("vae/reconstructions.png")), QSize(8 * 28 + 9 * 2, 8 * 28 + 9 * 2));
+
+        Run info = runDdpm({"info", path("vae/model.ckpt")});
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY2(info.out.contains("KL autoencoder 28x28x1 -> 8x8x4 (factor 4, padded to 32)"), qPrintable(info.out));
+        QVERIFY(info.out.contains("held out   PSNR"));
+        QVERIFY(info.out.contains("trained    6 steps"));
+
+        Run exported = runDdpm({"export", path("vae/model.ckpt"), "-o", path("vae.safetensors")});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        const auto file = ddpm::test::readSafetensors(path("vae.safetensors").toStdString());
+        const auto vae = ddpm::loadAutoencoderCheckpoint(path("vae/model.ckpt").toStdString(), torch::kCPU);
+        QCOMPARE(file.metadata.at("ddpm.kind"), std::string("autoencoder"));
+        QCOMPARE(file.metadata.at("run.autoencoder.factor"), std::string("4"));
+        QCOMPARE(file.tensors.size(), vae.autoencoder.model->named_parameters().size());
+        const auto weight = vae.autoencoder.model->named_parameters()["encoder_in.weight"].contiguous();
+        const std::vector<float> values = ddpm::test::floatValues(file, "encoder_in.weight");
+        QVERIFY(std::equal(values.begin(), values.end(), weight.data_ptr<float>()));
+
+        Run resumed = runDdpm(QStringList{"train-vae", "--resume", path("vae/model.ckpt"), "--steps", "2"} + small);
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains("trained 8 steps"), qPrintable(resumed.out));
+
+        Run sample = runDdpm({"sample", path("vae/model.ckpt"), "-o", path("x.png")});
+        QCOMPARE(sample.exitCode, 1);
+        QVERIFY2(sample.err.contains("an autoencoder (from ddpm train-vae), not a diffusion model"), qPrintable(sample.err));
+        Run points = runDdpm({"train-vae", "--data", "toy:moons", "--steps", "1", "--out", path("vae-points")});
+        QCOMPARE(points.exitCode, 2);
+        QVERIFY2(points.err.contains("2-D points"), qPrintable(points.err));
     }
 
     void usageErrorsExitWithTwo() {

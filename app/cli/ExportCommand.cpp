@@ -1,6 +1,7 @@
 // ddpm export CKPT --format safetensors -o FILE: a checkpoint's weights for other tools.
 #include <iostream>
 
+#include "autoencoder/AutoencoderFile.h"
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
@@ -16,6 +17,13 @@ int runExport(const Args& args) {
     p.getChoice("format");
     const ExportedWeights weights = exportedWeightsFromString(p.getChoice("weights"));
 
+    if (isAutoencoderCheckpoint(p.get("CKPT"))) {
+        const AutoencoderCheckpoint autoencoder = loadAutoencoderCheckpoint(p.get("CKPT"), torch::kCPU);
+        exportAutoencoderSafetensors(autoencoder, p.get("out"));
+        std::cout << "wrote " << p.get("out") << " (autoencoder, " << autoencoder.autoencoder.model->parameterCount()
+                  << " parameters, step " << autoencoder.progress.step << ")\n";
+        return 0;
+    }
     const CheckpointContents checkpoint = loadCheckpoint(p.get("CKPT"), torch::kCPU);
     exportSafetensors(checkpoint, weights, p.get("out"));
     std::cout << "wrote " << p.get("out") << " (" << toString(weights) << " weights, "

@@ -2,6 +2,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "autoencoder/AutoencoderFile.h"
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
@@ -55,6 +56,19 @@ void printCheckpoint(const std::string& path) {
     }
 }
 
+void printAutoencoder(const std::string& path) {
+    const AutoencoderCheckpoint c = loadAutoencoderCheckpoint(path, torch::kCPU);
+    const AutoencoderTrainingConfig& t = c.config;
+    std::cout << "autoencoder " << path << "\n"
+              << "model      " << t.model.describe() << "\n"
+              << "parameters " << c.autoencoder.model->parameterCount() << "\n"
+              << "latents    scale " << c.autoencoder.latentScale << " (unit standard deviation on the training set)\n"
+              << "held out   PSNR " << c.autoencoder.heldOutPsnr << " dB (mean latents)\n"
+              << "data       " << t.dataIdentity << "\n"
+              << "trained    " << c.progress.step << " steps, " << c.progress.trainedSeconds << " s (batch "
+              << t.batchSize << ", lr " << t.learningRate << ", KL weight " << t.klWeight << ")\n";
+}
+
 void printBuiltins() {
     std::cout << "built-in datasets\n";
     for (const auto& b : builtinDatasets())
@@ -80,7 +94,8 @@ int runInfo(const Args& args) {
     }
     p.parse(args);
     if (looksLikeCheckpoint(p.get("DATASET"))) {
-        printCheckpoint(p.get("DATASET"));
+        if (isAutoencoderCheckpoint(p.get("DATASET"))) printAutoencoder(p.get("DATASET"));
+        else printCheckpoint(p.get("DATASET"));
         return 0;
     }
     LoadOptions options;

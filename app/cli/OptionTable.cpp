@@ -154,7 +154,7 @@ const std::vector<VerbSpec>& verbTable() {
          "checkpoint. Without an argument: the built-in datasets and the model presets with their sizes.",
          "For a dataset it prints the size, geometry, classes, split and skipped files; for a checkpoint the "
          "model, schedule, objective and training progress.",
-         {{"DATASET", "path, built-in name, or a checkpoint (*.ckpt)"}},
+         {{"DATASET", "path, built-in name, or a checkpoint (*.ckpt, a diffusion model or an autoencoder)"}},
          {{"resolution", "image folders: resize and crop to 28, 32 or 64", "64"}}},
 
         {"train", "train a diffusion model", "ddpm train --data DATASET [options]",
@@ -254,9 +254,10 @@ const std::vector<VerbSpec>& verbTable() {
          "ddpm export CKPT -o FILE [--format safetensors] [--weights ema|model]",
          "Write one set of a checkpoint's weights as a safetensors file: tensor names as in PyTorch's\n"
          "state_dict, in the stored precision, with the run configuration as string metadata\n"
-         "(\"run.model.base_channels\", ...). The file is replaced atomically.",
+         "(\"run.model.base_channels\", ...). The file is replaced atomically. An autoencoder from\n"
+         "'ddpm train-vae' has one set of weights; its latent scale is in \"ddpm.latent_scale\".",
          "",
-         {{"CKPT", "checkpoint written by 'ddpm train'"}},
+         {{"CKPT", "checkpoint written by 'ddpm train' or 'ddpm train-vae'"}},
          {{"out"}, {"format"}, {"weights"}}},
 
         {"import", "turn safetensors weights from 'ddpm export' back into a checkpoint",

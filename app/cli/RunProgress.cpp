@@ -4,8 +4,17 @@
 #include <cstdio>
 
 #include "cli/CliSupport.h"
+#include "training/Trainer.h"
+#include "util/Threads.h"
 
 namespace ddpm::cli {
+
+torch::Device startTrainingVerb(const ArgParser& p) {
+    if (!p.has("data")) throw UsageError("--data is required");
+    if (p.has("steps") && p.has("minutes")) throw UsageError("give --steps or --minutes, not both");
+    configureThreads(p.getInt("threads", 0, 1024));
+    return selectDevice(p.getChoice("device"));
+}
 
 void setHorizonFromOptions(TrainingJob& job, const ArgParser& p, bool resumed) {
     if (resumed && !p.has("steps") && !p.has("minutes")) return;

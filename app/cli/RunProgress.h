@@ -6,6 +6,10 @@
 
 namespace ddpm::cli {
 
+// What every training verb checks and sets up first: --data given, --steps or --minutes
+// (not both), the threads (--threads); returns the device (--device).
+torch::Device startTrainingVerb(const ArgParser& parser);
+
 // Sets the horizon from --steps (default `defaultSteps` more) or --minutes; a resumed run
 // without either keeps its checkpoint's horizon.
 void setHorizonFromOptions(TrainingJob& job, const ArgParser& parser, bool resumed);

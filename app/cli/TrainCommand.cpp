@@ -8,7 +8,6 @@
 #include "cli/Commands.h"
 #include "cli/RunProgress.h"
 #include "training/Trainer.h"
-#include "util/Threads.h"
 
 namespace ddpm::cli {
 
@@ -65,10 +64,7 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
 int runTrain(const Args& args) {
     ArgParser p = verbParser("train");
     p.parse(args);
-    if (!p.has("data")) throw UsageError("--data is required");
-    if (p.has("steps") && p.has("minutes")) throw UsageError("give --steps or --minutes, not both");
-    configureThreads(p.getInt("threads", 0, 1024));
-    const torch::Device device = selectDevice(p.getChoice("device"));
+    const torch::Device device = startTrainingVerb(p);
     std::unique_ptr<Trainer> trainer;
     if (p.has("resume")) {
         CheckpointContents ckpt = loadCheckpoint(p.get("resume"), device);

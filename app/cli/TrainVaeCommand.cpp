@@ -8,8 +8,6 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/RunProgress.h"
-#include "training/Trainer.h"
-#include "util/Threads.h"
 
 namespace ddpm::cli {
 
@@ -43,10 +41,7 @@ AutoencoderTrainingConfig configFromArgs(const ArgParser& p, const Dataset& data
 int runTrainVae(const Args& args) {
     ArgParser p = verbParser("train-vae");
     p.parse(args);
-    if (!p.has("data")) throw UsageError("--data is required");
-    if (p.has("steps") && p.has("minutes")) throw UsageError("give --steps or --minutes, not both");
-    configureThreads(p.getInt("threads", 0, 1024));
-    const torch::Device device = selectDevice(p.getChoice("device"));
+    const torch::Device device = startTrainingVerb(p);
     std::unique_ptr<AutoencoderTrainer> trainer;
     if (p.has("resume")) {
         AutoencoderCheckpoint ckpt = loadAutoencoderCheckpoint(p.get("resume"), device);

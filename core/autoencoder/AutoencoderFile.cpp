@@ -148,12 +148,7 @@ AutoencoderCheckpoint loadAutoencoderCheckpoint(const std::string& path, torch::
     c.autoencoder.model->to(device);
     c.progress = readProgressRecords(root, shown);
     c.random = readRandomRecords(root, shown);
-    try {
-        c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
-        root.read("optimizer", *c.optimizerState);
-    } catch (const std::exception&) {
-        throw CheckpointError(shown, "the training state (optimizer) is missing or damaged");
-    }
+    c.optimizerState = readOptimizerRecord(root, shown);
     return c;
 }
 

@@ -1,6 +1,5 @@
 #include "autoencoder/AutoencoderTrainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -16,7 +15,6 @@
 namespace ddpm {
 
 namespace {
-using Clock = std::chrono::steady_clock;
 constexpr int64_t kMeasureBatch = 128;
 constexpr int64_t kScaleImages = 2048, kPsnrImages = 1024;
 constexpr int64_t kPreviewPairs = 8, kSavedPairs = 32, kGridColumns = 8;
@@ -80,7 +78,7 @@ void AutoencoderTrainer::setHorizon(int64_t steps, double seconds) {
 }
 
 StepStats AutoencoderTrainer::step() {
-    const auto started = Clock::now();
+    meter_.start();
     Autoencoder& model = autoencoder_.model;
     model->train();
     const auto index = batches_->next().to(device_);                   // (B)
@@ -102,21 +100,8 @@ StepStats AutoencoderTrainer::step() {
                                             progress_.fraction());
     for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     optimizer_->step();
-    ++progress_.step;
 
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    progress_.trainedSeconds += seconds;
-    const double ips = double(x.size(0)) / std::max(seconds, 1e-9);
-    imagesPerSecond_ = imagesPerSecond_ == 0 ? ips : 0.9 * imagesPerSecond_ + 0.1 * ips;
-
-    StepStats stats;
-    stats.step = progress_.step;
-    stats.loss = lossValue;
-    stats.learningRate = lr;
-    stats.gradNorm = gradNorm;
-    stats.imagesPerSecond = imagesPerSecond_;
-    stats.elapsedSeconds = progress_.trainedSeconds;
-    stats.progress = progress_.fraction();
+    StepStats stats = meter_.finish(progress_, x.size(0), lossValue, lr, gradNorm);
     stats.extra = {l1.item<double>(), psnr(reconstruction.detach(), x), kl.item<double>()};
     return stats;
 }

@@ -57,7 +57,7 @@ private:
     std::unique_ptr<BatchSampler> batches_;   // data order, with its own generator
     TrainingProgress progress_;
     torch::Tensor train_, heldOut_;           // (N,C,H,W) uint8 on the device
-    double imagesPerSecond_ = 0;
+    StepMeter meter_;
     int64_t measuredAt_ = -1;                 // the step the scale and PSNR were measured at
 };
 

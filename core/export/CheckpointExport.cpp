@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "autoencoder/AutoencoderFile.h"
 #include "core/Version.h"
 #include "export/Safetensors.h"
 #include "training/Checkpoint.h"
@@ -34,12 +35,31 @@ std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint
     return metadata;
 }
 
-void exportSafetensors(const CheckpointContents& checkpoint, ExportedWeights weights, const std::string& path) {
-    const Denoiser& model = exportedModel(checkpoint, weights);
+namespace {
+std::vector<NamedTensor> stateDictTensors(const torch::nn::Module& module) {
     std::vector<NamedTensor> tensors;
-    for (const auto& p : model.named_parameters(/*recurse=*/true)) tensors.push_back({p.key(), p.value()});
-    for (const auto& b : model.named_buffers(/*recurse=*/true)) tensors.push_back({b.key(), b.value()});
-    writeSafetensors(path, tensors, exportMetadata(checkpoint, weights));
+    for (const auto& p : module.named_parameters(/*recurse=*/true)) tensors.push_back({p.key(), p.value()});
+    for (const auto& b : module.named_buffers(/*recurse=*/true)) tensors.push_back({b.key(), b.value()});
+    return tensors;
+}
+}  // namespace
+
+void exportSafetensors(const CheckpointContents& checkpoint, ExportedWeights weights, const std::string& path) {
+    writeSafetensors(path, stateDictTensors(exportedModel(checkpoint, weights)), exportMetadata(checkpoint, weights));
+}
+
+void exportAutoencoderSafetensors(const AutoencoderCheckpoint& checkpoint, const std::string& path) {
+    std::vector<std::pair<std::string, std::string>> metadata = {
+        {"format", "pt"},
+        {"ddpm.kind", "autoencoder"},
+        {"ddpm.step", std::to_string(checkpoint.progress.step)},
+        {"ddpm.latent_scale", std::to_string(checkpoint.autoencoder.latentScale)},
+        {"ddpm.held_out_psnr", std::to_string(checkpoint.autoencoder.heldOutPsnr)},
+        {"ddpm.exporter", std::string("ddpm-studio ") + versionString()},
+    };
+    const KeyValueText config = KeyValueText::parse(checkpoint.config.serialize());
+    for (const auto& [key, value] : config.entries()) metadata.emplace_back("run." + key, value);
+    writeSafetensors(path, stateDictTensors(*checkpoint.autoencoder.model), metadata);
 }
 
 }  // namespace ddpm

@@ -1,12 +1,14 @@
 #pragma once
 // A checkpoint's weights for other tools: one set of weights (EMA or raw) with
-// the run configuration that explains them, as a safetensors file.
+// the run configuration that explains them, as a safetensors file; likewise an
+// autoencoder's.
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace ddpm {
 
+struct AutoencoderCheckpoint;
 struct CheckpointContents;
 class Denoiser;
 
@@ -24,5 +26,9 @@ std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint
 // Parameters and buffers under their module paths ("down.0.conv1.weight"), as
 // torch.nn.Module.state_dict() names them. Written atomically.
 void exportSafetensors(const CheckpointContents& checkpoint, ExportedWeights weights, const std::string& path);
+
+// The autoencoder's weights, with "ddpm.kind" = "autoencoder", "ddpm.latent_scale",
+// "ddpm.held_out_psnr" and its training configuration as "run.KEY".
+void exportAutoencoderSafetensors(const AutoencoderCheckpoint& checkpoint, const std::string& path);
 
 }  // namespace ddpm

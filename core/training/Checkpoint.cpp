@@ -99,12 +99,7 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     c.ema->eval();
     c.progress = readProgressRecords(root, shown, &c.lossScale);
     c.random = readRandomRecords(root, shown);
-    try {
-        c.optimizerState = std::make_shared<torch::serialize::InputArchive>();
-        root.read("optimizer", *c.optimizerState);
-    } catch (const std::exception&) {
-        throw CheckpointError(shown, "the training state (optimizer) is missing or damaged");
-    }
+    c.optimizerState = readOptimizerRecord(root, shown);
     return c;
 }
 

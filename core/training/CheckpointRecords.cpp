@@ -32,6 +32,17 @@ TrainingProgress readProgressRecords(torch::serialize::InputArchive& root, const
     return progress;
 }
 
+std::shared_ptr<torch::serialize::InputArchive> readOptimizerRecord(torch::serialize::InputArchive& root,
+                                                                    const std::string& shown) {
+    auto state = std::make_shared<torch::serialize::InputArchive>();
+    try {
+        root.read("optimizer", *state);
+    } catch (const std::exception&) {
+        throw CheckpointError(shown, "the training state (optimizer) is missing or damaged");
+    }
+    return state;
+}
+
 void writeRandomRecords(torch::serialize::OutputArchive& root, const RunRandomState& random) {
     root.write("rng_noise", random.noise);
     if (random.dataOrder.defined()) root.write("rng_data_order", random.dataOrder);   // older runs have none

@@ -1,6 +1,7 @@
 #pragma once
 // The records every training checkpoint holds, whatever model it trains (a
 // denoiser, an autoencoder): the progress and the run's generator states.
+#include <memory>
 #include <string>
 
 #include <torch/serialize/input-archive.h>
@@ -15,6 +16,10 @@ void writeProgressRecords(torch::serialize::OutputArchive& root, const TrainingP
 // the loss scale goes to *lossScale when asked for.
 TrainingProgress readProgressRecords(torch::serialize::InputArchive& root, const std::string& shown,
                                      double* lossScale = nullptr);
+
+// The optimizer's state as saved; throws CheckpointError when it is missing.
+std::shared_ptr<torch::serialize::InputArchive> readOptimizerRecord(torch::serialize::InputArchive& root,
+                                                                    const std::string& shown);
 
 void writeRandomRecords(torch::serialize::OutputArchive& root, const RunRandomState& random);
 // Throws CheckpointError when a state is missing or not a generator's.

@@ -20,8 +20,6 @@
 namespace ddpm {
 
 namespace {
-using Clock = std::chrono::steady_clock;
-
 constexpr int64_t kPreviewImages = 16;   // a 4×4 grid
 constexpr int64_t kPreviewPoints = 1000;
 constexpr int64_t kSavedImages = 64;     // the grid written at each save: DDIM-50, an 8×8 grid
@@ -153,7 +151,7 @@ torch::ScalarType Trainer::computeDtype() const {
 }
 
 StepStats Trainer::step() {
-    const auto started = Clock::now();
+    meter_.start();
     const auto& tc = config_.train;
     const int64_t B = tc.batchSize;
     model_->train();
@@ -209,22 +207,7 @@ StepStats Trainer::step() {
         for (auto& replica : replicas_) copyWeights(*model_, *replica);
         ema_->update(*model_, progress_.step);
     }
-    ++progress_.step;
-
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    progress_.trainedSeconds += seconds;
-    const double ips = double(B) / std::max(seconds, 1e-9);
-    imagesPerSecond_ = imagesPerSecond_ == 0 ? ips : 0.9 * imagesPerSecond_ + 0.1 * ips;
-
-    StepStats stats;
-    stats.step = progress_.step;
-    stats.loss = lossValue;
-    stats.learningRate = lr;
-    stats.gradNorm = gradNorm;
-    stats.imagesPerSecond = imagesPerSecond_;
-    stats.elapsedSeconds = progress_.trainedSeconds;
-    stats.progress = progress_.fraction();
-    return stats;
+    return meter_.finish(progress_, B, lossValue, lr, gradNorm);
 }
 
 torch::Tensor Trainer::batchLoss(Denoiser& model, const TrainingBatch& batch, double share) const {

@@ -108,7 +108,7 @@ private:
     TrainingProgress progress_;
     torch::Tensor data_;     // train split as stored (storedItems), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
-    double imagesPerSecond_ = 0;
+    StepMeter meter_;
 };
 
 }  // namespace ddpm

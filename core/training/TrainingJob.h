@@ -3,6 +3,8 @@
 // caller's thread. The diffusion Trainer and the AutoencoderTrainer are jobs;
 // the driver's loop, cadence, pause and stop, run folder and metrics.csv are
 // written once for both.
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +26,34 @@ struct StepStats {
     double elapsedSeconds = 0;   // training time so far (pauses excluded)
     double progress = 0;         // 0 … 1 of the horizon
     std::vector<double> extra;   // the job's own metrics, in extraMetricNames() order
+};
+
+// Times a job's steps: start() before one, finish() after its optimizer step counts it in
+// the progress (its time included) and fills the stats every job reports, with the
+// throughput smoothed over steps.
+class StepMeter {
+public:
+    void start() { started_ = std::chrono::steady_clock::now(); }
+    StepStats finish(TrainingProgress& progress, int64_t items, double loss, double learningRate, double gradNorm) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        ++progress.step;
+        progress.trainedSeconds += seconds;
+        const double ips = double(items) / std::max(seconds, 1e-9);
+        imagesPerSecond_ = imagesPerSecond_ == 0 ? ips : 0.9 * imagesPerSecond_ + 0.1 * ips;
+        StepStats stats;
+        stats.step = progress.step;
+        stats.loss = loss;
+        stats.learningRate = learningRate;
+        stats.gradNorm = gradNorm;
+        stats.imagesPerSecond = imagesPerSecond_;
+        stats.elapsedSeconds = progress.trainedSeconds;
+        stats.progress = progress.fraction();
+        return stats;
+    }
+
+private:
+    std::chrono::steady_clock::time_point started_;
+    double imagesPerSecond_ = 0;
 };
 
 class TrainingJob {
