@@ -100,7 +100,7 @@ const std::vector<OptionSpec>& optionTable() {
         // Autoencoder
         {"factor", "", "F", K::Int, {}, "4", "autoencoder downsampling factor: 2, 4 or 8"},
         {"latent-channels", "", "C", K::Int, {}, "4", "autoencoder latent channels"},
-        {"kl-weight", "", "W", K::Number, {}, "0.0001", "weight of the KL term per latent element",
+        {"kl-weight", "", "W", K::Number, {}, "0.001", "weight of the KL term per latent element",
          "The loss is the L1 reconstruction error plus W times the KL divergence of q(z|x) from N(0,I), "
          "both per element; docs/latent-diffusion.md has the measurements behind the default."},
 

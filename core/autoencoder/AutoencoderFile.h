@@ -22,7 +22,7 @@ struct AutoencoderTrainingConfig {
     int batchSize = 16;
     double learningRate = 1e-3;
     int warmupSteps = 100;
-    double klWeight = 1e-4;      // L1 + klWeight·KL per latent element (docs/latent-diffusion.md)
+    double klWeight = 1e-3;      // L1 + klWeight·KL per latent element (chosen in docs/latent-diffusion.md)
     double gradClip = 1.0;
     uint64_t seed = 0;
     std::string dataIdentity;    // Dataset::identity() of what it was trained on

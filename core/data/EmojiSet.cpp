@@ -161,8 +161,11 @@ Dataset readEmojiSetFolder(const std::string& folder, const EmojiSetOptions& opt
     Dataset d;
     d.name = options.subgroups ? "emoji:subgroups" : "emoji";
     d.format = "emoji";
-    d.source = header.size() > 3 ? header[2] + ", " + header[3] + ", rendered in " + displayPath(folder)
-                                 : displayPath(folder);
+    // The cache folder as a user would write it: under the home folder, from "~".
+    std::string shownFolder = displayPath(folder);
+    const std::string home = envOr("HOME", "");
+    if (!home.empty() && shownFolder.rfind(home + "/", 0) == 0) shownFolder = "~" + shownFolder.substr(home.size());
+    d.source = header.size() > 3 ? header[2] + ", " + header[3] + ", rendered in " + shownFolder : shownFolder;
     d.count = int64_t(rows.size());
     d.channels = 3;
     d.height = d.width = R;

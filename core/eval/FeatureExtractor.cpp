@@ -85,7 +85,7 @@ private:
 }  // namespace
 
 std::string builtinFeatureClassifier(const std::string& datasetName) {
-    if (datasetName != "mnist" && datasetName != "fashion-mnist") return {};
+    if (datasetName != "mnist" && datasetName != "fashion-mnist" && datasetName != "emoji") return {};
     return findResource("models/" + datasetName + ".classifier").string();
 }
 
@@ -95,7 +95,7 @@ std::unique_ptr<FeatureExtractor> openFeatureExtractor(const std::string& spec, 
         const std::string path = builtinFeatureClassifier(datasetName);
         if (path.empty())
             throw std::runtime_error("no built-in feature network for dataset '" + datasetName +
-                                     "' (built in: mnist, fashion-mnist); pass --features FILE (a classifier from "
+                                     "' (built in: mnist, fashion-mnist, emoji at 64 px); pass --features FILE (a classifier from "
                                      "`ddpm train-classifier` or a TorchScript Inception .pt)");
         return std::make_unique<ClassifierFeatures>(path, device);
     }

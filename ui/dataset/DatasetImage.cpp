@@ -40,7 +40,10 @@ QString splitName(const ddpm::Dataset& dataset, int64_t index) {
 QString itemCaption(const ddpm::Dataset& dataset, int64_t index) {
     const QString cls = dataset.hasLabels() ? QStringLiteral("class %1").arg(className(dataset, index))
                                             : QStringLiteral("unlabelled");
-    return QStringLiteral("#%1 · %2 · %3").arg(QString::number(index), cls, splitName(dataset, index));
+    const QString caption = index >= 0 && index < int64_t(dataset.captions.size())
+                                ? QStringLiteral("\n“%1”").arg(QString::fromStdString(dataset.captions[size_t(index)]))
+                                : QString();
+    return QStringLiteral("#%1 · %2 · %3%4").arg(QString::number(index), cls, splitName(dataset, index), caption);
 }
 
 }  // namespace ddpm::ui

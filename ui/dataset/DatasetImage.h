@@ -16,7 +16,8 @@ QImage datasetImage(const ddpm::Dataset& dataset, int64_t index);
 QString className(const ddpm::Dataset& dataset, int64_t index);
 // "train" or "held out".
 QString splitName(const ddpm::Dataset& dataset, int64_t index);
-// "#12 · class 7 · train": index, class and split on one line.
+// "#12 · class 7 · train": index, class and split on one line; the item's caption
+// (an emoji's name) on a second line where the dataset has captions.
 QString itemCaption(const ddpm::Dataset& dataset, int64_t index);
 
 }  // namespace ddpm::ui
