@@ -1,5 +1,6 @@
 #pragma once
 // Shared pieces of the ddpm verbs.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ ArgParser verbParser(const std::string& verb);
 Dataset loadDatasetWithProgress(const std::string& pathOrName, int resolution);
 std::string formatDuration(double seconds);   // "1h02m", "3m05s", "12s"
 std::vector<int> intListOption(const ArgParser& parser, const std::string& option);   // "1,2,2"
+// The configuration the options made, checked: what its validate() refuses is a usage error.
+template <typename Config>
+Config validatedOrUsageError(Config config) {
+    try {
+        config.validate();
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    return config;
+}
+
 // From --schedule (when given) and --timesteps, for the verbs that build a noise schedule.
 ScheduleConfig scheduleFromOptions(const ArgParser& parser);
 // From --sampler, --steps, --eta, --quadratic, --seed, --class, --guidance, --no-clip and

@@ -51,12 +51,7 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     c.train.classDropProb = p.getDouble("cond-drop", 0, 1);
     c.train.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     c.data = dataInfoOf(data, c.model);
-    try {
-        c.validate();
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-    }
-    return c;
+    return validatedOrUsageError(c);
 }
 
 }  // namespace

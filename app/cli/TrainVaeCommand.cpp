@@ -28,12 +28,7 @@ AutoencoderTrainingConfig configFromArgs(const ArgParser& p, const Dataset& data
     c.klWeight = p.getDouble("kl-weight", 0, 1);
     c.gradClip = p.getDouble("clip", 0, 1e6);
     c.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
-    try {
-        c.validate();
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-    }
-    return c;
+    return validatedOrUsageError(c);
 }
 
 }  // namespace
