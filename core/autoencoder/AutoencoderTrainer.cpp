@@ -20,9 +20,13 @@ constexpr int64_t kScaleImages = 2048, kPsnrImages = 1024;
 constexpr int64_t kPreviewPairs = 8, kSavedPairs = 32, kGridColumns = 8;
 }  // namespace
 
+namespace {
+// Peak-to-peak 2 in [-1,1] units.
+double psnrOfMeanSquaredError(double mse) { return 10.0 * std::log10(4.0 / std::max(mse, 1e-12)); }
+}  // namespace
+
 double psnr(const torch::Tensor& reconstruction, const torch::Tensor& original) {
-    const double mse = (reconstruction.clamp(-1.0, 1.0) - original).pow(2).mean().item<double>();
-    return 10.0 * std::log10(4.0 / std::max(mse, 1e-12));
+    return psnrOfMeanSquaredError((reconstruction.clamp(-1.0, 1.0) - original).pow(2).mean().item<double>());
 }
 
 AutoencoderTrainer::AutoencoderTrainer(const AutoencoderTrainingConfig& config, const Dataset& dataset,
@@ -106,11 +110,14 @@ StepStats AutoencoderTrainer::step() {
     return stats;
 }
 
-std::pair<torch::Tensor, torch::Tensor> AutoencoderTrainer::reconstructHeldOut(int64_t n) {
+torch::Tensor AutoencoderTrainer::reconstruct(const torch::Tensor& x) {
     torch::NoGradGuard noGrad;
+    return autoencoder_.model->decode(autoencoder_.model->encode(x).mean).clamp(-1, 1);
+}
+
+std::pair<torch::Tensor, torch::Tensor> AutoencoderTrainer::reconstructHeldOut(int64_t n) {
     const auto originals = toSignedUnit(heldOut_.slice(0, 0, std::min(n, heldOut_.size(0))));   // (n,C,R,R)
-    const auto reconstructions = autoencoder_.model->decode(autoencoder_.model->encode(originals).mean).clamp(-1, 1);
-    return {originals, reconstructions};
+    return {originals, reconstruct(originals)};
 }
 
 torch::Tensor AutoencoderTrainer::preview(const std::function<bool()>& keepGoing) {
@@ -155,11 +162,10 @@ double AutoencoderTrainer::measureHeldOutPsnr() {
     double squaredError = 0, count = 0;
     for (int64_t begin = 0; begin < n; begin += kMeasureBatch) {
         const auto x = toSignedUnit(heldOut_.slice(0, begin, std::min(n, begin + kMeasureBatch)));
-        const auto r = autoencoder_.model->decode(autoencoder_.model->encode(x).mean).clamp(-1, 1);
-        squaredError += (r - x).pow(2).sum().item<double>();
+        squaredError += (reconstruct(x) - x).pow(2).sum().item<double>();
         count += double(x.numel());
     }
-    return 10.0 * std::log10(4.0 / std::max(squaredError / count, 1e-12));
+    return psnrOfMeanSquaredError(squaredError / count);
 }
 
 void AutoencoderTrainer::save(const std::string& path) {

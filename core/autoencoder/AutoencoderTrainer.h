@@ -46,6 +46,8 @@ public:
 private:
     void prepareData(const Dataset& dataset, at::Generator dataOrder);
     void createOptimizer();
+    // x (B,C,R,R) in [-1,1] through the mean latents, decoded and clamped to [-1,1]; no gradients.
+    torch::Tensor reconstruct(const torch::Tensor& x);
     // The first n held-out images (the training ones if none are held out) and their reconstructions.
     std::pair<torch::Tensor, torch::Tensor> reconstructHeldOut(int64_t n);
 
