@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include <torch/torch.h>
@@ -20,37 +19,13 @@
 #include "training/MetricsFile.h"
 #include "training/RunDriver.h"
 #include "training/Trainer.h"
+#include "support/TestDatasets.h"
 #include "support/TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace ddpm;
 
 namespace {
-
-// n pictures of R x R RGB: a square of one of six colours, 3 to R/2 pixels wide, somewhere on
-// white. Every tenth is held out.
-Dataset squares(int n, int R, uint32_t seed = 1) {
-    Dataset d;
-    d.name = "squares";
-    d.format = "test";
-    d.count = n;
-    d.channels = 3;
-    d.height = d.width = R;
-    d.trainCount = n - n / 10;
-    d.pixels.assign(size_t(n) * 3 * R * R, 255);
-    std::mt19937 random(seed);
-    const uint8_t colours[6][3] = {{220, 30, 30}, {30, 160, 40}, {40, 60, 200}, {240, 200, 20}, {20, 20, 20}, {150, 60, 180}};
-    for (int i = 0; i < n; ++i) {
-        const int side = 3 + int(random() % uint32_t(R / 2 - 2));
-        const int x0 = int(random() % uint32_t(R - side)), y0 = int(random() % uint32_t(R - side));
-        const uint8_t* colour = colours[random() % 6];
-        uint8_t* image = d.pixels.data() + size_t(i) * 3 * R * R;
-        for (int c = 0; c < 3; ++c)
-            for (int y = y0; y < y0 + side; ++y)
-                for (int x = x0; x < x0 + side; ++x) image[size_t(c) * R * R + size_t(y) * R + x] = colour[c];
-    }
-    return d;
-}
 
 AutoencoderTrainingConfig smallConfig(int resolution) {
     AutoencoderTrainingConfig c;
@@ -136,7 +111,7 @@ private slots:
     // Seconds of training: a small autoencoder reconstructs held-out squares well, and its
     // latent scale gives unit standard deviation.
     void tinyAutoencoderLearnsGeneratedPictures() {
-        const Dataset data = squares(400, 16);
+        const Dataset data = test::squaresDataset(400, 16);
         AutoencoderTrainer trainer(smallConfig(16), data, torch::kCPU);
         const double before = trainer.measureHeldOutPsnr();
         trainer.setHorizon(250, 0);
@@ -154,7 +129,7 @@ private slots:
     // Through the run driver: metrics.csv with l1, psnr, kl; reconstruction grids; a resumed run's
     // losses and weights are bit-identical to an uninterrupted one's.
     void runDriverResumesExactly() {
-        const Dataset data = squares(120, 16);
+        const Dataset data = test::squaresDataset(120, 16);
         // To step 12, saving every 5 steps; stopped after `stopAfter` (rows beyond the last save stay behind).
         auto runTo = [&](const std::string& folder, bool resume, int64_t stopAfter) {
             std::unique_ptr<AutoencoderTrainer> job =
@@ -209,7 +184,7 @@ private slots:
     }
 
     void badFilesAndDataAreNamed() {
-        const Dataset data = squares(40, 16);
+        const Dataset data = test::squaresDataset(40, 16);
         AutoencoderTrainer trainer(smallConfig(16), data, torch::kCPU);
         trainer.save(path("vae.ckpt"));
         QVERIFY(isAutoencoderCheckpoint(path("vae.ckpt")));
@@ -242,7 +217,7 @@ private slots:
 
         // Data that does not fit: other resolution, grey, points.
         const auto checkpoint = [&] { return loadAutoencoderCheckpoint(path("vae.ckpt"), torch::kCPU); };
-        expectError([&] { AutoencoderTrainer(checkpoint(), squares(40, 32), torch::kCPU); }, "does not fit the autoencoder");
+        expectError([&] { AutoencoderTrainer(checkpoint(), test::squaresDataset(40, 32), torch::kCPU); }, "does not fit the autoencoder");
         expectError([&] { AutoencoderTrainer(smallConfig(16), moons, torch::kCPU); }, "2-D points");
         AutoencoderTrainingConfig badFactor = smallConfig(16);
         badFactor.model.factor = 3;

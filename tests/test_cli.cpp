@@ -1,4 +1,5 @@
 // The ddpm command-line tool, run as a user runs it: output, files and exit codes.
+#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -57,6 +58,11 @@ private:
     QString path(const QString& name) const { return tmp_.filePath(name); }
 
 private slots:
+    void initTestCase() {
+        // What the runs make again (encoded latents) stays in the test's own folder.
+        qputenv("DDPM_STUDIO_CACHE_DIR", QFile::encodeName(path("cache")));
+    }
+
     void helpAndVersion() {
         Run help = runDdpm({"--help"});
         QCOMPARE(help.exitCode, 0);
@@ -183,12 +189,46 @@ private slots:
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         QVERIFY2(resumed.out.contains("trained 8 steps"), qPrintable(resumed.out));
 
-        Run sample = runDdpm({"sample", path("vae/model.ckpt"), "-o", path("x.png")});
-        QCOMPARE(sample.exitCode, 1);
-        QVERIFY2(sample.err.contains("an autoencoder (from ddpm train-vae), not a diffusion model"), qPrintable(sample.err));
-        Run points = runDdpm({"train-vae", "--data", "toy:moons", "--steps", "1", "--out", path("vae-points")});
+        // Latent diffusion through it: the checkpoint carries the autoencoder.
+        const QStringList latentOptions = {"--data", "mnist", "--vae", path("vae/model.ckpt"), "--base-channels", "8",
+                                           "--groups", "4", "--batch", "4", "--save-every", "3", "--out", path("latent")};
+        Run latent = runDdpm(QStringList{"train", "--steps", "3"} + latentOptions);
+        QVERIFY2(latent.exitCode == 0, qPrintable(latent.err));
+        QVERIFY2(latent.err.contains("latent diffusion: 8×8×4 latents of 28×28×1 pixels"), qPrintable(latent.err));
+        QVERIFY2(latent.err.contains("encoding the training set"), qPrintable(latent.err));
+        QCOMPARE(pngSize(path("latent/samples.png")), QSize(8 * 28 + 9 * 2, 8 * 28 + 9 * 2));   // decoded digits
+        Run latentInfo = runDdpm({"info", path("latent/model.ckpt")});
+        QVERIFY2(latentInfo.out.contains("latents    KL autoencoder 28x28x1 -> 8x8x4"), qPrintable(latentInfo.out));
+        QVERIFY(QFile::copy(path("vae/model.ckpt"), path("vae-kept.ckpt")));
+        QVERIFY(QDir(path("vae")).removeRecursively());   // self-contained: samples without the autoencoder's file
+        Run latentSample = runDdpm({"sample", path("latent/model.ckpt"), "-n", "4", "--steps", "3", "-o", path("l.png")});
+        QVERIFY2(latentSample.exitCode == 0, qPrintable(latentSample.err));
+        QCOMPARE(pngSize(path("l.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+        Run latentResumed = runDdpm({"train", "--data", "mnist", "--resume", path("latent/model.ckpt"), "--steps", "1",
+                                     "--out", path("latent")});
+        QVERIFY2(latentResumed.exitCode == 0, qPrintable(latentResumed.err));
+        QVERIFY2(latentResumed.out.contains("trained 4 steps"), qPrintable(latentResumed.out));
+        // Bad input: a missing autoencoder, a diffusion model as one, one that does not fit the data.
+        Run missing = runDdpm({"train", "--data", "mnist", "--vae", path("nothere.ckpt"), "--steps", "1", "--out", path("x")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("nothere.ckpt"), qPrintable(missing.err));
+        Run notVae = runDdpm({"train", "--data", "mnist", "--vae", path("latent/model.ckpt"), "--steps", "1", "--out", path("x")});
+        QCOMPARE(notVae.exitCode, 1);
+        QVERIFY2(notVae.err.contains("not an autoencoder"), qPrintable(notVae.err));
+        Run otherSize = runDdpm({"train", "--data", "mnist", "--resolution", "32", "--vae", path("vae-kept.ckpt"), "--steps",
+                                 "1", "--out", path("x")});
+        QCOMPARE(otherSize.exitCode, 2);
+        QVERIFY2(otherSize.err.contains("made for 28 px"), qPrintable(otherSize.err));
+        Run points = runDdpm({"train", "--data", "toy:moons", "--vae", path("vae-kept.ckpt"), "--steps", "1", "--out", path("x")});
         QCOMPARE(points.exitCode, 2);
         QVERIFY2(points.err.contains("2-D points"), qPrintable(points.err));
+
+        Run sample = runDdpm({"sample", path("vae-kept.ckpt"), "-o", path("x.png")});
+        QCOMPARE(sample.exitCode, 1);
+        QVERIFY2(sample.err.contains("an autoencoder (from ddpm train-vae), not a diffusion model"), qPrintable(sample.err));
+        Run vaePoints = runDdpm({"train-vae", "--data", "toy:moons", "--steps", "1", "--out", path("vae-points")});
+        QCOMPARE(vaePoints.exitCode, 2);
+        QVERIFY2(vaePoints.err.contains("2-D points"), qPrintable(vaePoints.err));
     }
 
     void usageErrorsExitWithTwo() {

@@ -209,7 +209,7 @@ private slots:
         c.count = 32;
         c.seed = 7;
         int frames = 0;
-        auto a = sample(*model, s, Objective::Epsilon, c, [&](const SampleFrame& f) {
+        auto a = sample(*model, s, Objective::Epsilon, model->config().space(), c, [&](const SampleFrame& f) {
             ++frames;
             if (f.index > 0) {
                 if (!f.x0.defined()) return false;
@@ -217,13 +217,13 @@ private slots:
             return f.total == 5;
         });
         QCOMPARE(frames, 6);   // the initial noise and one per step
-        auto b = sample(*model, s, Objective::Epsilon, c);
+        auto b = sample(*model, s, Objective::Epsilon, model->config().space(), c);
         QVERIFY(torch::equal(a, b));
         c.seed = 8;
-        QVERIFY(!torch::equal(a, sample(*model, s, Objective::Epsilon, c)));
+        QVERIFY(!torch::equal(a, sample(*model, s, Objective::Epsilon, model->config().space(), c)));
         c.eta = 1.0;
         c.seed = 7;
-        QVERIFY(!torch::equal(a, sample(*model, s, Objective::Epsilon, c)));   // η = 1 adds noise
+        QVERIFY(!torch::equal(a, sample(*model, s, Objective::Epsilon, model->config().space(), c)));   // η = 1 adds noise
     }
 
     void ddpmWalksEveryStepAndCancels() {
@@ -235,11 +235,11 @@ private slots:
         c.sampler = SamplerKind::Ddpm;
         c.count = 4;
         int frames = 0;
-        auto x = sample(*model, s, Objective::Velocity, c, [&](const SampleFrame&) { return ++frames > 0; });
+        auto x = sample(*model, s, Objective::Velocity, model->config().space(), c, [&](const SampleFrame&) { return ++frames > 0; });
         QCOMPARE(frames, 21);
         QCOMPARE(x.sizes(), (std::vector<int64_t>{4, 2}));
         QVERIFY(torch::isfinite(x).all().item<bool>());
-        QVERIFY_THROWS_EXCEPTION(Cancelled, sample(*model, s, Objective::Epsilon, c,
+        QVERIFY_THROWS_EXCEPTION(Cancelled, sample(*model, s, Objective::Epsilon, model->config().space(), c,
                                                    [](const SampleFrame& f) { return f.index < 3; }));
     }
 
@@ -252,20 +252,20 @@ private slots:
         c.count = 16;
         c.guidance = 0.0;   // w = 0: the unconditional prediction, whatever the class
         c.classLabel = 3;
-        auto u3 = sample(*model, s, Objective::Epsilon, c);
+        auto u3 = sample(*model, s, Objective::Epsilon, model->config().space(), c);
         c.classLabel = 5;
-        auto u5 = sample(*model, s, Objective::Epsilon, c);
+        auto u5 = sample(*model, s, Objective::Epsilon, model->config().space(), c);
         QVERIFY(torch::allclose(u3, u5));
         c.guidance = 1.0;   // w = 1: the plain conditional prediction
-        auto c5 = sample(*model, s, Objective::Epsilon, c);
+        auto c5 = sample(*model, s, Objective::Epsilon, model->config().space(), c);
         QVERIFY(!torch::allclose(c5, u5));
         c.classLabel = 3;
-        QVERIFY(!torch::allclose(sample(*model, s, Objective::Epsilon, c), c5));
+        QVERIFY(!torch::allclose(sample(*model, s, Objective::Epsilon, model->config().space(), c), c5));
         // w = 3 extrapolates beyond the conditional one.
         c.guidance = 3.0;
-        auto g3 = sample(*model, s, Objective::Epsilon, c);
+        auto g3 = sample(*model, s, Objective::Epsilon, model->config().space(), c);
         QVERIFY(torch::isfinite(g3).all().item<bool>());
-        QVERIFY(!torch::allclose(g3, sample(*model, s, Objective::Epsilon, [&] { auto k = c; k.guidance = 1; return k; }())));
+        QVERIFY(!torch::allclose(g3, sample(*model, s, Objective::Epsilon, model->config().space(), [&] { auto k = c; k.guidance = 1; return k; }())));
     }
     void sampleSpacesDescribeShapeDataAndClipping() {
         const SampleSpace digits = SampleSpace::pixels(1, 28, 28), toy = SampleSpace::points();
@@ -281,7 +281,7 @@ private slots:
         SamplingParameters p;
         p.steps = 2;
         p.count = 3;
-        QCOMPARE(sample(*mlp, NoiseSchedule(), Objective::Epsilon, p).sizes(), (std::vector<int64_t>{3, 2}));
+        QCOMPARE(sample(*mlp, NoiseSchedule(), Objective::Epsilon, mlp->config().space(), p).sizes(), (std::vector<int64_t>{3, 2}));
         // Data into the space: uint8 pixels to [-1,1], points as they are.
         Dataset images;
         images.kind = DatasetKind::Images;
@@ -334,7 +334,7 @@ private slots:
             p.count = 20000;
             p.seed = 11;
             p.precision = Precision::Fp32;
-            const auto x = sample(model, schedule, Objective::Epsilon, p).to(torch::kFloat64);   // (20000,2)
+            const auto x = sample(model, schedule, Objective::Epsilon, model.config().space(), p).to(torch::kFloat64);   // (20000,2)
             const double n = double(x.numel()), mean = x.mean().item<double>(), variance = x.var().item<double>();
             const auto [refMean, refVariance] = referenceMoments(schedule, p, mu, sigma);
             // Within 5 standard errors of the reference's mean and variance.

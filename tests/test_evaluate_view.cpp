@@ -56,7 +56,7 @@ void saveAtStep(const QString& path, int64_t step, bool rawAsEma) {
     torch::optim::Adam optimizer(c.model->parameters());
     c.progress.step = step;
     ddpm::saveCheckpoint(path.toStdString(), c.config, *c.model, rawAsEma ? *c.model : *c.ema, optimizer, c.progress,
-                         c.lossScale, c.random);
+                         c.lossScale, c.random, c.autoencoder.get());
 }
 
 void loadDataset(MainWindow& window, const QString& name) {

@@ -88,7 +88,7 @@ public:
                   p.steps = 2;
                   p.count = 8;
                   p.seed = round;
-                  sample(*model, schedule, run.objective, p);
+                  sample(*model, schedule, run.objective, run.data.space, p);
                   torch::randn({256});
                   rounds_ = round;
               }
@@ -196,7 +196,7 @@ private slots:
         p.steps = 3;
         p.count = 2;
         p.eta = 1.0;
-        sample(trainer.emaModel(), trainer.schedule(), run.objective, p);
+        sample(trainer.emaModel(), trainer.schedule(), run.objective, run.data.space, p);
         QVERIFY(torch::equal(global.get_state(), before));
     }
 
@@ -478,7 +478,7 @@ private slots:
         expectRefused("narrow.ckpt", [&] {
             torch::optim::AdamW optimizer(trainer.model().parameters());
             saveCheckpoint(path("narrow-source.ckpt"), narrow, trainer.model(), trainer.emaModel(), optimizer,
-                           TrainingProgress{}, 0, {generatorState(makeGenerator(1)), {}});
+                           TrainingProgress{}, 0, {generatorState(makeGenerator(1)), {}}, nullptr);
             std::ifstream source(path("narrow-source.ckpt"), std::ios::binary);
             return std::string((std::istreambuf_iterator<char>(source)), std::istreambuf_iterator<char>());
         }(), "the model needs [32");
@@ -711,7 +711,7 @@ private slots:
         sc.sampler = SamplerKind::Ddim;
         sc.steps = 100;
         sc.count = 4000;
-        auto x = sample(trainer.emaModel(), trainer.schedule(), c.objective, sc).contiguous();
+        auto x = sample(trainer.emaModel(), trainer.schedule(), c.objective, c.data.space, sc).contiguous();
         const auto centres = toyModeCentres("gmm8");
         std::vector<int> counts(8, 0);
         int near = 0;

@@ -19,6 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "autoencoder/LatentCodec.h"
 #include "bench/Benchmarks.h"
 #include "cli/ArgParser.h"
 #include "cli/ChildProcess.h"
@@ -48,6 +49,45 @@ ModelConfig benchModel(const std::string& preset) {
 
 using Values = std::map<std::string, double>;
 
+// What a --child train or sample measures: tiny on the digits, on the emoji's pixels, or on
+// the latents of a freshly initialised default autoencoder (speed does not depend on its
+// weights; its encoding of the emoji is cached after the first run).
+struct BenchRun {
+    Dataset data;
+    RunConfig config;
+    std::shared_ptr<TrainedAutoencoder> autoencoder;
+};
+
+BenchRun benchRun(const std::string& space, const std::string& preset, Precision precision) {
+    BenchRun run;
+    if (space == "digits") {
+        run.data = loadDataset("mnist");
+        run.config.model = benchModel(preset);
+        run.config.data = dataInfoOf(run.data, run.config.model);
+    } else {
+        LoadOptions options;
+        options.resolution = 64;
+        run.data = loadDataset("emoji", options);
+        SampleSpace modelSpace = sampleSpaceOf(run.data);
+        if (space == "emoji-latents") {
+            AutoencoderConfig autoencoder;
+            autoencoder.resolution = 64;
+            at::Generator init = makeGenerator(0, RandomStream::WeightInit);
+            run.autoencoder = std::make_shared<TrainedAutoencoder>();
+            run.autoencoder->model = makeAutoencoder(autoencoder, init);
+            run.autoencoder->model->eval();
+            modelSpace = latentSpaceOf(autoencoder);
+        }
+        const int classes = presetRecipe(preset).classConditional ? run.data.numClasses() : 0;
+        run.config.model = ModelConfig::preset(preset, modelSpace.channels, modelSpace.height, classes);
+        run.config.data = dataInfoOf(run.data, run.config.model);
+        run.config.data.space = modelSpace;
+    }
+    run.config.train.batchSize = kBenchBatch;
+    run.config.train.precision = precision;
+    return run;
+}
+
 // ---- child side: one measurement, printed as "result KEY VALUE" lines ----
 
 void printResult(const std::string& key, double value) { std::printf("result %s %.6f\n", key.c_str(), value); }
@@ -67,27 +107,21 @@ int runChildMeasurement(const ArgParser& p) {
             printResult(name, std::max(viaBlas, viaConvolution));
         }
     } else if (kind == "train") {
-        const Dataset digits = loadDataset("mnist");
-        RunConfig config;
-        config.model = benchModel(model);
-        config.data = dataInfoOf(digits, config.model);
-        config.train.batchSize = kBenchBatch;
-        config.train.precision = precision;
-        const auto r = measureTraining(config, digits, 3, p.getInt("steps", 1, 100000));
+        const BenchRun run = benchRun(p.getChoice("space"), model, precision);
+        const auto r = measureTraining(run.config, run.data, 3, p.getInt("steps", 1, 100000), run.autoencoder);
         printResult("images_per_s", r.imagesPerSecond);
         printResult("gflops", r.gflops);
         printResult("forward_macs_per_image", r.forwardMultiplyAddsPerImage);
     } else if (kind == "sample") {
-        RunConfig run;
-        run.model = benchModel(model);
+        const BenchRun run = benchRun(p.getChoice("space"), model, precision);
         at::Generator init = makeGenerator(0, RandomStream::WeightInit);
-        auto denoiser = makeDenoiser(run.model, init);
+        auto denoiser = makeDenoiser(run.config.model, init);
         denoiser->eval();
         SamplingParameters sc;
         sc.sampler = samplerKindFromString(p.getChoice("sampler"));
         sc.count = p.getInt("count", 1, 4096);
         sc.precision = precision;
-        printResult("seconds", measureSampling(*denoiser, run, sc));
+        printResult("seconds", measureSampling(*denoiser, run.config, sc, run.autoencoder.get()));
     } else if (kind == "load") {
         LoadOptions options;
         options.resolution = 64;
@@ -360,6 +394,50 @@ int runBench(const Args& args) {
             row.result = "failed: " + m.error;
         }
         rows.push_back(row);
+    }
+
+    // Latent against pixel diffusion: tiny on the emoji at 64x64x3 and on 16x16x4 latents of
+    // them, with the machine's default precision; interleaved, averaged over the rounds.
+    {
+        const std::string precision = toString(defaultPrecision());
+        const int rounds = quick ? 1 : 2;
+        Values sums;
+        std::string failure;
+        for (int round = 0; round < rounds && failure.empty(); ++round) {
+            for (const std::string space : {"emoji", "emoji-latents"}) {
+                progress("latent against pixel: training and DDIM-50 on " + space + ", round " + std::to_string(round + 1));
+                const auto train = measure({"--child", "train", "--space", space, "--precision", precision, "--threads",
+                                            all, "--steps", steps});
+                const auto draw = measure({"--child", "sample", "--space", space, "--precision", precision, "--sampler",
+                                           "ddim", "--count", "64", "--threads", all});
+                if (!train.ok() || !draw.ok()) {
+                    failure = train.ok() ? draw.error : train.error;
+                    break;
+                }
+                sums[space + "_images_per_s"] += train.values.at("images_per_s") / rounds;
+                sums[space + "_ddim50_64_seconds"] += draw.values.at("seconds") / rounds;
+                sums[space + "_peak_rss_mb"] = std::max(sums[space + "_peak_rss_mb"], train.peakRssMb);
+            }
+        }
+        if (!failure.empty()) {
+            rows.push_back({"latent against pixel, emoji 64 px", all, "failed: " + failure, "", "", "", "", ""});
+        } else {
+            const double pixelIps = sums["emoji_images_per_s"], latentIps = sums["emoji-latents_images_per_s"];
+            const double pixelSeconds = sums["emoji_ddim50_64_seconds"], latentSeconds = sums["emoji-latents_ddim50_64_seconds"];
+            rows.push_back({"train tiny-" + precision + ", emoji 64x64x3 pixels (batch 64)", all, fixed(pixelIps, 1) + " img/s",
+                            "", "", "", "", mb(sums["emoji_peak_rss_mb"])});
+            rows.push_back({"train tiny-" + precision + ", emoji 16x16x4 latents (batch 64)", all,
+                            fixed(latentIps, 1) + " img/s", fixed(pixelIps, 1) + " img/s (pixels)",
+                            fixed(latentIps / pixelIps, 1) + "x", "", "", mb(sums["emoji-latents_peak_rss_mb"])});
+            rows.push_back({"DDIM-50, 64 emoji, tiny-" + precision + " on pixels", all, fixed(pixelSeconds, 2) + " s", "", "",
+                            "", "", ""});
+            rows.push_back({"DDIM-50, 64 emoji, tiny-" + precision + " on latents, decoding included", all,
+                            fixed(latentSeconds, 2) + " s", fixed(pixelSeconds, 2) + " s (pixels)",
+                            fixed(latentSeconds / pixelSeconds, 2) + "x the time", "", "", ""});
+            json["latent_against_pixel"] = sums;
+            json["latent_against_pixel"]["train_speedup"] = latentIps / pixelIps;
+            json["latent_against_pixel"]["ddim50_time_ratio"] = latentSeconds / pixelSeconds;
+        }
     }
 
     // Under load: tiny training and DDIM sampling next to one busy process per core, against

@@ -45,8 +45,11 @@ void printCheckpoint(const std::string& path) {
               << "parameters " << c.model->parameterCount() << "\n"
               << "schedule   " << toString(r.schedule.kind) << ", T = " << r.schedule.timesteps << "\n"
               << "objective  " << toString(r.objective) << ", loss " << toString(r.weighting) << "\n"
-              << "data       " << r.data.identity << "\n"
-              << "trained    " << c.progress.step << " steps, " << c.progress.trainedSeconds << " s ("
+              << "data       " << r.data.identity << ", " << r.data.space.describe() << "\n";
+    if (c.autoencoder)
+        std::cout << "latents    " << c.autoencoder->model->config().describe() << ", scale " << c.autoencoder->latentScale
+                  << ", held-out PSNR " << c.autoencoder->heldOutPsnr << " dB\n";
+    std::cout << "trained    " << c.progress.step << " steps, " << c.progress.trainedSeconds << " s ("
               << toString(r.train.precision) << ", batch " << r.train.batchSize << ", lr " << r.train.learningRate
               << ", EMA " << r.train.emaDecay << ")\n";
     if (r.model.numClasses > 0) {

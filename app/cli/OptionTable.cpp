@@ -105,6 +105,9 @@ const std::vector<OptionSpec>& optionTable() {
          "both per element; docs/latent-diffusion.md has the measurements behind the default."},
 
         {"save-every", "", "N", K::Int, {}, "1000", "save (checkpoint, snapshot, sample grid) every N steps (0 = only at the end)"},
+        {"vae", "", "VAE.ckpt", K::Text, {}, "", "latent diffusion: train on this autoencoder's latents (ddpm train-vae)",
+         "The training set is encoded once (cached); the checkpoint carries the autoencoder, so sampling,\n"
+         "evaluation and the app decode its samples to pictures without the autoencoder's file."},
         {"resume", "", "CKPT", K::Text, {}, "", "continue a checkpoint exactly",
          "The losses are those of an uninterrupted run."},
 
@@ -140,6 +143,8 @@ const std::vector<OptionSpec>& optionTable() {
         {"python", "", "EXE", K::Text, {}, "/usr/bin/python3", "Python for the reference script"},
         {"child", "", "KIND", K::Text, {}, "", "internal: run one measurement (ceiling, train, sample, load) and print it"},
         {"model", "", "NAME", K::Choice, {"tiny", "peer"}, "tiny", "with --child: tiny or peer"},
+        {"space", "", "SPACE", K::Choice, {"digits", "emoji", "emoji-latents"}, "digits",
+         "with --child train or sample: 28x28x1 digits, 64x64x3 emoji, or their 16x16x4 latents"},
         {"matrix", "", "N", K::Int, {}, "2048", "with --child ceiling: matrix size"},
     };
     return table;
@@ -166,6 +171,7 @@ const std::vector<VerbSpec>& verbTable() {
          {},
          join(join({{"data", "dataset path or built-in name (mnist, fashion-mnist, toy:moons, ...)"},
                     {"preset"},
+                    {"vae"},
                     {"steps", "train for N steps", "4000"},
                     {"minutes"},
                     {"batch"},
@@ -319,8 +325,11 @@ const std::vector<VerbSpec>& verbTable() {
          "(share/ddpm-studio/bench/reference_ddpm.py) in the same run. Prints a Markdown table.\n"
          "Under load: tiny training and DDIM sampling beside one busy process per core against the\n"
          "quiet machine, interleaved, with passive (ddpm's) and libgomp's default (spinning) OpenMP waits.\n"
-         "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs, two rounds under load\n"
-         "(about ten minutes). Quick: all threads only, 5 timed steps, 500 JPEGs, one round.",
+         "Latent against pixel diffusion: tiny on the emoji at 64x64x3 and on an autoencoder's 16x16x4\n"
+         "latents of them (training, and DDIM-50 for 64 images with the decoding), interleaved.\n"
+         "Full: 1 and all threads, 20 timed steps, DDPM-1000, 5,000 JPEGs, two rounds under load and\n"
+         "of latent against pixel (about fifteen minutes). Quick: all threads only, 5 timed steps,\n"
+         "500 JPEGs, one round.",
          "",
          {},
          {{"quick"},
@@ -330,6 +339,7 @@ const std::vector<VerbSpec>& verbTable() {
           {"child"},
           {"threads", "with --child", "1"},
           {"model"},
+          {"space"},
           {"precision", "with --child: fp32 or bf16", "fp32", ""},
           {"steps", "with --child train: timed steps", "20"},
           {"sampler", "with --child sample: ddim (50 steps) or ddpm"},

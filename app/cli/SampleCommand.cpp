@@ -6,6 +6,7 @@
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "autoencoder/LatentCodec.h"
 #include "image/SampleFiles.h"
 #include "image/ImageGrid.h"
 #include "sampling/Sampler.h"
@@ -30,20 +31,21 @@ int runSample(const Args& args) {
     sc.weights = p.has("no-ema") ? "raw" : "ema";
     const NoiseSchedule schedule(ckpt.config.schedule, device);
     Denoiser& model = p.has("no-ema") ? *ckpt.model : *ckpt.ema;
-    const auto samples = sample(model, schedule, ckpt.config.objective, sc, [&](const SampleFrame& f) {
+    const auto samples = sample(model, schedule, ckpt.config.objective, ckpt.config.data.space, sc, [&](const SampleFrame& f) {
         std::fprintf(stderr, "\rstep %d/%d", f.index, f.total);
         return true;
     });
     std::fprintf(stderr, "\n");
 
     const SampleSpace& space = ckpt.config.data.space;
-    writeSamples(samples, space, p.get("out"), toPngText(sc, ckpt.config.schedule.timesteps));
+    const auto pictures = picturesOf(samples, space, ckpt.autoencoder.get());
+    writeSamples(pictures, space.pictureSpace(), p.get("out"), toPngText(sc, ckpt.config.schedule.timesteps));
     if (p.has("each") && !space.isPoints()) {
         ensureFolder(p.get("each"));
-        for (int64_t i = 0; i < samples.size(0); ++i) {
+        for (int64_t i = 0; i < pictures.size(0); ++i) {
             char name[32];
             std::snprintf(name, sizeof name, "%05lld.png", (long long)i);
-            writePng((std::filesystem::path(p.get("each")) / name).string(), makeGrid(samples.slice(0, i, i + 1), 1, 0));
+            writePng((std::filesystem::path(p.get("each")) / name).string(), makeGrid(pictures.slice(0, i, i + 1), 1, 0));
         }
     }
     std::cout << "wrote " << sc.count << " samples to " << p.get("out") << "\n";

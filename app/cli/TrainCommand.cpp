@@ -7,15 +7,25 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/RunProgress.h"
+#include "autoencoder/LatentCodec.h"
 #include "training/Trainer.h"
 
 namespace ddpm::cli {
 
 namespace {
 
-RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
+// The encoding of the training set on stderr, as a line that counts up.
+EncodeProgress encodingProgress() {
+    return [](int64_t done, int64_t total) {
+        std::fprintf(stderr, "\rencoding the training set: %lld/%lld", (long long)done, (long long)total);
+        if (done == total) std::fprintf(stderr, "\n");
+        return true;
+    };
+}
+
+// `space`: the dataset's own, or the latents of the autoencoder it is trained through.
+RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSpace& space) {
     RunConfig c;
-    const int resolution = data.isPoints() ? 0 : data.width;
     if (p.has("classes") && p.has("unconditional")) throw UsageError("give --classes or --unconditional, not both");
     if (p.has("classes") && !data.hasLabels()) throw UsageError("--classes needs a labelled dataset; " + data.name + " has no labels");
     const std::string preset = p.has("preset") ? p.get("preset") : (data.isPoints() ? "mlp" : "tiny");
@@ -23,7 +33,7 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     const bool conditional =
         p.has("classes") || (recipe.classConditional && data.hasLabels() && !p.has("unconditional"));
     try {
-        c.model = ModelConfig::preset(preset, data.isPoints() ? 2 : data.channels, resolution,
+        c.model = ModelConfig::preset(preset, space.isPoints() ? 2 : space.channels, space.isPoints() ? 0 : space.width,
                                       conditional ? data.numClasses() : 0);
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
@@ -51,6 +61,7 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data) {
     c.train.classDropProb = p.getDouble("cond-drop", 0, 1);
     c.train.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     c.data = dataInfoOf(data, c.model);
+    c.data.space = space;
     return validatedOrUsageError(c);
 }
 
@@ -62,15 +73,33 @@ int runTrain(const Args& args) {
     const torch::Device device = startTrainingVerb(p);
     std::unique_ptr<Trainer> trainer;
     if (p.has("resume")) {
+        if (p.has("vae")) throw UsageError("--resume trains on with the checkpoint's own autoencoder: leave out --vae");
         CheckpointContents ckpt = loadCheckpoint(p.get("resume"), device);
-        const Dataset data = loadDatasetWithProgress(p.get("data"), ckpt.config.data.space.height);
-        trainer = std::make_unique<Trainer>(std::move(ckpt), data, device);
+        const Dataset data = loadDatasetWithProgress(p.get("data"), ckpt.config.data.space.pictureSpace().height);
+        trainer = std::make_unique<Trainer>(std::move(ckpt), data, device, encodingProgress());
+    } else if (p.has("vae")) {
+        auto autoencoder = std::make_shared<TrainedAutoencoder>(loadAutoencoderCheckpoint(p.get("vae"), device).autoencoder);
+        const AutoencoderConfig& vae = autoencoder->model->config();
+        if (p.has("resolution") && p.getInt("resolution", 28, 64) != vae.resolution)
+            throw UsageError("--resolution " + p.get("resolution") + " does not fit " + p.get("vae") + ", made for " +
+                             std::to_string(vae.resolution) + " px");
+        const Dataset data = loadDatasetWithProgress(p.get("data"), vae.resolution);
+        try {
+            checkAutoencoderFits(vae, data);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(p.get("vae") + ": " + e.what());
+        }
+        trainer = std::make_unique<Trainer>(configFromArgs(p, data, latentSpaceOf(vae)), data, device,
+                                            std::move(autoencoder), encodingProgress());
     } else {
         const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 28, 64));
-        trainer = std::make_unique<Trainer>(configFromArgs(p, data), data, device);
+        trainer = std::make_unique<Trainer>(configFromArgs(p, data, sampleSpaceOf(data)), data, device);
     }
     setHorizonFromOptions(*trainer, p, p.has("resume"));
     const RunConfig& config = trainer->config();
+    if (trainer->autoencoder())
+        std::fprintf(stderr, "latent diffusion: %s through %s\n", config.data.space.describe().c_str(),
+                     trainer->autoencoder()->model->config().describe().c_str());
     std::fprintf(stderr, "model: %s, %lld parameters\ndevice: %s, precision %s, %d threads\n",
                  config.model.describe().c_str(), (long long)trainer->model().parameterCount(),
                  device.str().c_str(), toString(config.train.precision).c_str(), torch::get_num_threads());

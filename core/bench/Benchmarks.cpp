@@ -61,8 +61,9 @@ double convolutionGflops(torch::ScalarType dtype, int repeats) {
     return 2.0 * double(batch * side * side) * double(channels * channels * kernel * kernel) / best / 1e9;
 }
 
-TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps) {
-    Trainer trainer(config, data, torch::kCPU);
+TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps,
+                                   std::shared_ptr<TrainedAutoencoder> autoencoder) {
+    Trainer trainer(config, data, torch::kCPU, std::move(autoencoder));
     for (int i = 0; i < warmupSteps; ++i) trainer.step();
     const auto start = Clock::now();
     for (int i = 0; i < timedSteps; ++i) trainer.step();
@@ -88,10 +89,11 @@ TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data,
     return r;
 }
 
-double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters) {
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters,
+                       TrainedAutoencoder* autoencoder) {
     const NoiseSchedule schedule(run.schedule, torch::kCPU);
     const auto start = Clock::now();
-    sample(model, schedule, run.objective, parameters);
+    picturesOf(sample(model, schedule, run.objective, run.data.space, parameters), run.data.space, autoencoder);
     return secondsSince(start);
 }
 

@@ -3,6 +3,7 @@
 // training throughput with its achieved GFLOP/s, and sampling time. Each runs
 // in the calling process; the CLI runs each in its own process to read its peak memory.
 #include <cstdint>
+#include <memory>
 
 #include <torch/types.h>
 
@@ -12,6 +13,7 @@
 namespace ddpm {
 
 struct Dataset;
+struct TrainedAutoencoder;
 
 // GFLOP/s of (n,n) x (n,n) products in dtype (2n³ flops each), one per thread at
 // once, best of `repeats`: the machine's ceiling at the current thread count.
@@ -31,9 +33,13 @@ struct TrainingThroughput {
 };
 
 // Times `timedSteps` full training steps (forward, backward, clipping, AdamW, EMA) after `warmupSteps`.
-TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps);
+// A latent run (config.data.space) takes its autoencoder; encoding the data is not timed.
+TrainingThroughput measureTraining(const RunConfig& config, const Dataset& data, int warmupSteps, int timedSteps,
+                                   std::shared_ptr<TrainedAutoencoder> autoencoder = nullptr);
 
-// Wall seconds of one sample() call with a freshly initialised or given model.
-double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters);
+// Wall seconds of one sample() call with a freshly initialised or given model, and for a
+// latent model the decoding of its samples to pictures.
+double measureSampling(Denoiser& model, const RunConfig& run, const SamplingParameters& parameters,
+                       TrainedAutoencoder* autoencoder = nullptr);
 
 }  // namespace ddpm

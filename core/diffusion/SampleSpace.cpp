@@ -21,6 +21,19 @@ SampleSpace SampleSpace::points() {
     return s;
 }
 
+SampleSpace SampleSpace::latents(int channels, int height, int width, const SampleSpace& pictures) {
+    SampleSpace s = pixels(channels, height, width);
+    s.kind = SpaceKind::Latents;
+    s.pictureChannels = pictures.channels;
+    s.pictureHeight = pictures.height;
+    s.pictureWidth = pictures.width;
+    return s;
+}
+
+SampleSpace SampleSpace::pictureSpace() const {
+    return isLatent() ? pixels(pictureChannels, pictureHeight, pictureWidth) : *this;
+}
+
 std::vector<int64_t> SampleSpace::itemShape() const {
     if (isPoints()) return {channels};
     return {channels, height, width};
@@ -34,11 +47,14 @@ std::vector<int64_t> SampleSpace::batchShape(int64_t n) const {
 
 std::string SampleSpace::describe() const {
     if (isPoints()) return "2-D points";
-    return std::to_string(width) + "×" + std::to_string(height) + "×" + std::to_string(channels) + " pixels";
+    const std::string shape = std::to_string(width) + "×" + std::to_string(height) + "×" + std::to_string(channels);
+    if (isLatent()) return shape + " latents of " + pictureSpace().describe();
+    return shape + " pixels";
 }
 
 bool SampleSpace::operator==(const SampleSpace& o) const {
-    return kind == o.kind && channels == o.channels && height == o.height && width == o.width;
+    return kind == o.kind && channels == o.channels && height == o.height && width == o.width &&
+           pictureChannels == o.pictureChannels && pictureHeight == o.pictureHeight && pictureWidth == o.pictureWidth;
 }
 
 SampleSpace sampleSpaceOf(const Dataset& d) {

@@ -7,6 +7,8 @@
 namespace ddpm {
 
 torch::Tensor storedItems(const Dataset& d, int64_t begin, int64_t count, const SampleSpace& space) {
+    if (space.isLatent())
+        throw std::invalid_argument("dataset " + d.name + " holds pixels: its latents come from an autoencoder");
     if (d.isPoints() != space.isPoints())
         throw std::invalid_argument("dataset " + d.name + " does not hold " + space.describe());
     if (!space.isPoints()) return datasetImages(d, begin, count);   // (n,C,H,W) uint8
@@ -15,7 +17,7 @@ torch::Tensor storedItems(const Dataset& d, int64_t begin, int64_t count, const 
 }
 
 torch::Tensor toModelSpace(const SampleSpace& space, const torch::Tensor& stored) {
-    return space.isPoints() ? stored.to(torch::kFloat) : toSignedUnit(stored);
+    return space.kind == SpaceKind::Pixels ? toSignedUnit(stored) : stored.to(torch::kFloat);
 }
 
 }  // namespace ddpm

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "autoencoder/LatentCodec.h"
 #include "data/Dataset.h"
 #include "eval/DistributionMetrics.h"
 #include "eval/FeatureExtractor.h"
@@ -82,6 +83,11 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
     const auto started = std::chrono::steady_clock::now();
     const RunConfig& run = checkpoint.config;
     if (run.data.space.isPoints()) throw std::invalid_argument("the model draws points, not images");
+    const SampleSpace pictures = run.data.space.pictureSpace();
+    if (pictures.channels != referenceChannels_ || pictures.height != referenceHeight_ || pictures.width != referenceWidth_)
+        throw std::invalid_argument("the model draws " + geometry(pictures.channels, pictures.height, pictures.width) +
+                                    " images, those of " + referenceName_ + " are " +
+                                    geometry(referenceChannels_, referenceHeight_, referenceWidth_));
     const int64_t count = config_.count > 0 ? config_.count : referenceCount();
     if (count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
 
@@ -95,7 +101,8 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
         SamplingParameters sc = config_.sampler;
         sc.count = std::min(config_.batchSize, count - i);
         sc.seed = config_.sampler.seed + uint64_t(batch);
-        const auto images = sample(*checkpoint.ema, schedule, run.objective, sc);   // (n,C,H,W) in [-1,1]
+        const auto images = picturesOf(sample(*checkpoint.ema, schedule, run.objective, run.data.space, sc),
+                                       run.data.space, checkpoint.autoencoder.get());   // (n,C,H,W) in [-1,1]
         const auto classes = scores.conditional ? samplingCondition(sc, checkpoint.ema->conditioning(), torch::kCPU).classes
                                                 : torch::Tensor();
         scores.add(*extractor_, images, classes, config_.confidence);

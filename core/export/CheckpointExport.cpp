@@ -1,5 +1,6 @@
 #include "export/CheckpointExport.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "autoencoder/AutoencoderFile.h"
@@ -9,6 +10,12 @@
 #include "util/KeyValueText.h"
 
 namespace ddpm {
+
+std::string formatExact(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);   // reads back to the same double
+    return text;
+}
 
 ExportedWeights exportedWeightsFromString(const std::string& name) {
     if (name == "ema") return ExportedWeights::Ema;
@@ -32,6 +39,13 @@ std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint
     };
     const KeyValueText config = KeyValueText::parse(checkpoint.config.serialize());
     for (const auto& [key, value] : config.entries()) metadata.emplace_back("run." + key, value);
+    if (const TrainedAutoencoder* autoencoder = checkpoint.autoencoder.get()) {
+        metadata.emplace_back("ddpm.latent_scale", formatExact(autoencoder->latentScale));
+        metadata.emplace_back("ddpm.held_out_psnr", std::to_string(autoencoder->heldOutPsnr));
+        KeyValueText autoencoderConfig;
+        autoencoder->model->config().write(autoencoderConfig, kAutoencoderPrefix);
+        for (const auto& entry : autoencoderConfig.entries()) metadata.push_back(entry);
+    }
     return metadata;
 }
 
@@ -45,7 +59,11 @@ std::vector<NamedTensor> stateDictTensors(const torch::nn::Module& module) {
 }  // namespace
 
 void exportSafetensors(const CheckpointContents& checkpoint, ExportedWeights weights, const std::string& path) {
-    writeSafetensors(path, stateDictTensors(exportedModel(checkpoint, weights)), exportMetadata(checkpoint, weights));
+    auto tensors = stateDictTensors(exportedModel(checkpoint, weights));
+    if (checkpoint.autoencoder)
+        for (NamedTensor& t : stateDictTensors(*checkpoint.autoencoder->model))
+            tensors.push_back({kAutoencoderTensorPrefix + t.name, t.tensor});
+    writeSafetensors(path, tensors, exportMetadata(checkpoint, weights));
 }
 
 void exportAutoencoderSafetensors(const AutoencoderCheckpoint& checkpoint, const std::string& path) {
@@ -53,7 +71,7 @@ void exportAutoencoderSafetensors(const AutoencoderCheckpoint& checkpoint, const
         {"format", "pt"},
         {"ddpm.kind", "autoencoder"},
         {"ddpm.step", std::to_string(checkpoint.progress.step)},
-        {"ddpm.latent_scale", std::to_string(checkpoint.autoencoder.latentScale)},
+        {"ddpm.latent_scale", formatExact(checkpoint.autoencoder.latentScale)},
         {"ddpm.held_out_psnr", std::to_string(checkpoint.autoencoder.heldOutPsnr)},
         {"ddpm.exporter", std::string("ddpm-studio ") + versionString()},
     };

@@ -1,11 +1,15 @@
 #include "export/CheckpointImport.h"
 
+#include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
 #include <torch/optim/adamw.h>
 
+#include "autoencoder/AutoencoderFile.h"
+#include "export/CheckpointExport.h"
 #include "export/Safetensors.h"
 #include "random/Generators.h"
 #include "training/Checkpoint.h"
@@ -14,6 +18,36 @@
 #include "util/KeyValueText.h"
 
 namespace ddpm {
+
+namespace {
+
+// A latent model's autoencoder, built from the metadata (its weights are copied in after).
+template <typename Fail>
+TrainedAutoencoder importAutoencoder(const SafetensorsFile& file, const Fail& fail) {
+    KeyValueText configText;
+    const std::string prefix = kAutoencoderPrefix;
+    for (const auto& [key, value] : file.metadata)
+        if (key.rfind(prefix, 0) == 0) configText.set(key, value);
+    TrainedAutoencoder autoencoder;
+    try {
+        const AutoencoderConfig config = AutoencoderConfig::read(configText, prefix);
+        config.validate();
+        at::Generator init = makeGenerator(0, RandomStream::WeightInit);   // overwritten by the file's weights
+        autoencoder.model = makeAutoencoder(config, init);
+        autoencoder.model->eval();
+        autoencoder.latentScale = std::stod(file.metadata.at("ddpm.latent_scale"));
+        if (const auto it = file.metadata.find("ddpm.held_out_psnr"); it != file.metadata.end())
+            autoencoder.heldOutPsnr = std::stod(it->second);
+    } catch (const std::exception& e) {
+        throw fail(std::string("a latent model without a readable autoencoder configuration (\"autoencoder.*\", "
+                               "\"ddpm.latent_scale\"): ") + e.what());
+    }
+    if (!(autoencoder.latentScale > 0) || !std::isfinite(autoencoder.latentScale))
+        throw fail("ddpm.latent_scale must be a positive number");
+    return autoencoder;
+}
+
+}  // namespace
 
 ImportSummary importSafetensors(const std::string& safetensorsPath, const std::string& checkpointPath) {
     const std::string shown = displayPath(safetensorsPath);
@@ -34,25 +68,31 @@ ImportSummary importSafetensors(const std::string& safetensorsPath, const std::s
 
     std::map<std::string, const NamedTensor*> byName;
     for (const NamedTensor& t : file.tensors) byName[t.name] = &t;
-    auto model = makeBlankDenoiser(config.model);
     std::set<std::string> used;
-    {
+    // Every parameter and buffer of `module`, from the tensor named prefix + its name.
+    auto copyModule = [&](torch::nn::Module& module, const std::string& prefix, const std::string& what) {
         torch::NoGradGuard noGrad;
         auto copyInto = [&](const std::string& name, torch::Tensor& target) {
-            const auto it = byName.find(name);
-            if (it == byName.end()) throw fail("tensor '" + name + "' is missing (model: " + config.model.describe() + ")");
+            const auto it = byName.find(prefix + name);
+            if (it == byName.end()) throw fail("tensor '" + prefix + name + "' is missing (" + what + ")");
             const at::Tensor& source = it->second->tensor;
             if (source.sizes() != target.sizes())
-                throw fail("tensor '" + name + "' has shape " + c10::str(source.sizes()) + ", the model needs " +
+                throw fail("tensor '" + prefix + name + "' has shape " + c10::str(source.sizes()) + ", the model needs " +
                            c10::str(target.sizes()));
             if (!source.is_floating_point() && target.is_floating_point())
-                throw fail("tensor '" + name + "' is " + safetensorsDtype(source.scalar_type()) + ", not a float type");
+                throw fail("tensor '" + prefix + name + "' is " + safetensorsDtype(source.scalar_type()) +
+                           ", not a float type");
             target.copy_(source);
-            used.insert(name);
+            used.insert(prefix + name);
         };
-        for (auto& p : model->named_parameters()) copyInto(p.key(), p.value());
-        for (auto& b : model->named_buffers()) copyInto(b.key(), b.value());
-    }
+        for (auto& p : module.named_parameters()) copyInto(p.key(), p.value());
+        for (auto& b : module.named_buffers()) copyInto(b.key(), b.value());
+    };
+    auto model = makeBlankDenoiser(config.model);
+    copyModule(*model, "", "model: " + config.model.describe());
+    std::unique_ptr<TrainedAutoencoder> autoencoder;
+    if (config.data.space.isLatent()) autoencoder = std::make_unique<TrainedAutoencoder>(importAutoencoder(file, fail));
+    if (autoencoder) copyModule(*autoencoder->model, kAutoencoderTensorPrefix, autoencoder->model->config().describe());
     for (const NamedTensor& t : file.tensors)
         if (!used.count(t.name)) throw fail("tensor '" + t.name + "' belongs to no part of the model");
 
@@ -72,7 +112,7 @@ ImportSummary importSafetensors(const std::string& safetensorsPath, const std::s
                                                            .weight_decay(config.train.weightDecay));
     const RunRandomState random{generatorState(makeGenerator(config.train.seed, RandomStream::Noise)),
                                 generatorState(makeGenerator(config.train.seed, RandomStream::DataOrder))};
-    saveCheckpoint(checkpointPath, config, *model, *ema, optimizer, progress, 0, random);
+    saveCheckpoint(checkpointPath, config, *model, *ema, optimizer, progress, 0, random, autoencoder.get());
     return {config.model.describe(), progress.step, int64_t(file.tensors.size())};
 }
 

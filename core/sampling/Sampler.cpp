@@ -51,11 +51,12 @@ torch::ScalarType dtypeFor(Precision p, torch::Device device) {
 
 }  // namespace
 
-torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective objective,
+torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective objective, const SampleSpace& space,
                      const SamplingParameters& parameters, const FrameCallback& onFrame, int frameEvery) {
     torch::InferenceMode inference;
     model.eval();
-    const SampleSpace space = model.config().space();
+    if (space.itemShape() != model.config().space().itemShape())
+        throw std::invalid_argument("the model denoises " + model.config().space().describe() + ", not " + space.describe());
     const torch::Device device = model.device();
     const int T = schedule.timesteps();
     if (parameters.count < 1) throw std::invalid_argument("sample count must be at least 1");

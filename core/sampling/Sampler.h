@@ -29,10 +29,10 @@ using FrameCallback = std::function<bool(const SampleFrame&)>;
 // The timesteps visited, from high to low.
 std::vector<int> samplingTimesteps(const SamplingParameters& parameters, int T);
 
-// Draws parameters.count samples in the model's space (count,…) (pixels in [-1,1], or points),
-// on the model's device, from a generator of its own seeded with parameters.seed. Runs in
-// inference mode. onFrame sees every frameEvery-th step and the last.
-torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective objective,
+// Draws parameters.count samples (count,…) in `space`, the one the model denoises (pixels in
+// [-1,1], points, latents), on the model's device, from a generator of its own seeded with
+// parameters.seed. Runs in inference mode. onFrame sees every frameEvery-th step and the last.
+torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective objective, const SampleSpace& space,
                      const SamplingParameters& parameters, const FrameCallback& onFrame = {}, int frameEvery = 1);
 
 // The condition a batch is drawn under: the class asked for, or (classLabel −1) classes

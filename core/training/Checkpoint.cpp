@@ -7,6 +7,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "autoencoder/AutoencoderFile.h"
+#include "autoencoder/LatentCodec.h"
 #include "models/ModuleState.h"
 #include "training/CheckpointRecords.h"
 #include "util/ArchiveFile.h"
@@ -33,11 +34,27 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const std
     return root;
 }
 
+// A latent run's autoencoder, checked to map its pictures to its latents.
+std::shared_ptr<TrainedAutoencoder> readLatentAutoencoder(torch::serialize::InputArchive& root, const SampleSpace& space,
+                                                          const std::string& shown, torch::Device device) {
+    torch::serialize::InputArchive archive;
+    if (!root.try_read("autoencoder", archive))
+        throw CheckpointError(shown, "a latent diffusion model (" + space.describe() + ") without its autoencoder");
+    auto autoencoder = std::make_shared<TrainedAutoencoder>(readAutoencoderRecords(archive, shown));
+    const SampleSpace fits = latentSpaceOf(autoencoder->model->config());
+    if (fits != space)
+        throw CheckpointError(shown, "its autoencoder gives " + fits.describe() + ", the model denoises " + space.describe());
+    autoencoder->model->to(device);
+    return autoencoder;
+}
+
 }  // namespace
 
 void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
                     torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale,
-                    const RunRandomState& random) {
+                    const RunRandomState& random, TrainedAutoencoder* autoencoder) {
+    if (config.data.space.isLatent() != (autoencoder != nullptr))
+        throw std::logic_error("saveCheckpoint: a latent run, and only one, carries its autoencoder");
     torch::serialize::OutputArchive root, modelArchive, emaArchive, optimizerArchive;
     model.save(modelArchive);
     ema.save(emaArchive);
@@ -52,6 +69,11 @@ void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& 
     // of the wrong size without complaint: the weights carry their own sum.
     root.write("weights_crc32", moduleStateChecksums({&model, &ema}));
     writeRandomRecords(root, random);
+    if (autoencoder) {
+        torch::serialize::OutputArchive autoencoderArchive;
+        writeAutoencoderRecords(autoencoderArchive, *autoencoder);
+        root.write("autoencoder", autoencoderArchive);
+    }
     writeArchiveAtomically(path, root);
 }
 
@@ -100,6 +122,7 @@ CheckpointContents loadCheckpoint(const std::string& path, torch::Device device)
     c.progress = readProgressRecords(root, shown, &c.lossScale);
     c.random = readRandomRecords(root, shown);
     c.optimizerState = readOptimizerRecord(root, shown);
+    if (c.config.data.space.isLatent()) c.autoencoder = readLatentAutoencoder(root, c.config.data.space, shown, device);
     return c;
 }
 

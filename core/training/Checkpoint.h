@@ -1,6 +1,7 @@
 #pragma once
 // One *.ckpt file: model, EMA model, optimizer state, step, RNG state and the
-// full run configuration, written atomically.
+// full run configuration, written atomically. A latent run's file also carries
+// its autoencoder, so that it samples pictures on its own.
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,8 @@
 #include "training/TrainingProgress.h"
 
 namespace ddpm {
+
+struct TrainedAutoencoder;
 
 // What a checkpoint can't be read for: names the file and the reason.
 class CheckpointError : public std::runtime_error {
@@ -35,11 +38,13 @@ struct CheckpointContents {
     RunRandomState random;
     double lossScale = 0;                   // fp16 runs
     std::shared_ptr<torch::serialize::InputArchive> optimizerState;
+    std::shared_ptr<TrainedAutoencoder> autoencoder;   // latent runs (on the requested device); null otherwise
 };
 
+// `autoencoder`: a latent run's (required then), null for pixels and points.
 void saveCheckpoint(const std::string& path, const RunConfig& config, Denoiser& model, Denoiser& ema,
                     torch::optim::Optimizer& optimizer, const TrainingProgress& progress, double lossScale,
-                    const RunRandomState& random);
+                    const RunRandomState& random, TrainedAutoencoder* autoencoder);
 // Throws CheckpointError saying exactly what is wrong.
 CheckpointContents loadCheckpoint(const std::string& path, torch::Device device);
 // Only the progress, without building the models: for ordering a run's checkpoints.

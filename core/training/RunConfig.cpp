@@ -8,6 +8,11 @@
 
 namespace ddpm {
 
+namespace {
+constexpr const char* kPixelFormat = "ddpm-studio-run 1";    // pixels and points
+constexpr const char* kLatentFormat = "ddpm-studio-run 2";   // an autoencoder's latents
+}  // namespace
+
 PresetRecipe presetRecipe(const std::string& preset) {
     PresetRecipe recipe;
     if (preset == "tiny") {
@@ -32,7 +37,9 @@ DataInfo dataInfoOf(const Dataset& d, const ModelConfig& model) {
 
 std::string RunConfig::serialize() const {
     KeyValueText kv;
-    kv.set("format", "ddpm-studio-run 1");
+    // A latent run is format 2, so that a program from before latents refuses it (by its
+    // format) instead of taking its latents for pixels; pixel runs stay readable by it.
+    kv.set("format", data.space.isLatent() ? kLatentFormat : kPixelFormat);
     kv.set("schedule.kind", toString(schedule.kind));
     kv.set("schedule.timesteps", schedule.timesteps);
     kv.set("schedule.beta_start", schedule.betaStart);
@@ -71,13 +78,19 @@ std::string RunConfig::serialize() const {
     kv.set("data.channels", data.space.channels);
     kv.set("data.resolution", data.space.height);
     kv.set("data.class_names", data.classNames);
+    if (data.space.isLatent()) {
+        kv.set("data.picture_channels", data.space.pictureChannels);
+        kv.set("data.picture_resolution", data.space.pictureHeight);
+    }
     return kv.toString();
 }
 
 RunConfig RunConfig::deserialize(const std::string& text) {
     const KeyValueText kv = KeyValueText::parse(text);
-    if (kv.getString("format") != "ddpm-studio-run 1")
-        throw std::invalid_argument("unsupported configuration format '" + kv.getString("format") + "'");
+    const std::string format = kv.getString("format");
+    if (format != kPixelFormat && format != kLatentFormat)
+        throw std::invalid_argument("unsupported configuration format '" + format + "' (this program reads '" +
+                                    kPixelFormat + "' and '" + kLatentFormat + "'; a newer DDPM Studio wrote it?)");
     RunConfig c;
     c.schedule.kind = scheduleKindFromString(kv.getString("schedule.kind"));
     c.schedule.timesteps = int(kv.getInt("schedule.timesteps"));
@@ -119,6 +132,12 @@ RunConfig RunConfig::deserialize(const std::string& text) {
     c.data.space = kv.getInt("data.points") != 0
                        ? SampleSpace::points()
                        : SampleSpace::pixels(int(kv.getInt("data.channels")), resolution, resolution);
+    if (format == kLatentFormat) {
+        const int pictureResolution = int(kv.getInt("data.picture_resolution"));
+        c.data.space = SampleSpace::latents(
+            c.data.space.channels, resolution, resolution,
+            SampleSpace::pixels(int(kv.getInt("data.picture_channels")), pictureResolution, pictureResolution));
+    }
     c.data.classNames = kv.getStringList("data.class_names");
     c.validate();
     return c;
@@ -135,9 +154,10 @@ void RunConfig::validate() const {
     if (!inRange(model.dropout, 0, 0.99)) fail("model.dropout must be in [0, 1)");
     if (model.numClasses > 100000) fail("model.classes must be at most 100000");
     if (model.kind == DenoiserKind::UNet) {
-        if (model.inChannels != 1 && model.inChannels != 3) fail("model.in_channels must be 1 or 3 for a U-Net");
-        if (model.resolution != 28 && model.resolution != 32 && model.resolution != 64)
-            fail("model.resolution must be 28, 32 or 64");
+        // Pixels have 1 or 3 channels, an autoencoder's latents up to 64 (AutoencoderConfig).
+        if (model.inChannels < 1 || model.inChannels > 64) fail("model.in_channels must be 1 … 64 for a U-Net");
+        // The U-Net pads its input to a multiple of its downsampling: any size in range works.
+        if (model.resolution < 4 || model.resolution > 256) fail("model.resolution must be 4 … 256");
         if (model.channelMults.empty() || model.channelMults.size() > 5) fail("model.channel_mults needs 1 … 5 levels");
         for (int mult : model.channelMults) {
             if (mult < 1 || mult > 16) fail("model.channel_mults must each be 1 … 16, not " + std::to_string(mult));
@@ -159,7 +179,7 @@ void RunConfig::validate() const {
     }
     if (data.space.isPoints() != model.space().isPoints())
         fail(data.space.isPoints() ? "2-D point data needs the mlp preset" : "image data needs a U-Net preset");
-    if (data.space != model.space())
+    if (data.space.itemShape() != model.space().itemShape())
         fail("the data (" + data.space.describe() + ") does not match the model (" + model.space().describe() + ")");
     if (model.numClasses < 0 || (model.numClasses > 0 && int(data.classNames.size()) != model.numClasses))
         fail("model.classes does not match the data's class names");

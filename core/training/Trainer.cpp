@@ -46,8 +46,9 @@ torch::Device selectDevice(const std::string& name) {
     throw std::invalid_argument("unknown device '" + name + "' (cpu, cuda, auto)");
 }
 
-Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device)
-    : config_(config), device_(device) {
+Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device,
+                 std::shared_ptr<TrainedAutoencoder> autoencoder, const EncodeProgress& onEncode)
+    : config_(config), device_(device), autoencoder_(std::move(autoencoder)) {
     config_.validate();
     const uint64_t seed = config_.train.seed;
     at::Generator init = makeGenerator(seed, RandomStream::WeightInit);
@@ -58,12 +59,12 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
     createOptimizer();
     schedule_ = std::make_unique<NoiseSchedule>(config_.schedule, device_);
     noise_ = makeGenerator(seed, RandomStream::Noise);
-    prepareData(dataset, makeGenerator(seed, RandomStream::DataOrder));
+    prepareData(dataset, makeGenerator(seed, RandomStream::DataOrder), onEncode);
     setUpShards();
 }
 
-Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device)
-    : config_(c.config), device_(device), model_(c.model), progress_(c.progress) {
+Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device, const EncodeProgress& onEncode)
+    : config_(c.config), device_(device), model_(c.model), progress_(c.progress), autoencoder_(c.autoencoder) {
     model_->to(device_);
     model_->train();
     ema_ = std::make_unique<Ema>(*model_, makeBlankDenoiser(config_.model), config_.train.emaDecay);
@@ -77,7 +78,8 @@ Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device dev
     noise_ = makeGenerator(seed, RandomStream::Noise);
     // A checkpoint from before the data order had its own generator: a fresh order for the rest of the run.
     prepareData(dataset, makeGenerator(c.random.dataOrder.defined() ? seed : seed + uint64_t(progress_.step),
-                                       RandomStream::DataOrder));
+                                       RandomStream::DataOrder),
+                onEncode);
     try {
         setGeneratorState(noise_, c.random.noise);
         if (c.random.dataOrder.defined()) batches_->setState(c.random.dataOrder);
@@ -112,13 +114,24 @@ void Trainer::createOptimizer() {
         torch::optim::AdamWOptions(config_.train.learningRate).weight_decay(config_.train.weightDecay));
 }
 
-void Trainer::prepareData(const Dataset& d, at::Generator dataOrder) {
+void Trainer::prepareData(const Dataset& d, at::Generator dataOrder, const EncodeProgress& onEncode) {
     const SampleSpace& space = config_.data.space;
-    if (sampleSpaceOf(d) != space)
+    if (sampleSpaceOf(d) != space.pictureSpace())
         throw std::invalid_argument("dataset " + d.identity() + " does not match the run's data " + config_.data.identity +
                                     " (" + space.describe() + ")");
     if (d.trainCount < 1) throw std::invalid_argument("dataset " + d.name + " has no training items");
-    data_ = storedItems(d, 0, d.trainCount, space).to(device_);
+    if (space.isLatent()) {
+        if (!autoencoder_) throw std::invalid_argument("a latent diffusion run (" + space.describe() + ") needs its autoencoder");
+        const SampleSpace encoded = latentSpaceOf(autoencoder_->model->config());
+        if (encoded != space)
+            throw std::invalid_argument("the autoencoder gives " + encoded.describe() + "; the run denoises " + space.describe());
+        autoencoder_->model->to(device_);
+        autoencoder_->model->eval();
+        data_ = datasetLatents(*autoencoder_, d, d.trainCount, onEncode).to(device_);
+    } else {
+        if (autoencoder_) throw std::invalid_argument("an autoencoder was given for a run on " + space.describe());
+        data_ = storedItems(d, 0, d.trainCount, space).to(device_);
+    }
     if (config_.model.numClasses > 0) {
         if (!d.hasLabels() || d.numClasses() != config_.model.numClasses)
             throw std::invalid_argument("a class-conditional run needs a dataset with " +
@@ -253,14 +266,14 @@ torch::Tensor Trainer::shardedBackward(const TrainingBatch& batch) {
 
 void Trainer::save(const std::string& path) {
     saveCheckpoint(path, config_, *model_, ema_->model(), *optimizer_, progress_, lossScaler_.currentScale(),
-                   {generatorState(noise_), batches_->state()});
+                   {generatorState(noise_), batches_->state()}, autoencoder_.get());
 }
 
 torch::Tensor Trainer::drawSamples(const SamplingParameters& parameters, const std::function<bool()>& keepGoing) {
     SamplingParameters p = parameters;
     p.precision = config_.train.precision;
     // Seeded: the same noise each time, so that successive grids show the model change, not the noise.
-    return sample(emaModel(), *schedule_, config_.objective, p,
+    return sample(emaModel(), *schedule_, config_.objective, config_.data.space, p,
                   [&keepGoing](const SampleFrame&) { return !keepGoing || keepGoing(); });
 }
 
@@ -268,7 +281,7 @@ torch::Tensor Trainer::preview(const std::function<bool()>& keepGoing) {
     SamplingParameters preview;
     preview.steps = kPreviewSamplerSteps;
     preview.count = config_.data.space.isPoints() ? kPreviewPoints : kPreviewImages;
-    return drawSamples(preview, keepGoing);
+    return picturesOf(drawSamples(preview, keepGoing), config_.data.space, autoencoder_.get());
 }
 
 void Trainer::writeSaveImage(const RunFolder& folder, bool end) {
@@ -276,10 +289,11 @@ void Trainer::writeSaveImage(const RunFolder& folder, bool end) {
     SamplingParameters p;
     p.count = space.isPoints() ? kSavedPoints : kSavedImages;
     p.checkpoint = "model.ckpt";
-    const auto samples = drawSamples(p, nullptr);
+    const auto pictures = picturesOf(drawSamples(p, nullptr), space, autoencoder_.get());
     auto text = toPngText(p, config_.schedule.timesteps);
     text["ddpm:train_step"] = std::to_string(progress_.step);
-    writeSamples(samples, space, end ? folder.finalSamples(space) : folder.samples(progress_.step, space), text);
+    writeSamples(pictures, space.pictureSpace(), end ? folder.finalSamples(space) : folder.samples(progress_.step, space),
+                 text);
 }
 
 }  // namespace ddpm

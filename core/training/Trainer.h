@@ -5,7 +5,8 @@
 // (RunDriver loops it for the front ends). Every random number comes from the
 // run's own generators (weights, data order, noise), seeded from its seed and
 // saved with its checkpoints: other threads drawing random numbers meanwhile
-// change nothing.
+// change nothing. A latent run trains on its autoencoder's latents of the
+// training set and decodes its samples to pictures.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include <torch/optim/adamw.h>
 
+#include "autoencoder/LatentCodec.h"
 #include "data/Dataset.h"
 #include "diffusion/NoiseSchedule.h"
 #include "models/Denoiser.h"
@@ -55,21 +57,27 @@ torch::Device selectDevice(const std::string& name);
 
 class Trainer : public TrainingJob {
 public:
-    // A fresh run. The dataset must outlive the trainer only during construction.
-    Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device);
-    // Resumes a checkpoint exactly (weights, optimizer, step, generators).
-    Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device);
+    // A fresh run. The dataset must outlive the trainer only during construction. A latent
+    // run (config.data.space) needs the autoencoder it was configured for; onEncode reports
+    // the encoding of the training set.
+    Trainer(const RunConfig& config, const Dataset& dataset, torch::Device device,
+            std::shared_ptr<TrainedAutoencoder> autoencoder = nullptr, const EncodeProgress& onEncode = {});
+    // Resumes a checkpoint exactly (weights, optimizer, step, generators; its autoencoder).
+    Trainer(CheckpointContents checkpoint, const Dataset& dataset, torch::Device device,
+            const EncodeProgress& onEncode = {});
     ~Trainer() override;
 
     // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
     void setHorizon(int64_t steps, double seconds) override;
     StepStats step() override;   // one optimizer step; throws NonFiniteError
     void save(const std::string& path) override;   // atomic
-    // 16 samples (1,000 points) of the EMA model, DDIM with few steps, the same noise each time.
+    // 16 samples (1,000 points) of the EMA model, DDIM with few steps, the same noise each time;
+    // pictures (latents decoded).
     torch::Tensor preview(const std::function<bool()>& keepGoing) override;
     // 64 samples (2,000 points), DDIM-50: samples-NNNNNN.png, or samples.png at the end.
     void writeSaveImage(const RunFolder& folder, bool end) override;
-    // Samples of the EMA model with the run's precision; keepGoing() false throws Cancelled.
+    // Samples of the EMA model with the run's precision, in its space (latents stay latents);
+    // keepGoing() false throws Cancelled.
     torch::Tensor drawSamples(const SamplingParameters& parameters, const std::function<bool()>& keepGoing);
 
     Denoiser& model() { return *model_; }
@@ -77,6 +85,7 @@ public:
     std::shared_ptr<Denoiser> sharedEmaModel() const { return ema_->shared(); }
     const NoiseSchedule& schedule() const { return *schedule_; }
     const RunConfig& config() const { return config_; }
+    TrainedAutoencoder* autoencoder() const { return autoencoder_.get(); }   // latent runs; null otherwise
     const TrainingProgress& progress() const override { return progress_; }
     torch::Device device() const { return device_; }
     // Data-parallel shards of each CPU step: on several intra-op threads, each
@@ -85,7 +94,7 @@ public:
     double learningRateAt(int64_t step, double progress) const;
 
 private:
-    void prepareData(const Dataset& dataset, at::Generator dataOrder);
+    void prepareData(const Dataset& dataset, at::Generator dataOrder, const EncodeProgress& onEncode);
     void createOptimizer();
     void setUpShards();
     // The batch's weighted loss on `model`, times `share` (its part of the whole batch).
@@ -106,7 +115,8 @@ private:
     std::unique_ptr<BatchSampler> batches_;   // data order, with its own generator
     LossScaler lossScaler_;
     TrainingProgress progress_;
-    torch::Tensor data_;     // train split as stored (storedItems), on the device
+    std::shared_ptr<TrainedAutoencoder> autoencoder_;   // latent runs
+    torch::Tensor data_;     // train split as stored (storedItems) or encoded (latent runs), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
     StepMeter meter_;
 };

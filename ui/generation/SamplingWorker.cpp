@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "common/TensorImage.h"
+#include "autoencoder/LatentCodec.h"
 #include "data/ToyDatasets.h"
 #include "diffusion/SampleSpaceTensors.h"
 #include "sampling/Sampler.h"
@@ -21,7 +22,7 @@ constexpr int64_t kBackdropPoints = 2000;   // toys: training data drawn behind 
 ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     ModelSummary s;
     s.path = path;
-    s.space = config.data.space;
+    s.space = config.data.space.pictureSpace();
     s.timesteps = config.schedule.timesteps;
     s.numClasses = config.model.numClasses;
     for (const std::string& name : config.data.classNames) s.classNames << QString::fromStdString(name);
@@ -55,6 +56,7 @@ struct SamplingWorker::Model {
     ddpm::RunConfig config;
     std::shared_ptr<ddpm::Denoiser> ema;
     std::unique_ptr<ddpm::NoiseSchedule> schedule;
+    std::shared_ptr<ddpm::TrainedAutoencoder> autoencoder;   // latent models: samples are decoded to be shown
 };
 
 SamplingWorker::SamplingWorker(QObject* parent) : QThread(parent) {
@@ -129,6 +131,7 @@ void SamplingWorker::load(const QString& path) {
         model->config = contents.config;
         model->ema = contents.ema;
         model->schedule = std::make_unique<ddpm::NoiseSchedule>(contents.config.schedule);
+        model->autoencoder = contents.autoencoder;
         const ModelSummary summary = summaryOf(path, model->config);
         model_ = std::move(model);
         emit modelLoaded(summary);
@@ -149,14 +152,18 @@ void SamplingWorker::draw(const SamplingRequest& r) {
         sc.guidance = 1.0;
     }
     const ddpm::SampleSpace& space = model_->config.data.space;
+    const auto pictures = [&](const torch::Tensor& samples) {
+        return ddpm::picturesOf(samples, space, model_->autoencoder.get());
+    };
     const int total = int(ddpm::samplingTimesteps(sc, model_->schedule->timesteps()).size());
     const int count = int(sc.count);
-    const int frameEvery = r.keepFrames ? frameStride(space, count, total) : 1;
+    const int frameEvery = r.keepFrames ? frameStride(space.pictureSpace(), count, total) : 1;
     const int columns = gridColumns(count);
     int stepsDone = 0;
     emit started(total);
     try {
-        const auto samples = ddpm::sample(*model_->ema, *model_->schedule, model_->config.objective, sc,
+        const auto samples = ddpm::sample(*model_->ema, *model_->schedule, model_->config.objective,
+                                          model_->config.data.space, sc,
                                           [&](const ddpm::SampleFrame& f) {
                                               if (cancel_) return false;
                                               stepsDone = f.index;
@@ -170,8 +177,9 @@ void SamplingWorker::draw(const SamplingRequest& r) {
                                                   frame.xtPoints = toPoints(f.xt);
                                                   if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
                                               } else {
-                                                  frame.xt = gridImage(f.xt, columns, kGridPadding);
-                                                  if (f.x0.defined()) frame.x0 = gridImage(f.x0, columns, kGridPadding);
+                                                  frame.xt = gridImage(pictures(f.xt), columns, kGridPadding);
+                                                  if (f.x0.defined())
+                                                      frame.x0 = gridImage(pictures(f.x0), columns, kGridPadding);
                                               }
                                               emit frameReady(frame);
                                               return !cancel_;
@@ -181,7 +189,7 @@ void SamplingWorker::draw(const SamplingRequest& r) {
         result.request = r;
         result.checkpoint = model_->path;
         if (space.isPoints()) result.points = toPoints(samples);
-        else result.images = itemImages(samples);
+        else result.images = itemImages(pictures(samples));
         emit finished(result);
     } catch (const ddpm::Cancelled&) {
         emit cancelled(stepsDone);
