@@ -1,7 +1,8 @@
 // The Timeline tab: x_t of the chosen image from t = 0 (the image) to T−1
 // (noise), continuous scrubbing with fixed noise, the strip, the schedule
 // plot following the schedule and T, keyboard and play, the worker thread,
-// and the toy scatter. Runs headless (QT_QPA_PLATFORM=offscreen).
+// the toy scatter, and a latent model's latents noised and decoded. Runs
+// headless (QT_QPA_PLATFORM=offscreen).
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -9,10 +10,15 @@
 
 #include <cmath>
 
+#include <torch/optim/adamw.h>
+
 #include "StudioSettings.h"
+#include "autoencoder/LatentCodec.h"
 #include "common/PointsPlot.h"
 #include "dataset/DatasetImage.h"
 #include "dataset/DatasetView.h"
+#include "random/Generators.h"
+#include "training/Checkpoint.h"
 #include "timeline/ForwardNoisingWorker.h"
 #include "timeline/ScheduleCurvesPlot.h"
 #include "timeline/TimelineView.h"
@@ -214,6 +220,45 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(view.shown().t, 297, kTimeoutMs);
         QVERIFY(onWorker > 0);
         QCOMPARE(int(onGui), 0);
+    }
+
+    void latentModelNoisesTheImagesLatents() {
+        // A latent model of the digits (8×8×4 through a small autoencoder); its weights do not matter here.
+        ddpm::AutoencoderConfig vae;
+        vae.inChannels = 1;
+        vae.resolution = 28;
+        vae.baseChannels = 8;
+        vae.groups = 4;
+        at::Generator init = ddpm::makeGenerator(1, ddpm::RandomStream::WeightInit);
+        ddpm::TrainedAutoencoder autoencoder;
+        autoencoder.model = ddpm::makeAutoencoder(vae, init);
+        ddpm::RunConfig run;
+        run.model = ddpm::ModelConfig::preset("tiny", 4, 8);
+        run.model.baseChannels = 8;
+        run.model.groups = 4;
+        run.data.name = "mnist";
+        run.data.space = ddpm::latentSpaceOf(vae);
+        auto model = ddpm::makeDenoiser(run.model, init);
+        torch::optim::AdamW optimizer(model->parameters());
+        const std::string checkpoint = settingsDir_.filePath("latent.ckpt").toStdString();
+        ddpm::saveCheckpoint(checkpoint, run, *model, *model, optimizer, {}, 0,
+                             {ddpm::generatorState(ddpm::makeGenerator(1)), {}}, &autoencoder);
+
+        DatasetView datasets;
+        TimelineView view(&datasets);
+        QVERIFY(load(datasets, "mnist"));
+        view.setModel(QString::fromStdString(checkpoint));
+        QVERIFY(!imageAt(view, 300).isNull());
+        QVERIFY(QTest::qWaitFor([&] { return !view.shown().latentChannels.isNull(); }, kTimeoutMs));
+        QCOMPARE(view.shown().xt.size(), QSize(28, 28));                   // decoded
+        QCOMPARE(view.shown().latentChannels.size(), QSize(4 * 9 + 1, 10));   // four 8×8 channels, 1 px apart
+        QVERIFY2(view.shown().space.contains("8×8×4 latents of 28×28×1 pixels"), qPrintable(view.shown().space));
+        QCOMPARE(view.shown().strip.size(), view.stripSteps().size());
+        QCOMPARE(view.shown().strip.first().size(), QSize(28, 28));
+
+        view.setModel(QString());   // no model open: the pixels themselves again
+        QVERIFY(QTest::qWaitFor([&] { return view.shown().latentChannels.isNull() && view.shown().space.isEmpty(); },
+                                kTimeoutMs));
     }
 
     void toyDatasetsScatterTheNoisedPoints() {

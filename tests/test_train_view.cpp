@@ -3,6 +3,7 @@
 // digits paused, stepped one batch, stopped, saved, opened and resumed at the
 // right step; closing the window mid-run (Cancel keeps it, Discard stops it);
 // a shutdown nobody is asked about saves the run and the next launch resumes it;
+// latent diffusion through a chosen autoencoder;
 // the settings' core defaults and their persistence; the loss plot at 100,000
 // points. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -24,6 +25,7 @@
 #include <filesystem>
 
 #include "MainWindow.h"
+#include "autoencoder/AutoencoderTrainer.h"
 #include "StudioSettings.h"
 #include "common/TerminationSignals.h"
 #include "data/DatasetLoader.h"
@@ -90,6 +92,7 @@ class TestTrainView : public QObject {
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);   // runs go to a test location, not the user's
+        qputenv("DDPM_STUDIO_CACHE_DIR", QFile::encodeName(settingsDir_.filePath("cache")));   // encoded latents
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
     }
@@ -163,6 +166,44 @@ private slots:
         QCOMPARE(qint64(ddpm::loadCheckpoint(autosaved.toStdString(), torch::kCPU).progress.step), qint64(200));
         QVERIFY(!button(view, "resumeButton")->isEnabled());   // the run is complete
         QVERIFY(button(view, "startButton")->isEnabled());
+    }
+
+    void latentDigitsTrainThroughAChosenAutoencoder() {
+        QTemporaryDir folder;
+        const DatasetPtr digits = load("mnist");
+        ddpm::AutoencoderTrainingConfig vae;
+        vae.model.inChannels = 1;
+        vae.model.resolution = 28;
+        vae.model.baseChannels = 8;
+        vae.model.groups = 4;
+        vae.dataIdentity = digits->identity();
+        const QString vaePath = folder.filePath("vae.ckpt");
+        ddpm::AutoencoderTrainer(vae, *digits, torch::kCPU).save(vaePath.toStdString());
+
+        TrainView view;
+        view.setDataset(digits);
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 3;
+        s.previewEvery = 3;
+        s.latent = true;   // and no autoencoder yet: refused with the reason
+        view.settingsPanel()->setSettings(s);
+        QSignalSpy failed(view.worker(), &TrainingWorker::failed);
+        button(view, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kRunTimeoutMs);
+        QVERIFY2(failed.at(0).at(0).toString().contains("needs an autoencoder"), qPrintable(failed.at(0).at(0).toString()));
+
+        s.autoencoder = vaePath;
+        view.settingsPanel()->setSettings(s);
+        QCOMPARE(view.settingsPanel()->settings().autoencoder, vaePath);
+        QTRY_VERIFY_WITH_TIMEOUT(button(view, "startButton")->isEnabled(), 5000);
+        button(view, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Finished, kRunTimeoutMs);
+        QVERIFY2(view.worker()->description().contains("on 8×8×4 latents of 28×28×1 pixels"),
+                 qPrintable(view.worker()->description()));
+        QTRY_VERIFY_WITH_TIMEOUT(view.preview()->hasSamples(), 5000);   // decoded digits
+        const auto checkpoint = ddpm::loadCheckpoint((view.runFolder() + "/model.ckpt").toStdString(), torch::kCPU);
+        QVERIFY(checkpoint.autoencoder);
+        QCOMPARE(checkpoint.progress.step, int64_t(3));
     }
 
     void trainTabAndDdpmTrainLeaveTheSameRunFolder() {

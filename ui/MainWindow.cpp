@@ -181,6 +181,7 @@ void MainWindow::openCheckpoint(const QString& path) {
     const QString absolute = QFileInfo(path).absoluteFilePath();
     denoiseView_->setCheckpoint(absolute);
     samplesView_->setCheckpoint(absolute);
+    timelineView_->setModel(absolute);
     QSettings(kOrganizationName, kApplicationName).setValue(kCheckpointKey, absolute);
     statusBar()->showMessage(tr("Loading the model %1…").arg(QDir::toNativeSeparators(absolute)), 5000);
 }

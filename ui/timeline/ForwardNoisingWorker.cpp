@@ -2,10 +2,12 @@
 
 #include <torch/torch.h>
 
+#include "autoencoder/LatentCodec.h"
 #include "common/TensorImage.h"
 #include "diffusion/NoiseSchedule.h"
 #include "diffusion/SampleSpaceTensors.h"
 #include "random/Generators.h"
+#include "training/Checkpoint.h"
 
 namespace ddpm::ui {
 
@@ -13,6 +15,7 @@ namespace {
 
 // The noise of image i is the same on every request: scrubbing is continuous.
 constexpr uint64_t kNoiseSeed = 0x5eed;
+constexpr int kChannelPadding = 1;   // between the latent channels' tiles
 
 ScheduleCurves curvesOf(const ddpm::NoiseSchedule& schedule, const ScheduleChoice& choice) {
     ScheduleCurves c;
@@ -36,7 +39,11 @@ struct ForwardNoisingWorker::Cache {
     ScheduleCurves curves;
     DatasetPtr dataset;
     int index = -1;
-    torch::Tensor x0, noise;   // (1,C,H,W) for an image, (N,2) for points; data range [-1,1]
+    QString model;                                       // the request's checkpoint, loaded or not
+    std::shared_ptr<ddpm::TrainedAutoencoder> autoencoder;   // a latent model's
+    QString space;                                       // ForwardNoisingResult::space
+    bool latent = false;                                 // x0 holds the image's latents
+    torch::Tensor x0, noise;   // (1,C,H,W) for an image ([-1,1]) or its latents (1,Z,h,w), (N,2) for points
     QVector<int> stripSteps;   // empty with strip empty: not computed for the current x0 and schedule
     QList<QImage> strip;
 
@@ -52,7 +59,19 @@ struct ForwardNoisingWorker::Cache {
             strip.clear();
         }
         const int index = r.dataset && r.dataset->isPoints() ? -1 : r.index;
-        if (r.dataset != dataset || index != this->index) {
+        bool reload = false;
+        if (r.model != model) {
+            model = r.model;
+            autoencoder.reset();
+            // Only a latent model's autoencoder matters here; any other checkpoint leaves pixels,
+            // and so does one that cannot be read (the Samples tab says why).
+            try {
+                if (!model.isEmpty()) autoencoder = ddpm::loadCheckpoint(model.toStdString(), torch::kCPU).autoencoder;
+            } catch (const std::exception&) {
+            }
+            reload = true;
+        }
+        if (reload || r.dataset != dataset || index != this->index) {
             dataset = r.dataset;
             this->index = index;
             loadData();
@@ -64,14 +83,29 @@ struct ForwardNoisingWorker::Cache {
 
     void loadData() {
         x0 = noise = torch::Tensor();
+        latent = false;
+        space.clear();
         if (!dataset) return;
         const ddpm::Dataset& d = *dataset;
-        const ddpm::SampleSpace space = ddpm::sampleSpaceOf(d);
-        if (space.isPoints()) {
-            x0 = ddpm::toModelSpace(space, ddpm::storedItems(d, 0, d.count, space));   // (N,2)
+        const ddpm::SampleSpace pixels = ddpm::sampleSpaceOf(d);
+        if (pixels.isPoints()) {
+            x0 = ddpm::toModelSpace(pixels, ddpm::storedItems(d, 0, d.count, pixels));   // (N,2)
         } else {
             if (index < 0 || index >= d.count) return;
-            x0 = ddpm::toModelSpace(space, ddpm::storedItems(d, index, 1, space));     // (1,C,H,W) in [-1,1]
+            const auto image = ddpm::storedItems(d, index, 1, pixels);   // (1,C,H,W) uint8
+            x0 = ddpm::toModelSpace(pixels, image);                      // (1,C,H,W) in [-1,1]
+            if (autoencoder) {
+                const ddpm::AutoencoderConfig& config = autoencoder->model->config();
+                const ddpm::SampleSpace latents = ddpm::latentSpaceOf(config);
+                if (latents.pictureSpace() == pixels) {
+                    x0 = ddpm::encodeImages(*autoencoder, image);   // (1,Z,h,w), scaled
+                    latent = true;
+                    space = QString::fromStdString(latents.describe());
+                } else {
+                    space = QObject::tr("pixels (the open model's autoencoder takes %1)")
+                                .arg(QString::fromStdString(latents.pictureSpace().describe()));
+                }
+            }
         }
         auto generator = ddpm::makeGenerator(kNoiseSeed + uint64_t(std::max(index, 0)));
         noise = torch::randn(x0.sizes(), generator, torch::TensorOptions().dtype(torch::kFloat));
@@ -80,6 +114,12 @@ struct ForwardNoisingWorker::Cache {
     torch::Tensor noisedAt(int t) const {
         const auto ts = torch::full({x0.size(0)}, t, torch::kInt64);
         return schedule->qSample(x0, ts, noise);
+    }
+
+    // x_t as a picture: decoded for latents.
+    QImage pictureAt(int t) const {
+        const auto xt = noisedAt(t);
+        return gridImage(latent ? ddpm::decodeLatents(*autoencoder, xt) : xt, 1, 0);
     }
 };
 
@@ -121,15 +161,21 @@ void ForwardNoisingWorker::run() {
             result.t = std::clamp(r.t, 0, c.schedule->timesteps() - 1);
             result.index = r.index;
             result.curves = c.curves;
+            result.space = c.space;
             if (c.x0.defined()) {
-                const auto xt = c.noisedAt(result.t);
                 if (c.dataset->isPoints()) {
-                    result.xtPoints = toPoints(xt);
+                    result.xtPoints = toPoints(c.noisedAt(result.t));
                 } else {
-                    result.xt = gridImage(xt, 1, 0);
+                    result.xt = c.pictureAt(result.t);
+                    if (c.latent) {
+                        // The Z channels of (1,Z,h,w) as Z grey tiles, ±3 (unit-variance latents) to black and white.
+                        const auto xt = c.noisedAt(result.t);
+                        result.latentChannels =
+                            gridImage((xt / 3).clamp(-1, 1).transpose(0, 1), int(xt.size(1)), kChannelPadding);
+                    }
                     if (c.strip.isEmpty())
                         for (int step : c.stripSteps)
-                            if (step >= 0 && step < c.schedule->timesteps()) c.strip.append(gridImage(c.noisedAt(step), 1, 0));
+                            if (step >= 0 && step < c.schedule->timesteps()) c.strip.append(c.pictureAt(step));
                 }
             }
             for (int step : c.stripSteps)

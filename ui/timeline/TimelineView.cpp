@@ -65,6 +65,7 @@ TimelineView::TimelineView(DatasetView* datasetView, QWidget* parent)
       stripMessage_(new QLabel(this)),
       picture_(new QStackedWidget(this)),
       image_(new PixelImageLabel(this)),
+      latentChannels_(new PixelImageLabel(this)),
       imageCaption_(new QLabel(this)),
       points_(new PointsPlot(this)),
       curves_(new ScheduleCurvesPlot(this)) {
@@ -77,7 +78,14 @@ TimelineView::TimelineView(DatasetView* datasetView, QWidget* parent)
                           "ε is fixed per image, so moving t back shows the same picture again."));
     imageCaption_->setObjectName("timelineCaption");
     imageCaption_->setAlignment(Qt::AlignCenter);
-    imageLayout->addWidget(image_, 1);
+    latentChannels_->setObjectName("timelineLatentChannels");
+    latentChannels_->setToolTip(tr("The latent channels of x_t, as the latent model sees them: the autoencoder's "
+                                   "latents of the image, noised; grey from −3 (black) to 3 (white)."));
+    latentChannels_->hide();
+    auto* pictures = new QHBoxLayout;
+    pictures->addWidget(image_, 2);
+    pictures->addWidget(latentChannels_, 3);
+    imageLayout->addLayout(pictures, 1);
     imageLayout->addWidget(imageCaption_);
     points_->setObjectName("timelinePoints");
     picture_->addWidget(imagePage);
@@ -274,8 +282,14 @@ void TimelineView::onDatasetChanged(const DatasetPtr& dataset) {
     requestFrame();
 }
 
+void TimelineView::setModel(const QString& checkpoint) {
+    model_ = checkpoint;
+    requestFrame();
+}
+
 void TimelineView::requestFrame() {
     ForwardNoisingRequest r;
+    r.model = model_;
     r.dataset = dataset_;
     r.index = datasetView_->chosenImage();
     r.schedule = schedule();
@@ -298,8 +312,12 @@ void TimelineView::display(const ForwardNoisingResult& result) {
     } else {
         image_->setImage(result.xt);
         image_->setText(result.xt.isNull() ? tr("No image chosen: pick one on the Dataset tab") : QString());
+        latentChannels_->setImage(result.latentChannels);
+        latentChannels_->setVisible(!result.latentChannels.isNull());
     }
-    imageCaption_->setText(numbers);
+    imageCaption_->setText(result.space.isEmpty()
+                               ? numbers
+                               : tr("%1 · noised: %2").arg(numbers, result.space));
     showStrip(result);
     emit shownChanged(result.t);
 }

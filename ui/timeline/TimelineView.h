@@ -3,7 +3,9 @@
 // t = 0 … T−1 shows x_t enlarged while dragging; a strip shows chosen steps;
 // a plot shows the schedule's β_t, ᾱ_t, √ᾱ_t and SNR(t) with a cursor at t.
 // Switching the schedule or T changes the plot and the images. For 2-D toy
-// datasets, the data and its points at t are scattered instead.
+// datasets, the data and its points at t are scattered instead. With a latent
+// model open, the image's latents are noised: x_t is shown decoded, with its
+// latent channels beside it.
 //
 // The arithmetic runs on a ForwardNoisingWorker; this view only sends requests
 // and shows results.
@@ -54,6 +56,8 @@ public slots:
     // "0, 100, 500, 999": steps for the strip; false (with a message shown) when not a list of steps.
     bool setStripSteps(const QString& text);
     void setPlaying(bool playing);
+    // The open checkpoint (empty: none): a latent model's autoencoder decides what is noised.
+    void setModel(const QString& checkpoint);
 
 signals:
     // A result for step t is on screen.
@@ -75,6 +79,7 @@ private:
     DatasetView* datasetView_;
     ForwardNoisingWorker* worker_;
     DatasetPtr dataset_;
+    QString model_;
     QVector<int> stripSteps_;
     ForwardNoisingResult shown_;
 
@@ -88,6 +93,7 @@ private:
     QLabel* stripMessage_;
     QStackedWidget* picture_;
     PixelImageLabel* image_;
+    PixelImageLabel* latentChannels_;   // latent models only
     QLabel* imageCaption_;
     PointsPlot* points_;
     ScheduleCurvesPlot* curves_;

@@ -2,17 +2,24 @@
 
 #include <stdexcept>
 
+#include "autoencoder/LatentCodec.h"
+
 namespace ddpm::ui {
 
-RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset) {
+RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset, const TrainedAutoencoder* autoencoder) {
     const bool points = dataset.isPoints();
+    SampleSpace space = sampleSpaceOf(dataset);
+    if (s.latent && !points) {
+        if (!autoencoder)
+            throw std::invalid_argument("latent diffusion needs an autoencoder: choose its checkpoint (ddpm train-vae makes one)");
+        checkAutoencoderFits(autoencoder->model->config(), dataset);
+        space = latentSpaceOf(autoencoder->model->config());
+    }
     const bool conditional = s.classConditional && dataset.hasLabels();
     // 2-D points only fit the MLP, and the MLP only fits points.
     const std::string preset = points ? "mlp" : (s.preset == "mlp" ? "tiny" : s.preset.toStdString());
-    const int resolution = points ? 0 : dataset.width;
-
     RunConfig c;   // every field not set here keeps core's default
-    c.model = ModelConfig::preset(preset, points ? 2 : dataset.channels, resolution,
+    c.model = ModelConfig::preset(preset, points ? 2 : space.channels, points ? 0 : space.width,
                                   conditional ? dataset.numClasses() : 0);
     c.schedule.kind = scheduleKindFromString(s.schedule.toStdString());
     c.objective = objectiveFromString(s.objective.toStdString());
@@ -22,6 +29,7 @@ RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset) 
     c.train.precision = precisionFromString(s.precision.toStdString());
     c.train.classDropProb = s.classDropProb;
     c.data = dataInfoOf(dataset, c.model);
+    c.data.space = space;
     c.validate();
     return c;
 }

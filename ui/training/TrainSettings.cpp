@@ -54,6 +54,8 @@ TrainSettings TrainSettings::load(const QSettings& settings) {
     s.previewEvery = settings.value("train/previewEvery", d.previewEvery).toInt();
     s.autosaveMinutes = settings.value("train/autosaveMinutes", d.autosaveMinutes).toDouble();
     s.saveEverySteps = settings.value("train/saveEverySteps", d.saveEverySteps).toLongLong();
+    s.latent = settings.value("train/latent", d.latent).toBool();
+    s.autoencoder = settings.value("train/autoencoder", d.autoencoder).toString();
     return s;
 }
 
@@ -73,6 +75,8 @@ void TrainSettings::save(QSettings& settings) const {
     settings.setValue("train/previewEvery", previewEvery);
     settings.setValue("train/autosaveMinutes", autosaveMinutes);
     settings.setValue("train/saveEverySteps", saveEverySteps);
+    settings.setValue("train/latent", latent);
+    settings.setValue("train/autoencoder", autoencoder);
 }
 
 ddpm::RunCadence TrainSettings::cadence() const {

@@ -26,6 +26,8 @@ struct TrainSettings {
     int previewEvery = 0;      // steps between preview grids
     double autosaveMinutes = 0;   // 0: no autosave
     qint64 saveEverySteps = 0;    // also save every this many steps (0: not by steps)
+    bool latent = false;          // latent diffusion: on the latents of `autoencoder`
+    QString autoencoder;          // its checkpoint (ddpm train-vae)
 
     // Core's RunConfig / TrainConfig defaults (the ones that give digits soonest on a CPU).
     static TrainSettings defaults();

@@ -1,5 +1,5 @@
 #pragma once
-// The Train tab's form: model preset, resolution, batch, learning rate,
+// The Train tab's form: model preset, pixels or an autoencoder's latents, resolution, batch, learning rate,
 // schedule, objective, EMA, precision, run length, class conditioning, and how
 // often to preview and autosave. Every field has a tooltip that says what it
 // does; the values start at core's defaults (TrainSettings::defaults()).
@@ -12,6 +12,8 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 
@@ -40,8 +42,13 @@ signals:
 private:
     void addRows();
     void updatePresetChoices(bool points);
+    void updateSpaceRows();   // the autoencoder row only for latents of images
 
     QComboBox* preset_;
+    QComboBox* space_;              // pixels, or latents of an autoencoder
+    QWidget* autoencoderRow_;
+    QLineEdit* autoencoderPath_;
+    QPushButton* chooseAutoencoder_;
     QComboBox* resolution_;
     QSpinBox* batch_;
     QDoubleSpinBox* learningRate_;

@@ -37,8 +37,10 @@ constexpr int kPreviewColumns = 4;   // the preview's 16 images as a 4×4 grid
 constexpr int kPreviewPadding = 2;
 
 QString describe(Trainer& trainer) {
-    return QObject::tr("%1, %2 parameters, %3, %4")
-        .arg(QString::fromStdString(trainer.config().model.describe()),
+    const SampleSpace& space = trainer.config().data.space;
+    const QString latents = space.isLatent() ? QObject::tr(" on %1").arg(QString::fromStdString(space.describe())) : QString();
+    return QObject::tr("%1%2, %3 parameters, %4, %5")
+        .arg(QString::fromStdString(trainer.config().model.describe()), latents,
              QLocale().toString(qlonglong(trainer.model().parameterCount())),
              QString::fromStdString(toString(trainer.config().train.precision)),
              QString::fromStdString(trainer.device().str()));
@@ -116,8 +118,13 @@ void TrainingWorker::startFresh(const TrainSettings& settings, DatasetPtr datase
     runFolder_ = runFolder;
     setCadence(settings.cadence());
     impl_->prepare = [settings, dataset] {
-        auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset), *dataset,
-                                                 selectDevice("auto"));
+        const torch::Device device = selectDevice("auto");
+        std::shared_ptr<TrainedAutoencoder> autoencoder;
+        if (settings.latent && !settings.autoencoder.isEmpty() && !dataset->isPoints())
+            autoencoder = std::make_shared<TrainedAutoencoder>(
+                loadAutoencoderCheckpoint(settings.autoencoder.toStdString(), device).autoencoder);
+        auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset, autoencoder.get()), *dataset,
+                                                 device, autoencoder);
         setHorizon(*trainer, settings);
         return trainer;
     };
