@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -30,6 +31,9 @@
 #include "image/Apng.h"
 #include "image/ImageGrid.h"
 #include "timeline/TimelineView.h"
+#include "training/SamplePreview.h"
+#include "training/TrainSettingsPanel.h"
+#include "training/TrainView.h"
 #include "training/Trainer.h"
 #include "util/ResourcePaths.h"
 
@@ -391,6 +395,54 @@ private slots:
         window.timelineView()->setT(60);
         QTRY_COMPARE_WITH_TIMEOUT(window.timelineView()->shown().xtPoints.size(), 10000, kTimeoutMs);
         saveScreenshot(window, "timeline-toy.png");
+    }
+
+    // A latent model of the emoji (DDPM_SCREENSHOT_LATENT_MODEL, e.g. from
+    // ddpm train --data emoji --vae VAE.ckpt): its Timeline and its samples.
+    void latentScreenshots() {
+        const QString model = qEnvironmentVariable("DDPM_SCREENSHOT_LATENT_MODEL");
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || model.isEmpty())
+            QSKIP("DDPM_SCREENSHOT_DIR and DDPM_SCREENSHOT_LATENT_MODEL are not both set");
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openDataset("emoji");
+        QTRY_VERIFY_WITH_TIMEOUT(window.datasetView()->dataset() && window.datasetView()->dataset()->name == "emoji",
+                                 120000);
+        window.datasetView()->chooseImage(3);
+        window.openCheckpoint(model);
+        window.tabs()->setCurrentWidget(window.timelineView());
+        window.timelineView()->setT(300);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.timelineView()->shown().latentChannels.isNull() &&
+                                     window.timelineView()->shown().t == 300,
+                                 kTimeoutMs);
+        window.statusBar()->clearMessage();   // it names the model's file
+        saveScreenshot(window, "timeline-latent.png");
+
+        SamplesView& samples = *window.samplesView();
+        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&samples);
+        samples.controls()->setParameters(ddim(50, 64, 0));
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        window.statusBar()->clearMessage();
+        saveScreenshot(window, "samples-latent.png");
+
+        // The Train tab training an autoencoder first: its curve and its reconstructions.
+        TrainView& train = *window.trainView();
+        window.tabs()->setCurrentWidget(&train);
+        TrainSettings settings = TrainSettings::defaults();
+        settings.latent = true;
+        settings.autoencoderMinutes = 2;
+        settings.previewEvery = 20;
+        train.settingsPanel()->setSettings(settings);
+        train.findChild<QPushButton*>("startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(train.shownStep() >= 60 && train.preview()->hasSamples(), 300000);
+        saveScreenshot(window, "train-latent.png");
+        train.findChild<QPushButton*>("stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(train.worker()->state(), TrainingWorker::State::Stopped, kTimeoutMs);
     }
 };
 

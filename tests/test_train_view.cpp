@@ -3,7 +3,7 @@
 // digits paused, stepped one batch, stopped, saved, opened and resumed at the
 // right step; closing the window mid-run (Cancel keeps it, Discard stops it);
 // a shutdown nobody is asked about saves the run and the next launch resumes it;
-// latent diffusion through a chosen autoencoder;
+// latent diffusion, its autoencoder trained first or chosen;
 // the settings' core defaults and their persistence; the loss plot at 100,000
 // points. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -25,7 +25,6 @@
 #include <filesystem>
 
 #include "MainWindow.h"
-#include "autoencoder/AutoencoderTrainer.h"
 #include "StudioSettings.h"
 #include "common/TerminationSignals.h"
 #include "data/DatasetLoader.h"
@@ -37,6 +36,7 @@
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
+#include "support/TestDatasets.h"
 
 using namespace ddpm::ui;
 using State = TrainingWorker::State;
@@ -168,42 +168,45 @@ private slots:
         QVERIFY(button(view, "startButton")->isEnabled());
     }
 
-    void latentDigitsTrainThroughAChosenAutoencoder() {
-        QTemporaryDir folder;
-        const DatasetPtr digits = load("mnist");
-        ddpm::AutoencoderTrainingConfig vae;
-        vae.model.inChannels = 1;
-        vae.model.resolution = 28;
-        vae.model.baseChannels = 8;
-        vae.model.groups = 4;
-        vae.dataIdentity = digits->identity();
-        const QString vaePath = folder.filePath("vae.ckpt");
-        ddpm::AutoencoderTrainer(vae, *digits, torch::kCPU).save(vaePath.toStdString());
-
+    void latentRunTrainsItsAutoencoderFirstOrTakesAChosenOne() {
+        const DatasetPtr squares = std::make_shared<const ddpm::Dataset>(ddpm::test::squaresDataset(60, 28));
         TrainView view;
-        view.setDataset(digits);
+        view.setDataset(squares);
         TrainSettings s = TrainSettings::defaults();
         s.steps = 3;
         s.previewEvery = 3;
-        s.latent = true;   // and no autoencoder yet: refused with the reason
+        s.latent = true;
+        s.autoencoderMinutes = 0.1;   // none chosen: six seconds of autoencoder first
         view.settingsPanel()->setSettings(s);
-        QSignalSpy failed(view.worker(), &TrainingWorker::failed);
-        button(view, "startButton")->click();
-        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kRunTimeoutMs);
-        QVERIFY2(failed.at(0).at(0).toString().contains("needs an autoencoder"), qPrintable(failed.at(0).at(0).toString()));
-
-        s.autoencoder = vaePath;
-        view.settingsPanel()->setSettings(s);
-        QCOMPARE(view.settingsPanel()->settings().autoencoder, vaePath);
-        QTRY_VERIFY_WITH_TIMEOUT(button(view, "startButton")->isEnabled(), 5000);
+        QSignalSpy phases(view.worker(), &TrainingWorker::phaseEnded);
+        QSignalSpy reconstructions(view.worker(), &TrainingWorker::previewReconstructions);
         button(view, "startButton")->click();
         QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Finished, kRunTimeoutMs);
-        QVERIFY2(view.worker()->description().contains("on 8×8×4 latents of 28×28×1 pixels"),
+        QCOMPARE(phases.count(), 1);
+        QVERIFY(reconstructions.count() >= 1);   // the autoencoder's own preview
+        const QString autoencoder = view.runFolder() + "/autoencoder/model.ckpt";
+        QVERIFY(QFile::exists(autoencoder));
+        QVERIFY2(view.worker()->description().contains("on 8×8×4 latents of 28×28×3 pixels"),
                  qPrintable(view.worker()->description()));
-        QTRY_VERIFY_WITH_TIMEOUT(view.preview()->hasSamples(), 5000);   // decoded digits
-        const auto checkpoint = ddpm::loadCheckpoint((view.runFolder() + "/model.ckpt").toStdString(), torch::kCPU);
+        QTRY_VERIFY_WITH_TIMEOUT(view.preview()->hasSamples(), 5000);   // decoded squares
+        auto checkpoint = ddpm::loadCheckpoint((view.runFolder() + "/model.ckpt").toStdString(), torch::kCPU);
         QVERIFY(checkpoint.autoencoder);
         QCOMPARE(checkpoint.progress.step, int64_t(3));
+        QTRY_COMPARE_WITH_TIMEOUT(view.lossPlot()->pointCount(), 3, 5000);   // the diffusion model's curve, afresh
+
+        // A chosen autoencoder: no first phase.
+        QTemporaryDir folder;
+        const QString chosen = folder.filePath("vae.ckpt");
+        QVERIFY(QFile::copy(autoencoder, chosen));
+        s.autoencoder = chosen;
+        view.settingsPanel()->setSettings(s);
+        QCOMPARE(view.settingsPanel()->settings().autoencoder, chosen);
+        button(view, "startButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Finished, kRunTimeoutMs);
+        QCOMPARE(phases.count(), 1);
+        checkpoint = ddpm::loadCheckpoint((view.runFolder() + "/model.ckpt").toStdString(), torch::kCPU);
+        QVERIFY(checkpoint.autoencoder);
+        QVERIFY(!QFile::exists(view.runFolder() + "/autoencoder"));
     }
 
     void trainTabAndDdpmTrainLeaveTheSameRunFolder() {

@@ -31,6 +31,8 @@ ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
                              QString::fromStdString(ddpm::toString(config.schedule.kind)))
                         .arg(config.schedule.timesteps)
                         .arg(QString::fromStdString(config.data.name));
+    if (config.data.space.isLatent())
+        s.description += QStringLiteral(" · on %1").arg(QString::fromStdString(config.data.space.describe()));
     // A built-in toy's data is regenerated, so the samples can be drawn over it.
     const std::string name = config.data.name;
     const auto toys = ddpm::toyDatasetNames();

@@ -11,7 +11,7 @@ RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset, 
     SampleSpace space = sampleSpaceOf(dataset);
     if (s.latent && !points) {
         if (!autoencoder)
-            throw std::invalid_argument("latent diffusion needs an autoencoder: choose its checkpoint (ddpm train-vae makes one)");
+            throw std::invalid_argument("latent diffusion needs an autoencoder (ddpm train-vae makes one)");
         checkAutoencoderFits(autoencoder->model->config(), dataset);
         space = latentSpaceOf(autoencoder->model->config());
     }

@@ -78,6 +78,13 @@ void SamplePreview::showImage(const QImage& grid, qint64 step) {
     pages_->setCurrentIndex(kImagePage);
 }
 
+void SamplePreview::showReconstructions(const QImage& grid, qint64 step) {
+    image_->setImage(grid);
+    caption_->setText(tr("Autoencoder at step %1: held-out images (top two rows) and their reconstructions (bottom two)")
+                          .arg(QLocale().toString(step)));
+    pages_->setCurrentIndex(kImagePage);
+}
+
 void SamplePreview::showPoints(const QVector<QPointF>& points, qint64 step) {
     points_->setPoints(points, tr("EMA samples"));
     setCaption(step);

@@ -32,6 +32,8 @@ public:
 
 public slots:
     void showImage(const QImage& grid, qint64 step);
+    // An autoencoder's preview: held-out images (the top two rows) above their reconstructions.
+    void showReconstructions(const QImage& grid, qint64 step);
     void showPoints(const QVector<QPointF>& points, qint64 step);
 
 private:

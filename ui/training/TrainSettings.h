@@ -27,7 +27,8 @@ struct TrainSettings {
     double autosaveMinutes = 0;   // 0: no autosave
     qint64 saveEverySteps = 0;    // also save every this many steps (0: not by steps)
     bool latent = false;          // latent diffusion: on the latents of `autoencoder`
-    QString autoencoder;          // its checkpoint (ddpm train-vae)
+    QString autoencoder;          // its checkpoint (ddpm train-vae); empty: one is trained first
+    double autoencoderMinutes = 0;   // how long, when it is trained first
 
     // Core's RunConfig / TrainConfig defaults (the ones that give digits soonest on a CPU).
     static TrainSettings defaults();

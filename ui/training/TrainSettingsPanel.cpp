@@ -46,6 +46,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
       autoencoderRow_(new QWidget(this)),
       autoencoderPath_(new QLineEdit(autoencoderRow_)),
       chooseAutoencoder_(new QPushButton(tr("Choose…"), autoencoderRow_)),
+      autoencoderMinutes_(makeDoubleSpin(0.1, 10000, 1, 1, this)),
       resolution_(new QComboBox(this)),
       batch_(new QSpinBox(this)),
       learningRate_(makeDoubleSpin(1e-6, 1.0, 6, 1e-4, this)),
@@ -67,6 +68,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     space_->setObjectName("spaceCombo");
     autoencoderPath_->setObjectName("autoencoderPath");
     chooseAutoencoder_->setObjectName("chooseAutoencoderButton");
+    autoencoderMinutes_->setObjectName("autoencoderMinutesSpin");
     resolution_->setObjectName("resolutionCombo");
     batch_->setObjectName("batchSpin");
     learningRate_->setObjectName("learningRateSpin");
@@ -87,8 +89,9 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
         preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
     space_->addItem(tr("pixels"), false);
     space_->addItem(tr("latents of an autoencoder"), true);
-    autoencoderPath_->setReadOnly(true);
-    autoencoderPath_->setPlaceholderText(tr("an autoencoder checkpoint (ddpm train-vae)"));
+    autoencoderPath_->setClearButtonEnabled(true);
+    autoencoderPath_->setPlaceholderText(tr("none: one is trained first"));
+    autoencoderMinutes_->setSuffix(tr(" min"));
     for (int r : kResolutions) resolution_->addItem(QStringLiteral("%1 × %1").arg(r), r);
     batch_->setRange(1, 4096);
     schedule_->addItem(tr("linear"), "linear");
@@ -118,6 +121,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
 
     connect(lengthKind_, &QComboBox::currentIndexChanged, lengthValue_, &QStackedWidget::setCurrentIndex);
     connect(space_, &QComboBox::currentIndexChanged, this, [this] { updateSpaceRows(); });
+    connect(autoencoderPath_, &QLineEdit::textChanged, this, [this] { updateSpaceRows(); });
     connect(chooseAutoencoder_, &QPushButton::clicked, this, [this] {
         const QString folder = autoencoderPath_->text().isEmpty() ? QString() : QFileInfo(autoencoderPath_->text()).path();
         const QString path = QFileDialog::getOpenFileName(this, tr("Choose an Autoencoder"), folder,
@@ -151,7 +155,11 @@ void TrainSettingsPanel::addRows() {
                           "decoded back to pictures. The checkpoint carries the autoencoder.</p>"));
     autoencoderPath_->setToolTip(tr("<p>The autoencoder whose latents the model is trained on. It must have "
                                     "been trained at the dataset's size and channels. Its encoding of the "
-                                    "training set is cached.</p>"));
+                                    "training set is cached. With none chosen, Start trains one first, with "
+                                    "its own loss curve and a preview of held-out images above their "
+                                    "reconstructions, then the diffusion model on its latents.</p>"));
+    autoencoderMinutes_->setToolTip(tr("<p>How long to train the autoencoder when none is chosen (training "
+                                       "time; its run folder is the run's <i>autoencoder/</i>).</p>"));
     chooseAutoencoder_->setToolTip(autoencoderPath_->toolTip());
     resolution_->setToolTip(tr("<p>Image size the model works at: the dataset's own. Image folders can be "
                                "loaded again at 28, 32 or 64 pixels; other formats have a fixed size.</p>"));
@@ -219,6 +227,7 @@ void TrainSettingsPanel::addRows() {
     form->addRow(tr("Model"), preset_);
     form->addRow(tr("Space"), space_);
     form->addRow(tr("Autoencoder"), autoencoderRow_);
+    form->addRow(tr("Train it first for"), autoencoderMinutes_);
     form->addRow(tr("Resolution"), resolution_);
     form->addRow(tr("Batch"), batch_);
     form->addRow(tr("Learning rate"), learningRate_);
@@ -253,6 +262,7 @@ TrainSettings TrainSettingsPanel::settings() const {
     s.saveEverySteps = saveEvery_->value();
     s.latent = space_->currentData().toBool();
     s.autoencoder = autoencoderPath_->text();
+    s.autoencoderMinutes = autoencoderMinutes_->value();
     return s;
 }
 
@@ -275,12 +285,15 @@ void TrainSettingsPanel::setSettings(const TrainSettings& s) {
     saveEvery_->setValue(int(s.saveEverySteps));
     selectData(space_, s.latent);
     autoencoderPath_->setText(s.autoencoder);
+    autoencoderMinutes_->setValue(s.autoencoderMinutes);
     updateSpaceRows();
 }
 
 void TrainSettingsPanel::updateSpaceRows() {
     form_->setRowVisible(space_, !pointsData_);
-    form_->setRowVisible(autoencoderRow_, !pointsData_ && space_->currentData().toBool());
+    const bool latent = !pointsData_ && space_->currentData().toBool();
+    form_->setRowVisible(autoencoderRow_, latent);
+    form_->setRowVisible(autoencoderMinutes_, latent && autoencoderPath_->text().isEmpty());
 }
 
 void TrainSettingsPanel::updatePresetChoices(bool points) {
@@ -315,7 +328,8 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
 
 void TrainSettingsPanel::setModelEditable(bool editable) {
     modelEditable_ = editable;
-    for (QWidget* w : std::initializer_list<QWidget*>{preset_, space_, chooseAutoencoder_, batch_, learningRate_,
+    for (QWidget* w : std::initializer_list<QWidget*>{preset_, space_, autoencoderPath_, chooseAutoencoder_,
+                                                      autoencoderMinutes_, batch_, learningRate_,
                                                       schedule_, objective_, emaDecay_, precision_, lengthKind_, steps_,
                                                       minutes_})
         w->setEnabled(editable);

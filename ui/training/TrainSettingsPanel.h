@@ -49,6 +49,7 @@ private:
     QWidget* autoencoderRow_;
     QLineEdit* autoencoderPath_;
     QPushButton* chooseAutoencoder_;
+    QDoubleSpinBox* autoencoderMinutes_;   // when none is chosen: train one first this long
     QComboBox* resolution_;
     QSpinBox* batch_;
     QDoubleSpinBox* learningRate_;

@@ -106,7 +106,16 @@ TrainView::TrainView(QWidget* parent)
         modelLabel_->setText(description);
         shownStep_ = step;
     });
+    connect(worker_, &TrainingWorker::phaseEnded, this, [this] {
+        for (LiveCurvePlot* plot : {lossPlot_, learningRatePlot_, gradNormPlot_}) plot->clear();
+        progress_->setValue(0);
+        speed_->clear();
+        shownStep_ = 0;
+        showStatus(tr("The autoencoder is trained (in the run folder's autoencoder/): now the diffusion model on its "
+                      "latents, after encoding the training set"));
+    });
     connect(worker_, &TrainingWorker::previewImage, preview_, &SamplePreview::showImage);
+    connect(worker_, &TrainingWorker::previewReconstructions, preview_, &SamplePreview::showReconstructions);
     connect(worker_, &TrainingWorker::previewPoints, preview_, &SamplePreview::showPoints);
     connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) { showStatus(message, true); });
     connect(worker_, &TrainingWorker::checkpointWritten, this, [this](const QString& path) {

@@ -11,6 +11,7 @@
 #include "training/RunConfigFromSettings.h"
 #include "training/MetricsFile.h"
 #include "training/RunDriver.h"
+#include "autoencoder/AutoencoderTrainer.h"
 #include "training/Trainer.h"
 #include "training/StepRecordBuffer.h"
 #include "util/Threads.h"
@@ -33,8 +34,17 @@ void setHorizon(Trainer& trainer, const TrainSettings& s) {
     else trainer.setHorizon(s.steps, 0);
 }
 
+// Where a latent run trains its autoencoder first, inside its run folder.
+QString autoencoderFolder(const QString& runFolder) { return runFolder + QStringLiteral("/autoencoder"); }
+
 constexpr int kPreviewColumns = 4;   // the preview's 16 images as a 4×4 grid
 constexpr int kPreviewPadding = 2;
+
+QString describeAutoencoder(AutoencoderTrainer& trainer) {
+    return QObject::tr("Autoencoder first (then diffusion on its latents): %1, %2 parameters")
+        .arg(QString::fromStdString(trainer.config().model.describe()),
+             QLocale().toString(qlonglong(trainer.autoencoder().model->parameterCount())));
+}
 
 QString describe(Trainer& trainer) {
     const SampleSpace& space = trainer.config().data.space;
@@ -49,22 +59,32 @@ QString describe(Trainer& trainer) {
 }  // namespace
 
 struct TrainingWorker::Impl {
-    using Prepare = std::function<std::unique_ptr<Trainer>()>;
+    struct PreparedJob {
+        std::unique_ptr<TrainingJob> job;
+        std::string folder;   // its run folder
+    };
+    using Prepare = std::function<PreparedJob()>;
 
     StepRecordBuffer* records = nullptr;
     // Set on the loop's thread, read on any: std::atomic_load / atomic_store only.
     std::shared_ptr<RunDriver> driver;
     std::shared_ptr<TrainingControl> control;   // one per loop: a cancel is final
     QThread* thread = nullptr;
-    Prepare prepare;                            // builds the trainer at the start of the next loop
+    Prepare prepare;                            // builds the job at the start of the next loop
+    // Builds the job that follows when the current one reaches its end: a latent run's
+    // diffusion model after its autoencoder. Loop thread only once a loop has started.
+    Prepare then;
     std::shared_ptr<RunDriver> currentDriver() const { return std::atomic_load(&driver); }
     std::mutex cadenceMutex;                    // set on the GUI thread, taken up by a new driver
     RunCadence cadence;
     QFutureSynchronizer<void> saves;
 
     // The training loop, on the loop's thread. Returns how it ended.
-    State runLoop(TrainingWorker* worker, const Prepare& prepareNow, TrainingControl& loopControl, State after,
-                  const std::string& runFolder);
+    State runLoop(TrainingWorker* worker, Prepare prepareNow, TrainingControl& loopControl, State after);
+    // Builds the job and makes its driver the current one; tells the view.
+    void install(TrainingWorker* worker, const Prepare& prepareNow, State after);
+    // Runs the current driver until its end or a stop, reporting to the view.
+    RunOutcome runCurrent(TrainingWorker* worker, TrainingControl& loopControl, bool diffusion);
     // Saves atomically and emits checkpointWritten or failed; returns the error, "" on success.
     QString save(TrainingWorker* worker, const std::string& path);
 };
@@ -117,17 +137,39 @@ void TrainingWorker::startFresh(const TrainSettings& settings, DatasetPtr datase
     if (isActive() || !dataset) return;
     runFolder_ = runFolder;
     setCadence(settings.cadence());
-    impl_->prepare = [settings, dataset] {
-        const torch::Device device = selectDevice("auto");
-        std::shared_ptr<TrainedAutoencoder> autoencoder;
-        if (settings.latent && !settings.autoencoder.isEmpty() && !dataset->isPoints())
-            autoencoder = std::make_shared<TrainedAutoencoder>(
-                loadAutoencoderCheckpoint(settings.autoencoder.toStdString(), device).autoencoder);
-        auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset, autoencoder.get()), *dataset,
-                                                 device, autoencoder);
-        setHorizon(*trainer, settings);
-        return trainer;
+    auto diffusion = [dataset, folder = runFolder.toStdString()](const TrainSettings& settings) {
+        return [settings, dataset, folder] {
+            const torch::Device device = selectDevice("auto");
+            std::shared_ptr<TrainedAutoencoder> autoencoder;
+            if (settings.latent && !settings.autoencoder.isEmpty() && !dataset->isPoints())
+                autoencoder = std::make_shared<TrainedAutoencoder>(
+                    loadAutoencoderCheckpoint(settings.autoencoder.toStdString(), device).autoencoder);
+            auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset, autoencoder.get()),
+                                                     *dataset, device, autoencoder);
+            setHorizon(*trainer, settings);
+            return Impl::PreparedJob{std::move(trainer), folder};
+        };
     };
+    impl_->then = {};
+    if (settings.latent && settings.autoencoder.isEmpty() && !dataset->isPoints()) {
+        // No autoencoder chosen: train one first, for the minutes the settings give it, then the
+        // diffusion model on its latents.
+        const QString folder = autoencoderFolder(runFolder);
+        impl_->prepare = [settings, dataset, folder = folder.toStdString()] {
+            AutoencoderTrainingConfig config;
+            config.model.inChannels = dataset->channels;
+            config.model.resolution = dataset->width;
+            config.dataIdentity = dataset->identity();
+            auto trainer = std::make_unique<AutoencoderTrainer>(config, *dataset, selectDevice("auto"));
+            trainer->setHorizon(0, 60.0 * settings.autoencoderMinutes);
+            return Impl::PreparedJob{std::move(trainer), folder};
+        };
+        TrainSettings second = settings;
+        second.autoencoder = folder + QStringLiteral("/model.ckpt");
+        impl_->then = diffusion(second);
+    } else {
+        impl_->prepare = diffusion(settings);
+    }
     launch(State::Running);
 }
 
@@ -136,7 +178,8 @@ void TrainingWorker::openCheckpoint(const QString& path, DatasetPtr dataset, con
     if (isActive() || !dataset) return;
     runFolder_ = runFolder;
     setCadence(extension.cadence());
-    impl_->prepare = [this, path, dataset, extension] {
+    impl_->then = {};
+    impl_->prepare = [this, path, dataset, extension, folder = runFolder.toStdString()] {
         const torch::Device device = selectDevice("auto");
         CheckpointContents checkpoint = loadCheckpoint(path.toStdString(), device);
         std::unique_ptr<Trainer> trainer;
@@ -148,7 +191,7 @@ void TrainingWorker::openCheckpoint(const QString& path, DatasetPtr dataset, con
         }
         extendIfFinished(*trainer, extension);
         emit checkpointOpened(path);
-        return trainer;
+        return Impl::PreparedJob{std::move(trainer), folder};
     };
     launch(State::Paused);
 }
@@ -164,65 +207,87 @@ void TrainingWorker::launch(State after) {
     impl_->control = control;
     Impl::Prepare prepare = std::exchange(impl_->prepare, {});
     setState(prepare ? State::Preparing : after);
-    impl_->thread = QThread::create([this, prepare, control, after, folder = runFolder_.toStdString()] {
-        const State outcome = impl_->runLoop(this, prepare, *control, after, folder);
+    impl_->thread = QThread::create([this, prepare, control, after] {
+        const State outcome = impl_->runLoop(this, prepare, *control, after);
         QMetaObject::invokeMethod(this, [this, outcome] { onLoopEnded(outcome); }, Qt::QueuedConnection);
     });
     impl_->thread->setObjectName("training");
     impl_->thread->start();
 }
 
-TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, const Prepare& prepareNow,
-                                                    TrainingControl& loopControl, State after,
-                                                    const std::string& runFolder) {
+void TrainingWorker::Impl::install(TrainingWorker* worker, const Prepare& prepareNow, State after) {
+    // A failure keeps the previous run.
+    PreparedJob prepared = prepareNow();
+    auto built = std::make_shared<RunDriver>(std::move(prepared.job), prepared.folder);
+    const QString description = built->withJob([](TrainingJob& job) {
+        if (auto* trainer = dynamic_cast<Trainer*>(&job)) return describe(*trainer);
+        return describeAutoencoder(dynamic_cast<AutoencoderTrainer&>(job));
+    });
+    const qint64 step = built->step();
+    {
+        std::lock_guard<std::mutex> lock(cadenceMutex);
+        built->setCadence(cadence);
+        std::atomic_store(&driver, built);
+    }
+    // A run resumed in its own folder shows its curve so far (another folder has no rows yet);
+    // read here, off the GUI thread: a long run's metrics.csv holds many thousands of rows.
+    if (step > 0)
+        for (const MetricsRow& r : readMetricsRows(built->folder().metrics(), step))
+            records->push({r.step, r.wallSeconds, r.loss, r.learningRate, r.gradNorm, r.imagesPerSecond, 0.0});
+    QMetaObject::invokeMethod(worker, [worker, description, step, after] {
+        worker->description_ = description;
+        emit worker->runPrepared(description, step);
+        if (worker->state_ == State::Preparing) worker->setState(after);
+    }, Qt::QueuedConnection);
+}
+
+TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, Prepare prepareNow,
+                                                    TrainingControl& loopControl, State after) {
     try {
-        if (prepareNow) {
-            // A failure keeps the previous run.
-            auto built = std::make_shared<RunDriver>(prepareNow(), runFolder);
-            const QString description = built->withJob<Trainer>([](Trainer& t) { return describe(t); });
-            const qint64 step = built->step();
-            {
-                std::lock_guard<std::mutex> lock(cadenceMutex);
-                built->setCadence(cadence);
-                std::atomic_store(&driver, built);
-            }
-            // A run resumed in its own folder shows its curve so far (another folder has no rows yet);
-            // read here, off the GUI thread: a long run's metrics.csv holds many thousands of rows.
-            if (step > 0)
-                for (const MetricsRow& r : readMetricsRows(built->folder().metrics(), step))
-                    records->push({r.step, r.wallSeconds, r.loss, r.learningRate, r.gradNorm, r.imagesPerSecond, 0.0});
-            QMetaObject::invokeMethod(worker, [worker, description, step, after] {
-                worker->description_ = description;
-                emit worker->runPrepared(description, step);
-                if (worker->state_ == State::Preparing) worker->setState(after);
-            }, Qt::QueuedConnection);
+        for (;;) {
+            if (prepareNow) install(worker, prepareNow, after);
+            const bool diffusion = currentDriver()->withJob([](TrainingJob& job) { return dynamic_cast<Trainer*>(&job) != nullptr; });
+            if (runCurrent(worker, loopControl, diffusion) == RunOutcome::Stopped) return State::Stopped;
+            if (!then) return State::Finished;
+            // The autoencoder is trained: on to the diffusion model, with curves of its own.
+            prepareNow = std::exchange(then, {});
+            records->clear();
+            QMetaObject::invokeMethod(worker, [worker] { emit worker->phaseEnded(); }, Qt::QueuedConnection);
         }
-        RunEvents events;
-        events.onStep = [this](const StepStats& s) {
-            records->push({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.progress});
-        };
-        const SampleSpace space = currentDriver()->withJob<Trainer>([](Trainer& t) { return t.config().data.space; });
-        events.onPreview = [worker, space](const torch::Tensor& samples, int64_t step) {
-            if (space.isPoints()) emit worker->previewPoints(toPoints(samples), step);   // (N,2)
-            else emit worker->previewImage(gridImage(samples, kPreviewColumns, kPreviewPadding), step);   // (N,C,H,W)
-        };
-        events.onSaved = [worker](const std::string& checkpoint) {
-            emit worker->checkpointWritten(QString::fromStdString(checkpoint));
-        };
-        // A full disk pauses the run instead of ending it: free space, then Resume saves again.
-        events.onSaveFailed = [worker](const std::string& reason) {
-            const QString message = QObject::tr("Autosave failed: %1. Training is paused: make room, then Resume saves again.")
-                                        .arg(QString::fromStdString(reason));
-            QMetaObject::invokeMethod(worker, [worker, message] {
-                worker->setState(State::Paused);
-                emit worker->failed(message);
-            }, Qt::QueuedConnection);
-        };
-        return currentDriver()->run(loopControl, events) == RunOutcome::Finished ? State::Finished : State::Stopped;
     } catch (const std::exception& e) {
         emit worker->failed(QString::fromStdString(e.what()));
         return State::Failed;
     }
+}
+
+RunOutcome TrainingWorker::Impl::runCurrent(TrainingWorker* worker, TrainingControl& loopControl, bool diffusion) {
+    RunEvents events;
+    events.onStep = [this](const StepStats& s) {
+        records->push({s.step, s.elapsedSeconds, s.loss, s.learningRate, s.gradNorm, s.imagesPerSecond, s.progress});
+    };
+    // An autoencoder's preview is pictures too (held-out images above their reconstructions).
+    const bool points =
+        diffusion && currentDriver()->withJob<Trainer>([](Trainer& t) { return t.config().data.space.isPoints(); });
+    events.onPreview = [worker, points, diffusion](const torch::Tensor& samples, int64_t step) {
+        if (points) emit worker->previewPoints(toPoints(samples), step);   // (N,2)
+        else if (diffusion) emit worker->previewImage(gridImage(samples, kPreviewColumns, kPreviewPadding), step);
+        else emit worker->previewReconstructions(gridImage(samples, kPreviewColumns, kPreviewPadding), step);
+    };
+    // An autoencoder's autosaves are not models to sample: the other tabs hear of diffusion ones only.
+    if (diffusion)
+        events.onSaved = [worker](const std::string& checkpoint) {
+            emit worker->checkpointWritten(QString::fromStdString(checkpoint));
+        };
+    // A full disk pauses the run instead of ending it: free space, then Resume saves again.
+    events.onSaveFailed = [worker](const std::string& reason) {
+        const QString message = QObject::tr("Autosave failed: %1. Training is paused: make room, then Resume saves again.")
+                                    .arg(QString::fromStdString(reason));
+        QMetaObject::invokeMethod(worker, [worker, message] {
+            worker->setState(State::Paused);
+            emit worker->failed(message);
+        }, Qt::QueuedConnection);
+    };
+    return currentDriver()->run(loopControl, events);
 }
 
 QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& path) {

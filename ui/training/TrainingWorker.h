@@ -56,7 +56,9 @@ public:
     QString description() const { return description_; }   // model and parameter count
 
 public slots:
-    // A new run from the settings on the dataset, autosaving into runFolder.
+    // A new run from the settings on the dataset, autosaving into runFolder. A latent run
+    // with no autoencoder chosen trains one first (in runFolder/autoencoder, for the
+    // settings' autoencoder minutes), then the diffusion model on its latents.
     void startFresh(const ddpm::ui::TrainSettings& settings, ddpm::ui::DatasetPtr dataset, const QString& runFolder);
     // Reads a checkpoint and resumes it exactly, paused (resume() continues it).
     // A run that has reached its length continues for `extension`'s steps or minutes.
@@ -77,7 +79,9 @@ public slots:
 signals:
     void stateChanged(ddpm::ui::TrainingWorker::State state);
     void runPrepared(const QString& description, qint64 step);   // model ready at this step
+    void phaseEnded();   // a latent run's autoencoder is trained: the diffusion model's curves start afresh
     void previewImage(const QImage& grid, qint64 step);
+    void previewReconstructions(const QImage& grid, qint64 step);   // an autoencoder trained first
     void previewPoints(const QVector<QPointF>& points, qint64 step);
     void checkpointWritten(const QString& path);
     void checkpointOpened(const QString& path);   // read and ready to resume
