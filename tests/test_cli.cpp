@@ -204,6 +204,10 @@ private slots:
         Run latentSample = runDdpm({"sample", path("latent/model.ckpt"), "-n", "4", "--steps", "3", "-o", path("l.png")});
         QVERIFY2(latentSample.exitCode == 0, qPrintable(latentSample.err));
         QCOMPARE(pngSize(path("l.png")), QSize(2 * 28 + 3 * 2, 2 * 28 + 3 * 2));
+        // Scored against the digits' held-out pictures (not at the latents' 8 px).
+        Run latentEval = runDdpm({"eval", path("latent/model.ckpt"), "--count", "8", "--steps", "2"});
+        QVERIFY2(latentEval.exitCode == 0, qPrintable(latentEval.err));
+        QVERIFY2(latentEval.out.contains("FID"), qPrintable(latentEval.out));
         Run latentResumed = runDdpm({"train", "--data", "mnist", "--resume", path("latent/model.ckpt"), "--steps", "1",
                                      "--out", path("latent")});
         QVERIFY2(latentResumed.exitCode == 0, qPrintable(latentResumed.err));

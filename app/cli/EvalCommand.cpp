@@ -92,7 +92,7 @@ int runEval(const Args& args) {
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
         subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
-        const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.height);
+        const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.pictureSpace().height);
         const Evaluator evaluator(reference, config, printProgress);
         result = evaluator.evaluate(checkpoint, printProgress);
     }
