@@ -74,6 +74,19 @@ void saveScreenshot(QWidget& widget, const char* name) {
     QVERIFY(widget.grab().save(QDir(folder).filePath(name)));
 }
 
+// The Samples tab drawing 64 samples (DDIM-50, seed 0) of the open model, saved as `name`.
+void screenshotSamples(MainWindow& window, const char* name) {
+    SamplesView& samples = *window.samplesView();
+    QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
+    window.tabs()->setCurrentWidget(&samples);
+    samples.controls()->setParameters(ddim(50, 64, 0));
+    QSignalSpy drawn(&samples, &SamplesView::runFinished);
+    samples.generate();
+    QVERIFY(drawn.wait(kTimeoutMs));
+    window.statusBar()->clearMessage();   // it may name the model's file
+    saveScreenshot(window, name);
+}
+
 }  // namespace
 
 class TestGenerationViews : public QObject {
@@ -373,14 +386,7 @@ private slots:
         denoise.player()->setFrame(30);
         saveScreenshot(window, "denoise.png");
 
-        SamplesView& samples = *window.samplesView();
-        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
-        window.tabs()->setCurrentWidget(&samples);
-        samples.controls()->setParameters(ddim(50, 64, 0));
-        QSignalSpy drawn(&samples, &SamplesView::runFinished);
-        samples.generate();
-        QVERIFY(drawn.wait(kTimeoutMs));
-        saveScreenshot(window, "samples.png");
+        screenshotSamples(window, "samples.png");
 
         window.openDataset("toy:moons");
         window.openCheckpoint(toyCheckpoint_);
@@ -420,15 +426,7 @@ private slots:
         window.statusBar()->clearMessage();   // it names the model's file
         saveScreenshot(window, "timeline-latent.png");
 
-        SamplesView& samples = *window.samplesView();
-        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
-        window.tabs()->setCurrentWidget(&samples);
-        samples.controls()->setParameters(ddim(50, 64, 0));
-        QSignalSpy drawn(&samples, &SamplesView::runFinished);
-        samples.generate();
-        QVERIFY(drawn.wait(kTimeoutMs));
-        window.statusBar()->clearMessage();
-        saveScreenshot(window, "samples-latent.png");
+        screenshotSamples(window, "samples-latent.png");
 
         // The Train tab training an autoencoder first: its curve and its reconstructions.
         TrainView& train = *window.trainView();
