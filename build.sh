@@ -12,6 +12,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev libqcustomplot-dev libtorch-dev libopencv-dev zlib1g-dev
+  libgloo-dev                   # the headers of LibTorch's c10d Gloo backend (ddpm train --nproc)
   libopenblas0-pthread          # LibTorch's Linear layers use BLAS: the reference one is >10x slower
   dataset-fashion-mnist         # the built-in fashion-mnist dataset
   libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data   # the built-in emoji set

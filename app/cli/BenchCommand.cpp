@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,8 +26,12 @@
 #include "cli/ChildProcess.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "cli/LocalRanks.h"
 #include "data/DatasetLoader.h"
+#include "distributed/DistributedGroup.h"
+#include "distributed/GradientAllReduce.h"
 #include "random/Generators.h"
+#include "training/MetricsFile.h"
 #include "training/Trainer.h"
 #include "util/AtomicFile.h"
 #include "util/ResourcePaths.h"
@@ -122,6 +127,32 @@ int runChildMeasurement(const ArgParser& p) {
         sc.count = p.getInt("count", 1, 4096);
         sc.precision = precision;
         printResult("seconds", measureSampling(*denoiser, run.config, sc, run.autoencoder.get()));
+    } else if (kind == "allreduce") {
+        // The launcher side starts the ranks, which inherit its output; rank 0 prints.
+        if (!std::getenv("WORLD_SIZE"))
+            return runLocalRanks(p.getInt("nproc", 2, 64),
+                                 {"bench", "--child", "allreduce", "--steps", p.get("steps"), "--threads", "1"}, 60);
+        DistributedOptions options = *DistributedOptions::fromEnvironment();
+        options.timeoutSeconds = 60;
+        DistributedGroup group(options);
+        at::Generator init = makeGenerator(0, RandomStream::WeightInit);
+        const auto model = makeDenoiser(benchModel("tiny"), init);
+        GradientAllReduce allReduce(group, model->parameters());
+        const int count = p.getInt("steps", 1, 100000);
+        std::vector<double> milliseconds;
+        for (int i = 0; i < count + 3; ++i) {   // 3 to warm up
+            group.barrier();
+            const auto start = std::chrono::steady_clock::now();
+            allReduce.prepare();
+            allReduce.finish();   // no backward: every gradient counts as zeros, the whole buffer travels
+            milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        }
+        std::sort(milliseconds.begin() + 3, milliseconds.end());
+        if (group.isLeader()) {
+            printResult("allreduce_ms", milliseconds[3 + size_t(count) / 2]);
+            printResult("gradient_bytes", double(allReduce.bytes()));
+            printResult("buckets", double(allReduce.bucketCount()));
+        }
     } else if (kind == "load") {
         LoadOptions options;
         options.resolution = 64;
@@ -168,6 +199,25 @@ Measurement measure(const std::vector<std::string>& childArgs) {
     }
     if (r.exitCode != 0) m.error = lastLine(r.output).empty() ? "exit status " + std::to_string(r.exitCode) : lastLine(r.output);
     return m;
+}
+
+// Images per second of a real `ddpm train` (tiny on the digits, batch 32) with `extra` options,
+// from its metrics.csv: the steps after the first 10, by their training clock. 0 when it failed.
+double trainedImagesPerSecond(const std::vector<std::string>& extra, const std::string& steps, std::string& error) {
+    const fs::path out = fs::temp_directory_path() / ("ddpm-bench-train-" + std::to_string(::getpid()));
+    std::vector<std::string> argv = {selfExecutable(), "train", "--data", "mnist", "--preset", "tiny", "--steps", steps,
+                                     "--save-every", "0", "--out", out.string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const ChildResult r = runChild(argv);
+    const auto rows = readMetricsRows((out / "metrics.csv").string());
+    std::error_code ec;
+    fs::remove_all(out, ec);
+    if (r.exitCode != 0 || rows.size() < 20) {
+        error = lastLine(r.output);
+        return 0;
+    }
+    const MetricsRow &first = rows[9], &last = rows.back();
+    return 32.0 * double(last.step - first.step) / (last.wallSeconds - first.wallSeconds);
 }
 
 // Competing programs for the "under load" rows: processes that only spin, one per core,
@@ -437,6 +487,42 @@ int runBench(const Args& args) {
             json["latent_against_pixel"] = sums;
             json["latent_against_pixel"]["train_speedup"] = latentIps / pixelIps;
             json["latent_against_pixel"]["ddim50_time_ratio"] = latentSeconds / pixelSeconds;
+        }
+    }
+
+    // Data parallel on this machine (ddpm train --nproc, c10d over loopback): one process with
+    // every thread against one process per core with one thread each, interleaved; and the
+    // all-reduce of tiny's gradients, which a run on several machines adds to each step.
+    if (allThreads > 1) {
+        const int rounds = quick ? 1 : 2;
+        const std::string trainSteps = quick ? "40" : "100";
+        double oneProcess = 0, ranks = 0;
+        std::string failure;
+        for (int round = 0; round < rounds && failure.empty(); ++round) {
+            progress("data parallel: 1 process x " + all + " threads, round " + std::to_string(round + 1));
+            oneProcess += trainedImagesPerSecond({"--threads", all}, trainSteps, failure) / rounds;
+            if (!failure.empty()) break;
+            progress("data parallel: " + all + " processes x 1 thread, round " + std::to_string(round + 1));
+            ranks += trainedImagesPerSecond({"--nproc", all, "--threads", "1"}, trainSteps, failure) / rounds;
+        }
+        progress("data parallel: all-reduce of the gradients over loopback");
+        const auto allReduce = measure({"--child", "allreduce", "--nproc", all, "--steps", quick ? "20" : "50"});
+        if (!failure.empty() || !allReduce.ok()) {
+            rows.push_back({"data parallel, tiny on the digits", all, "failed: " + (failure.empty() ? allReduce.error : failure),
+                            "", "", "", "", ""});
+        } else {
+            rows.push_back({"train tiny (batch 32), 1 process", all, fixed(oneProcess, 1) + " img/s", "", "", "", "", ""});
+            rows.push_back({"train tiny (batch 32), " + all + " processes x 1 thread (--nproc)", all, fixed(ranks, 1) + " img/s",
+                            fixed(oneProcess, 1) + " img/s (1 process)", fixed(ranks / oneProcess, 2) + "x", "", "", ""});
+            rows.push_back({"all-reduce of tiny's gradients, " + all + " ranks, loopback", all,
+                            fixed(allReduce.values.at("allreduce_ms"), 2) + " ms (" +
+                                fixed(allReduce.values.at("gradient_bytes") / 1e6, 2) + " MB, " +
+                                fixed(allReduce.values.at("buckets"), 0) + " buckets)",
+                            "", "", "", "", ""});
+            json["data_parallel"] = {{"one_process_images_per_s", oneProcess},
+                                     {"processes_images_per_s", ranks},
+                                     {"allreduce_ms", allReduce.values.at("allreduce_ms")},
+                                     {"gradient_bytes", allReduce.values.at("gradient_bytes")}};
         }
     }
 

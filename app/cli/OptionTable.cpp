@@ -111,6 +111,17 @@ const std::vector<OptionSpec>& optionTable() {
         {"resume", "", "CKPT", K::Text, {}, "", "continue a checkpoint exactly",
          "The losses are those of an uninterrupted run."},
 
+        // Several processes (c10d)
+        {"nproc", "", "N", K::Int, {}, "", "train on N local processes (data parallel, c10d)",
+         "The batch is split over the processes and their gradients averaged; every process draws the\n"
+         "whole batch's random numbers, so the run is the same on any number of processes. Without\n"
+         "--nproc, the torchrun variables (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK) make\n"
+         "this process one rank of a run on several processes or machines. Rank 0 writes the run folder.\n"
+         "docs/distributed.md has the how-to."},
+        {"backend", "", "NAME", K::Choice, {"gloo", "nccl"}, "gloo", "collectives: gloo (CPUs) or nccl (CUDA builds with NCCL)"},
+        {"dist-timeout", "", "SECONDS", K::Number, {}, "600",
+         "how long a process waits for the others (joining, each step) before it stops with an error"},
+
         // Sampling output
         {"no-ema", "", "", K::Flag, {}, "", "sample from the raw weights instead of the EMA copy"},
         {"each", "", "DIR", K::Text, {}, "", "also write every sample as DIR/00000.png, ..."},
@@ -141,7 +152,7 @@ const std::vector<OptionSpec>& optionTable() {
         {"peer", "", "FILE", K::Text, {}, "",
          "the reference script (default: <prefix>/share/ddpm-studio/bench/reference_ddpm.py)"},
         {"python", "", "EXE", K::Text, {}, "/usr/bin/python3", "Python for the reference script"},
-        {"child", "", "KIND", K::Text, {}, "", "internal: run one measurement (ceiling, train, sample, load) and print it"},
+        {"child", "", "KIND", K::Text, {}, "", "internal: run one measurement (ceiling, train, sample, load, allreduce) and print it"},
         {"model", "", "NAME", K::Choice, {"tiny", "peer"}, "tiny", "with --child: tiny or peer"},
         {"space", "", "SPACE", K::Choice, {"digits", "emoji", "emoji-latents"}, "digits",
          "with --child train or sample: 28x28x1 digits, 64x64x3 emoji, or their 16x16x4 latents"},
@@ -201,7 +212,10 @@ const std::vector<VerbSpec>& verbTable() {
                {"save-every"},
                {"resume"},
                {"schedule", "beta schedule: linear, cosine, sigmoid (default: cosine for tiny, linear otherwise)", ""},
-               {"timesteps"}})},
+               {"timesteps"},
+               {"nproc"},
+               {"backend"},
+               {"dist-timeout"}})},
 
         {"train-vae", "train the autoencoder for latent diffusion",
          "ddpm train-vae --data DATASET --resolution R [options] --out DIR",
@@ -345,7 +359,8 @@ const std::vector<VerbSpec>& verbTable() {
           {"sampler", "with --child sample: ddim (50 steps) or ddpm"},
           {"count", "with --child sample: images"},
           {"matrix"},
-          {"data", "with --child load: what to load"}}},
+          {"data", "with --child load: what to load"},
+          {"nproc", "with --child allreduce: processes", "2"}}},
     };
     return table;
 }

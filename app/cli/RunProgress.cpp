@@ -22,7 +22,7 @@ void setHorizonFromOptions(TrainingJob& job, const ArgParser& p, bool resumed) {
     else job.setHorizon(job.progress().step + p.getInt64("steps", 1, 1ll << 40), 0);
 }
 
-double runWithProgress(RunDriver& driver, const ArgParser& p) {
+double runWithProgress(RunDriver& driver, const ArgParser& p, bool showProgress) {
     RunCadence cadence;
     cadence.saveEverySteps = p.getInt("save-every", 0, 1 << 30);
     driver.setCadence(cadence);
@@ -31,6 +31,7 @@ double runWithProgress(RunDriver& driver, const ArgParser& p) {
     auto lastPrint = std::chrono::steady_clock::now();
     RunEvents events;
     events.onStep = [&](const StepStats& s) {
+        if (!showProgress) return;
         const auto now = std::chrono::steady_clock::now();
         if (now - lastPrint < std::chrono::milliseconds(500) && s.progress < 1) return;
         lastPrint = now;
@@ -46,7 +47,7 @@ double runWithProgress(RunDriver& driver, const ArgParser& p) {
                      formatDuration(s.elapsedSeconds).c_str(), formatDuration(eta).c_str());
     };
     driver.run(control, events);
-    std::fprintf(stderr, "\n");
+    if (showProgress) std::fprintf(stderr, "\n");
     return driver.withJob([](TrainingJob& job) { return job.progress().trainedSeconds; });
 }
 

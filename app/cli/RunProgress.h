@@ -14,7 +14,8 @@ torch::Device startTrainingVerb(const ArgParser& parser);
 // without either keeps its checkpoint's horizon.
 void setHorizonFromOptions(TrainingJob& job, const ArgParser& parser, bool resumed);
 
-// Runs the driver to its horizon, printing progress; returns the training seconds.
-double runWithProgress(RunDriver& driver, const ArgParser& parser);
+// Runs the driver to its horizon, printing progress (unless !showProgress: the ranks
+// other than 0 of a run on several processes); returns the training seconds.
+double runWithProgress(RunDriver& driver, const ArgParser& parser, bool showProgress = true);
 
 }  // namespace ddpm::cli

@@ -2,12 +2,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/RunProgress.h"
+#include "cli/LocalRanks.h"
 #include "autoencoder/LatentCodec.h"
+#include "distributed/DistributedGroup.h"
 #include "training/Trainer.h"
 
 namespace ddpm::cli {
@@ -65,11 +68,54 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     return validatedOrUsageError(c);
 }
 
+// The arguments without --nproc (for the ranks it starts), with --threads dividing the
+// cores between them unless given.
+Args rankArguments(const Args& args, const ArgParser& p, int count) {
+    Args kept{"train"};
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--nproc") {
+            ++i;
+            continue;
+        }
+        if (args[i].rfind("--nproc=", 0) == 0) continue;
+        kept.push_back(args[i]);
+    }
+    if (!p.has("threads")) {
+        kept.push_back("--threads");
+        kept.push_back(std::to_string(std::max(1, int(std::thread::hardware_concurrency()) / count)));
+    }
+    return kept;
+}
+
+// This process's group when the torchrun variables say it is one rank of several; else null.
+std::shared_ptr<DistributedGroup> joinGroupFromEnvironment(const ArgParser& p) {
+    std::optional<DistributedOptions> options = DistributedOptions::fromEnvironment();
+    if (!options) return nullptr;
+    options->backend = distributedBackendFromString(p.getChoice("backend"));
+    options->timeoutSeconds = p.getDouble("dist-timeout", 1, 1e6);
+    return std::make_shared<DistributedGroup>(*options);
+}
+
+// "16+16" or "11+11+10": each rank's share of the batch.
+std::string batchSplit(int64_t batch, int ranks) {
+    std::string split;
+    for (int r = 0; r < ranks; ++r)
+        split += (r ? "+" : "") + std::to_string(batch * (r + 1) / ranks - batch * r / ranks);
+    return split;
+}
+
 }  // namespace
 
 int runTrain(const Args& args) {
     ArgParser p = verbParser("train");
     p.parse(args);
+    if (p.has("nproc")) {
+        if (std::getenv("WORLD_SIZE")) throw UsageError("--nproc inside a distributed launch (WORLD_SIZE is set): leave one out");
+        const int count = p.getInt("nproc", 1, 1024);
+        if (!p.has("data")) throw UsageError("--data is required");
+        return runLocalRanks(count, rankArguments(args, p, count),
+                             p.getDouble("dist-timeout", 1, 1e6));
+    }
     const torch::Device device = startTrainingVerb(p);
     std::unique_ptr<Trainer> trainer;
     if (p.has("resume")) {
@@ -96,7 +142,20 @@ int runTrain(const Args& args) {
         trainer = std::make_unique<Trainer>(configFromArgs(p, data, sampleSpaceOf(data)), data, device);
     }
     setHorizonFromOptions(*trainer, p, p.has("resume"));
+    const std::shared_ptr<DistributedGroup> group = joinGroupFromEnvironment(p);
+    if (group) trainer->joinGroup(group);
+    const bool leader = !group || group->isLeader();
     const RunConfig& config = trainer->config();
+    if (group && leader)
+        std::fprintf(stderr, "data parallel: %d processes (%s), batch %lld split %s%s\n", group->size(),
+                     toString(group->options().backend).c_str(), (long long)config.train.batchSize,
+                     batchSplit(config.train.batchSize, group->size()).c_str(),
+                     trainer->progress().step > 0 ? (", from step " + std::to_string(trainer->progress().step)).c_str() : "");
+    if (!leader) {
+        RunDriver driver(std::move(trainer), p.get("out"), group);
+        runWithProgress(driver, p, false);
+        return 0;
+    }
     if (trainer->autoencoder())
         std::fprintf(stderr, "latent diffusion: %s through %s\n", config.data.space.describe().c_str(),
                      trainer->autoencoder()->model->config().describe().c_str());
@@ -104,7 +163,7 @@ int runTrain(const Args& args) {
                  config.model.describe().c_str(), (long long)trainer->model().parameterCount(),
                  device.str().c_str(), toString(config.train.precision).c_str(), torch::get_num_threads());
 
-    RunDriver driver(std::move(trainer), p.get("out"));
+    RunDriver driver(std::move(trainer), p.get("out"), group);
     const double seconds = runWithProgress(driver, p);
     std::cout << "trained " << driver.step() << " steps in "
               << formatDuration(seconds) << "; wrote "

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "distributed/DistributedGroup.h"
 #include "training/MetricsFile.h"
 #include "util/AtomicFile.h"
 #include "util/Cancelled.h"
@@ -67,18 +68,35 @@ private:
     std::string pending_;   // whole rows not yet written
 };
 
-RunDriver::RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder)
-    : job_(std::move(job)), folder_(folder) {
-    ensureFolder(folder);
-    // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.
-    removeStaleTemporaries(folder);
-    removeStaleTemporaries(std::filesystem::path(folder_.snapshot(0)).parent_path().string());
-    metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), job_->extraMetricNames(), job_->progress().step);
+RunDriver::RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder, std::shared_ptr<DistributedGroup> group)
+    : job_(std::move(job)), folder_(folder), group_(std::move(group)) {
+    if (writes()) {
+        ensureFolder(folder);
+        // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.
+        removeStaleTemporaries(folder);
+        removeStaleTemporaries(std::filesystem::path(folder_.snapshot(0)).parent_path().string());
+        metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), job_->extraMetricNames(), job_->progress().step);
+    }
     step_ = job_->progress().step;
     finished_ = job_->finished();
 }
 
 RunDriver::~RunDriver() = default;
+
+bool RunDriver::writes() const { return !group_ || group_->isLeader(); }
+
+RunDriver::Decision RunDriver::nextDecision(TrainingControl& control) {
+    if (group_ && !group_->isLeader()) return Decision(group_->broadcastFromLeader(0));
+    Decision decision = Decision::Finish;
+    if (!finished_) {
+        held_ = control.isPaused();   // set before the wait: a pause seen here blocks below
+        const bool proceed = control.waitToProceed();
+        held_ = false;
+        decision = proceed ? Decision::Step : Decision::Stop;
+    }
+    if (group_) group_->broadcastFromLeader(int64_t(decision));
+    return decision;
+}
 
 void RunDriver::setCadence(const RunCadence& cadence) {
     std::lock_guard<std::mutex> lock(cadenceMutex_);
@@ -88,24 +106,27 @@ void RunDriver::setCadence(const RunCadence& cadence) {
 RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
     auto lastSave = Clock::now();
     int64_t lastPreview = -1;
+    const auto flushMetrics = [this] {
+        if (metrics_) metrics_->flush();
+    };
     try {
-        while (!finished_) {
-            held_ = control.isPaused();   // set before the wait: a pause seen here blocks below
-            const bool proceed = control.waitToProceed();
-            held_ = false;
-            if (!proceed) {
-                metrics_->flush();
+        for (;;) {
+            const Decision decision = nextDecision(control);
+            if (decision == Decision::Stop) {
+                flushMetrics();
                 return RunOutcome::Stopped;
             }
+            if (decision == Decision::Finish) break;
             StepStats s;
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 s = job_->step();
-                metrics_->write(s);
+                if (metrics_) metrics_->write(s);
                 step_ = s.step;
                 finished_ = job_->finished();
             }
             if (events.onStep) events.onStep(s);
+            if (!writes()) continue;
             RunCadence cadence;
             {
                 std::lock_guard<std::mutex> lock(cadenceMutex_);
@@ -124,6 +145,8 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
                 if (events.onSaved) events.onSaved(folder_.checkpoint());
             }
         }
+        finished_ = true;
+        if (!writes()) return RunOutcome::Finished;
         // The end of the run: its last preview (unless just drawn), checkpoint and samples.
         if (events.onPreview && lastPreview != step_) events.onPreview(drawPreview(control), step_);
         while (!saveOrPause(true, control, events)) {
@@ -131,17 +154,17 @@ RunOutcome RunDriver::run(TrainingControl& control, const RunEvents& events) {
             const bool proceed = control.waitToProceed();
             held_ = false;
             if (!proceed) {
-                metrics_->flush();
+                flushMetrics();
                 return RunOutcome::Stopped;
             }
         }
         if (events.onSaved) events.onSaved(folder_.checkpoint());
         return RunOutcome::Finished;
     } catch (const Cancelled&) {
-        metrics_->flush();
+        flushMetrics();
         return RunOutcome::Stopped;   // a preview gave way to a stop
     } catch (...) {
-        metrics_->flush();
+        flushMetrics();
         throw;
     }
 }
@@ -164,6 +187,7 @@ bool RunDriver::saveOrPause(bool end, TrainingControl& control, const RunEvents&
 }
 
 void RunDriver::saveRun(bool end) {
+    if (!writes()) return;
     std::lock_guard<std::mutex> lock(mutex_);
     metrics_->flushToDisk();   // every row the checkpoint covers
     job_->save(folder_.checkpoint());
@@ -174,6 +198,7 @@ void RunDriver::saveRun(bool end) {
 }
 
 void RunDriver::saveCheckpointTo(const std::string& path) {
+    if (!writes()) return;
     createParentFolder(path);
     std::lock_guard<std::mutex> lock(mutex_);
     job_->save(path);

@@ -4,6 +4,9 @@
 // the step loop with pause / single step / cancel, the cadence of previews and
 // saves, the run folder's files (RunFolder), metrics.csv and the picture kept at
 // each save. The front ends only choose settings and show what the events report.
+// In a data-parallel run (a DistributedGroup), rank 0 alone writes the run folder,
+// and its decisions (step, stop, finish) reach every rank before each step, so that
+// all stop on the same step.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -32,11 +35,15 @@ struct RunEvents {
 
 enum class RunOutcome { Finished, Stopped };
 
+class DistributedGroup;
+
 class RunDriver {
 public:
     // Takes over the job; writes into `folder` (created). metrics.csv is continued when
-    // the job resumes a checkpoint (its step > 0), started afresh otherwise.
-    RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder);
+    // the job resumes a checkpoint (its step > 0), started afresh otherwise. With a group,
+    // ranks other than 0 write nothing and follow rank 0's decisions.
+    RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder,
+              std::shared_ptr<DistributedGroup> group = nullptr);
     ~RunDriver();
 
     void setCadence(const RunCadence& cadence);   // any thread; takes effect at the next step
@@ -62,6 +69,10 @@ public:
 
 private:
     class MetricsLog;
+    enum class Decision : int64_t { Step = 0, Stop = 1, Finish = 2 };
+    // What comes next: rank 0's (or a lone process's) choice, waiting while paused; every rank's.
+    Decision nextDecision(TrainingControl& control);
+    bool writes() const;   // this process writes the run folder
     // A glance at the model between steps (takes mutex_).
     torch::Tensor drawPreview(const TrainingControl& control);
     // model.ckpt, a step snapshot, metrics.csv on disk and the job's save image; takes mutex_.
@@ -77,6 +88,7 @@ private:
     RunCadence cadence_;
     std::atomic<bool> finished_{false}, held_{false};
     std::atomic<int64_t> step_{0};
+    std::shared_ptr<DistributedGroup> group_;
 };
 
 }  // namespace ddpm

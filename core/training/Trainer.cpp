@@ -7,6 +7,8 @@
 #include <torch/nn/utils/clip_grad.h>
 
 #include "diffusion/SampleSpaceTensors.h"
+#include "distributed/DistributedGroup.h"
+#include "distributed/GradientAllReduce.h"
 #include "image/ImageTensors.h"
 #include "models/MixedPrecision.h"
 #include "random/Generators.h"
@@ -90,6 +92,43 @@ Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device dev
 }
 
 Trainer::~Trainer() = default;
+
+void Trainer::joinGroup(std::shared_ptr<DistributedGroup> group) {
+    const int64_t B = config_.train.batchSize, W = group->size(), r = group->rank();
+    if (B < W)
+        throw DistributedError(rankPrefix(group.get()) + "a batch of " + std::to_string(B) + " cannot be split over " +
+                               std::to_string(W) + " processes");
+    // The ranks must train the same run from the same state: compare what sets it.
+    group->checkSameOnEveryRank(double(B), "the batch sizes");
+    group->checkSameOnEveryRank(double(data_.size(0)), "the training sets' sizes");
+    group->checkSameOnEveryRank(double(progress_.step), "the steps they start from");
+    group->checkSameOnEveryRank(weightChecksum(), "the starting weights (other options or checkpoints?)");
+    group->checkSameOnEveryRank(data_.to(torch::kDouble).sum().item<double>(), "the training data");
+    // One model per process: the in-process shards would split the slice again.
+    replicas_.clear();
+    shards_.reset();
+    sliceBegin_ = B * r / W;
+    sliceEnd_ = B * (r + 1) / W;
+    allReduce_ = std::make_unique<GradientAllReduce>(*group, model_->parameters());
+    group_ = std::move(group);
+    // With dropout, each rank draws its masks for its own slice: from a stream of its own, so
+    // that the shared generator stays in step on every rank.
+    if (config_.model.dropout > 0)
+        useGenerator(*model_, makeGenerator(config_.train.seed + uint64_t(r) * 7919 + uint64_t(progress_.step),
+                                            RandomStream::Noise));
+}
+
+std::vector<std::string> Trainer::extraMetricNames() const {
+    if (group_) return {"world_size"};
+    return {};
+}
+
+double Trainer::weightChecksum() {
+    torch::NoGradGuard noGrad;
+    double sum = 0;
+    for (const auto& p : model_->parameters()) sum += p.to(torch::kDouble).sum().item<double>();
+    return sum;
+}
 
 void Trainer::setUpShards() {
     // Only where the split cannot change the result: dropout would draw its
@@ -195,18 +234,20 @@ StepStats Trainer::step() {
 
     optimizer_->zero_grad();
     const bool fp16 = config_.train.precision == Precision::Fp16;
-    torch::Tensor loss;
-    if (shards_) {
-        loss = shardedBackward(batch);
+    double lossValue;
+    if (group_) {
+        lossValue = groupBackward(batch);
+    } else if (shards_) {
+        lossValue = shardedBackward(batch).item<double>();
     } else {
-        loss = batchLoss(*model_, batch, 1.0);
+        const torch::Tensor loss = batchLoss(*model_, batch, 1.0);
         (fp16 ? lossScaler_.scale(loss) : loss).backward();
+        lossValue = loss.item<double>();
     }
     auto params = model_->parameters();
     if (fp16) lossScaler_.unscale(params);
     const double gradNorm = torch::nn::utils::clip_grad_norm_(
         params, tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity());
-    const double lossValue = loss.item<double>();
     const bool finite = std::isfinite(lossValue) && std::isfinite(gradNorm);
     const double lr = learningRateAt(progress_.step, progress_.fraction());
     if (fp16 && !lossScaler_.update(finite)) {
@@ -220,7 +261,26 @@ StepStats Trainer::step() {
         for (auto& replica : replicas_) copyWeights(*model_, *replica);
         ema_->update(*model_, progress_.step);
     }
-    return meter_.finish(progress_, B, lossValue, lr, gradNorm);
+    StepStats stats = meter_.finish(progress_, B, lossValue, lr, gradNorm);
+    if (group_) {
+        stats.extra = {double(group_->size())};
+        if (progress_.step % kWeightCheckEvery == 0)
+            group_->checkSameOnEveryRank(weightChecksum(), "the weights after step " + std::to_string(progress_.step));
+    }
+    return stats;
+}
+
+double Trainer::groupBackward(const TrainingBatch& batch) {
+    const int64_t B = batch.xt.size(0), W = group_->size();
+    allReduce_->prepare();
+    // Scaled so that the mean over the ranks of each slice's loss is the whole batch's.
+    const torch::Tensor loss = batchLoss(*model_, batch.slice(sliceBegin_, sliceEnd_), double(W * (sliceEnd_ - sliceBegin_)) / double(B));
+    (config_.train.precision == Precision::Fp16 ? lossScaler_.scale(loss) : loss).backward();
+    allReduce_->finish();
+    // The leader's training clock for every rank: a --minutes horizon sets the learning rate by it.
+    const auto sums = group_->sumOverRanks({loss.item<double>() / double(W), group_->isLeader() ? progress_.trainedSeconds : 0.0});
+    progress_.trainedSeconds = sums[1];
+    return sums[0];
 }
 
 torch::Tensor Trainer::batchLoss(Denoiser& model, const TrainingBatch& batch, double share) const {

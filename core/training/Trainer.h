@@ -28,6 +28,8 @@
 
 namespace ddpm {
 
+class DistributedGroup;
+class GradientAllReduce;
 class ShardThreads;
 
 // Loss or gradients became inf/NaN: training stops; nothing is saved.
@@ -67,6 +69,18 @@ public:
             const EncodeProgress& onEncode = {});
     ~Trainer() override;
 
+    // Data parallel over the group's processes, before the first step: every rank draws the
+    // whole batch from the run's generators (so the run is the same on any number of
+    // processes) and trains on its slice of it; the gradients are averaged over the ranks
+    // during backward; the loss and the leader's training clock are agreed at each step, and
+    // the weights compared every kWeightCheckEvery steps. Throws DistributedError when the
+    // ranks do not train the same run.
+    void joinGroup(std::shared_ptr<DistributedGroup> group);
+    static constexpr int64_t kWeightCheckEvery = 100;
+    // This rank's items of each batch: [begin, end).
+    std::pair<int64_t, int64_t> batchSlice() const { return {sliceBegin_, sliceEnd_}; }
+    std::vector<std::string> extraMetricNames() const override;
+
     // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
     void setHorizon(int64_t steps, double seconds) override;
     StepStats step() override;   // one optimizer step; throws NonFiniteError
@@ -102,6 +116,10 @@ private:
     // Forward and backward of every shard; leaves the summed gradients on model_.
     torch::Tensor shardedBackward(const TrainingBatch& batch);
     torch::ScalarType computeDtype() const;
+    // Forward and backward of this rank's slice; the gradients averaged over the group;
+    // returns the whole batch's loss.
+    double groupBackward(const TrainingBatch& batch);
+    double weightChecksum();
 
     RunConfig config_;
     torch::Device device_;
@@ -119,6 +137,9 @@ private:
     torch::Tensor data_;     // train split as stored (storedItems) or encoded (latent runs), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
     StepMeter meter_;
+    std::shared_ptr<DistributedGroup> group_;   // data-parallel runs
+    std::unique_ptr<GradientAllReduce> allReduce_;
+    int64_t sliceBegin_ = 0, sliceEnd_ = 0;
 };
 
 }  // namespace ddpm
