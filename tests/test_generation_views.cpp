@@ -22,6 +22,7 @@
 #include "MainWindow.h"
 #include "StudioSettings.h"
 #include "common/PointsPlot.h"
+#include "data/EmojiSet.h"
 #include "data/ToyDatasets.h"
 #include "dataset/DatasetView.h"
 #include "generation/DenoiseView.h"
@@ -44,7 +45,9 @@ namespace {
 
 constexpr int kTimeoutMs = 60000;
 
-QString shippedModel() { return QString::fromStdString(ddpm::findResource("models/mnist-tiny.ckpt").string()); }
+QString shippedModel(const char* file = "models/mnist-tiny.ckpt") {
+    return QString::fromStdString(ddpm::findResource(file).string());
+}
 
 ddpm::SamplingParameters ddim(int steps, int count, quint64 seed = 0) {
     ddpm::SamplingParameters r;
@@ -129,6 +132,7 @@ private slots:
         QVERIFY(tmp_.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
+        qputenv("DDPM_STUDIO_CACHE_DIR", QFile::encodeName(path("cache")));   // the rendered emoji
         toyCheckpoint_ = trainToyModel();
     }
 
@@ -163,6 +167,33 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith("No model: "), kTimeoutMs);
         QVERIFY2(label->text().contains("not-a-model.ckpt"), qPrintable(label->text()));
         QVERIFY(!window.denoiseView()->findChild<QPushButton*>("denoiseGenerate")->isEnabled());
+    }
+
+    // While a shipped model is open, the emoji set brings the shipped latent emoji model
+    // and the digits bring theirs back; a model of the user's own stays.
+    void aBuiltinSetBringsItsShippedModel() {
+        if (!ddpm::emojiSetAvailable()) QSKIP("fonts-noto-color-emoji and unicode-data are not installed");
+        MainWindow window;
+        window.openDefaultCheckpoint();
+        QTRY_COMPARE_WITH_TIMEOUT(window.samplesView()->model().path, shippedModel(), kTimeoutMs);
+        const auto openAndWait = [&](const QString& name) {
+            QSignalSpy loaded(window.datasetView(), &DatasetView::datasetChanged);
+            window.openDataset(name);
+            return loaded.wait(kTimeoutMs);
+        };
+        QVERIFY(openAndWait("emoji"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.samplesView()->model().path, shippedModel("models/emoji-latent.ckpt"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.samplesView()->model().description.contains("latents"), kTimeoutMs);
+        QCOMPARE(window.samplesView()->model().space.channels, 3);   // it draws 64x64x3 pictures
+        QCOMPARE(window.denoiseView()->model().path, shippedModel("models/emoji-latent.ckpt"));
+        QVERIFY(openAndWait("mnist"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.samplesView()->model().path, shippedModel(), kTimeoutMs);
+
+        window.openCheckpoint(toyCheckpoint_);
+        QTRY_COMPARE_WITH_TIMEOUT(window.samplesView()->model().path, toyCheckpoint_, kTimeoutMs);
+        QVERIFY(openAndWait("emoji"));
+        QTest::qWait(200);
+        QCOMPARE(window.samplesView()->model().path, toyCheckpoint_);
     }
 
     void denoiseStreamsAndKeepsTheTrajectory() {

@@ -33,6 +33,7 @@
 #include "training/RunConfig.h"
 #include "training/RunConfigFromSettings.h"
 #include "training/RunFolder.h"
+#include "training/RunFolderWatcher.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
@@ -207,6 +208,53 @@ private slots:
         checkpoint = ddpm::loadCheckpoint((view.runFolder() + "/model.ckpt").toStdString(), torch::kCPU);
         QVERIFY(checkpoint.autoencoder);
         QVERIFY(!QFile::exists(view.runFolder() + "/autoencoder"));
+    }
+
+    // File > Watch Run Folder: the rows another process appends (a torn last row waits for its
+    // newline; thousands at once keep up), its sample grids and each new checkpoint.
+    void watchingARunFolderThatAnotherProcessWrites() {
+        QTemporaryDir folders;
+        const QString folder = folders.filePath("watched");
+        QVERIFY(QDir().mkpath(folder));
+        QFile metrics(folder + "/metrics.csv");
+        QVERIFY(metrics.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        const auto row = [](int step) { return QString("%1,%2,0.5,0.001,1.5,300\n").arg(step).arg(step * 0.01).toUtf8(); };
+        metrics.write(QByteArray(ddpm::kMetricsHeader) + "\n" + row(1) + row(2) + row(3) + "4,0.04,0.5");
+        TrainView view;
+        view.watchRunFolder(folder);
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), qint64(3), 10000);
+        QTest::qWait(3 * ddpm::ui::RunFolderWatcher::kPollIntervalMs);
+        QCOMPARE(view.shownStep(), qint64(3));   // the half-written row is not read yet
+        metrics.write(",0.001,1.5,300\n");
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), qint64(4), 10000);
+        QByteArray many;
+        for (int step = 5; step <= 20004; ++step) many += row(step);
+        metrics.write(many);
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), qint64(20004), 20000);
+        QCOMPARE(view.lossPlot()->pointCount(), 20004);
+        metrics.close();
+
+        // A run that ddpm train writes meanwhile: its curve, grids and checkpoints arrive.
+        const QString live = folders.filePath("live");
+        QVERIFY(QDir().mkpath(live));
+        QSignalSpy checkpoints(&view, &TrainView::checkpointSaved);
+        view.watchRunFolder(live);
+        QCOMPARE(view.lossPlot()->pointCount(), 0);
+        QProcess cli;
+        cli.start(QStringLiteral(DDPM_CLI_PATH), {"train", "--data", "mnist", "--preset", "tiny", "--base-channels", "8",
+                                                  "--batch", "8", "--steps", "40", "--save-every", "20", "--out", live,
+                                                  "--threads", "1"});
+        QVERIFY(cli.waitForFinished(kRunTimeoutMs));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), qint64(40), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(view.preview()->hasSamples(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!checkpoints.isEmpty() && checkpoints.last().at(0).toString() == live + "/model.ckpt", 10000);
+
+        // Training here ends the watch.
+        view.setDataset(load("toy:moons"));
+        button(view, "startButton")->click();
+        QVERIFY(!view.watcher()->isWatching());
+        view.worker()->stop();
     }
 
     void trainTabAndDdpmTrainLeaveTheSameRunFolder() {
@@ -432,6 +480,12 @@ private slots:
             saveScreenshot(window, run.file);
             button(*view, "stopButton")->click();
             QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, kRunTimeoutMs);
+        }
+        // A run another process trained (DDPM_SCREENSHOT_WATCH_RUN: its folder), watched.
+        if (const QString watched = qEnvironmentVariable("DDPM_SCREENSHOT_WATCH_RUN"); !watched.isEmpty()) {
+            window.watchRunFolder(watched);
+            QTRY_VERIFY_WITH_TIMEOUT(view->shownStep() > 0 && view->preview()->hasSamples(), 60000);
+            saveScreenshot(window, "train-watch.png");
         }
     }
 

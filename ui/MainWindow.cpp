@@ -1,5 +1,8 @@
 #include "MainWindow.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <QAction>
 #include <QCloseEvent>
 #include <QDir>
@@ -36,7 +39,26 @@ const char kGeometryKey[] = "mainWindow/geometry";
 const char kStateKey[] = "mainWindow/state";
 const char kDialogFolderKey[] = "mainWindow/openDialogFolder";
 const char kCheckpointKey[] = "mainWindow/checkpoint";
-const char kShippedCheckpoint[] = "models/mnist-tiny.ckpt";
+
+// The ready-trained models the app ships, by the built-in dataset they draw; the
+// first is what a first launch opens.
+struct ShippedModel {
+    const char* dataset;
+    const char* file;
+};
+const ShippedModel kShippedModels[] = {
+    {"mnist", "models/mnist-tiny.ckpt"},
+    {"emoji", "models/emoji-latent.ckpt"},
+};
+
+// The shipped model's absolute path, or "" where the installation lacks it.
+QString shippedModelPath(const ShippedModel& model) {
+    try {
+        return QString::fromStdString(ddpm::findResource(model.file).string());
+    } catch (const std::exception&) {
+        return {};
+    }
+}
 
 // The first local file or folder among dragged URLs, or "" when there is none.
 QString droppedPath(const QMimeData* mime) {
@@ -88,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
         datasetView_->loadDataset(datasetView_->datasetSource());
     });
     connect(datasetView_, &DatasetView::datasetChanged, this, &MainWindow::resumePendingRun);
+    connect(datasetView_, &DatasetView::datasetChanged, this, &MainWindow::followShippedModel);
     connect(trainView_->worker(), &TrainingWorker::stateChanged, this, &MainWindow::noteTrainingState);
     // Every checkpoint the Train tab writes or opens becomes the Denoise and Samples tabs' model.
     connect(trainView_, &TrainView::checkpointSaved, this, &MainWindow::openCheckpoint);
@@ -140,6 +163,11 @@ void MainWindow::createMenus() {
     openCheckpoint->setShortcut(QKeySequence(tr("Ctrl+K")));
     openCheckpoint->setStatusTip(tr("Open a model (*.ckpt) for the Denoise and Samples tabs"));
 
+    QAction* watchRun = file->addAction(tr("&Watch Run Folder…"), this, &MainWindow::showWatchRunFolderDialog);
+    watchRun->setObjectName("actionWatchRunFolder");
+    watchRun->setStatusTip(tr("Follow a run that another process trains (ddpm train, a cluster job): its curves, "
+                              "samples and checkpoints"));
+
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName("actionQuit");
@@ -179,6 +207,7 @@ void MainWindow::openDefaultDataset() { openDataset(QStringLiteral("mnist")); }
 void MainWindow::openCheckpoint(const QString& path) {
     if (path.isEmpty()) return;
     const QString absolute = QFileInfo(path).absoluteFilePath();
+    checkpoint_ = absolute;
     denoiseView_->setCheckpoint(absolute);
     samplesView_->setCheckpoint(absolute);
     timelineView_->setModel(absolute);
@@ -189,10 +218,24 @@ void MainWindow::openCheckpoint(const QString& path) {
 void MainWindow::openDefaultCheckpoint() {
     const QString last = QSettings(kOrganizationName, kApplicationName).value(kCheckpointKey).toString();
     if (!last.isEmpty() && QFileInfo::exists(last)) return openCheckpoint(last);
-    try {
-        openCheckpoint(QString::fromStdString(ddpm::findResource(kShippedCheckpoint).string()));
-    } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("No ready-trained model: %1").arg(QString::fromStdString(e.what())));
+    const QString shipped = shippedModelPath(kShippedModels[0]);
+    if (shipped.isEmpty())
+        return statusBar()->showMessage(tr("No ready-trained model: %1 is missing from the installation")
+                                            .arg(QString::fromUtf8(kShippedModels[0].file)));
+    openCheckpoint(shipped);
+}
+
+void MainWindow::followShippedModel() {
+    // A model of the user's own stays, whatever dataset is loaded.
+    const bool ownModel = !checkpoint_.isEmpty() &&
+        std::none_of(std::begin(kShippedModels), std::end(kShippedModels),
+                     [this](const ShippedModel& model) { return shippedModelPath(model) == checkpoint_; });
+    if (ownModel) return;
+    for (const ShippedModel& model : kShippedModels) {
+        if (datasetView_->datasetSource() != QString::fromUtf8(model.dataset)) continue;
+        const QString path = shippedModelPath(model);
+        if (!path.isEmpty() && path != checkpoint_) openCheckpoint(path);
+        return;
     }
 }
 
@@ -202,6 +245,18 @@ void MainWindow::showOpenCheckpointDialog() {
     if (file.isEmpty()) return;
     rememberDialogFolder(QFileInfo(file).absolutePath());
     openCheckpoint(file);
+}
+
+void MainWindow::showWatchRunFolderDialog() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), dialogFolder());
+    if (folder.isEmpty()) return;
+    rememberDialogFolder(folder);
+    watchRunFolder(folder);
+}
+
+void MainWindow::watchRunFolder(const QString& folder) {
+    tabs_->setCurrentWidget(trainView_);
+    trainView_->watchRunFolder(folder);
 }
 
 void MainWindow::restoreSamplingParameters(const QString& pngPath) {

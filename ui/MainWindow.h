@@ -52,7 +52,14 @@ public slots:
     void openCheckpoint(const QString& path);
     // What a launch shows: the last checkpoint opened, else the shipped models/mnist-tiny.ckpt.
     void openDefaultCheckpoint();
+    // While a shipped model is open, loading a built-in dataset that has a shipped model
+    // of its own (emoji: models/emoji-latent.ckpt) opens that one.
+    void followShippedModel();
     void showOpenCheckpointDialog();
+    // A run folder another process writes: the Train tab follows it, and its checkpoints
+    // become the Denoise and Samples tabs' model.
+    void watchRunFolder(const QString& folder);
+    void showWatchRunFolderDialog();
     // A PNG written by the Samples tab or `ddpm sample`: its settings go back into the Samples tab.
     void restoreSamplingParameters(const QString& pngPath);
     // At launch: when the last session ended mid-run, asks whether to resume that run
@@ -92,6 +99,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     std::optional<InterruptedRun> pendingResume_;   // waiting for its dataset to load
     bool shuttingDown_ = false;
+    QString checkpoint_;   // the model open in the generation tabs, absolute; "" before the first
 };
 
 }  // namespace ddpm::ui

@@ -29,8 +29,7 @@ std::string metricsLine(const MetricsRow& r) {
 std::optional<std::vector<std::string>> readMetricsLines(const std::string& path, int64_t lastStep) {
     std::ifstream in(path);
     std::string line;
-    const std::string common = kMetricsHeader;
-    if (!std::getline(in, line) || (line != common && line.rfind(common + ",", 0) != 0)) return std::nullopt;
+    if (!std::getline(in, line) || !isMetricsHeader(line)) return std::nullopt;
     std::vector<std::string> rows;
     while (std::getline(in, line)) {
         if (in.eof()) break;   // no newline after it: a row being written, or torn
@@ -41,24 +40,32 @@ std::optional<std::vector<std::string>> readMetricsLines(const std::string& path
     return rows;
 }
 
+bool isMetricsHeader(const std::string& line) {
+    const std::string common = kMetricsHeader;
+    return line == common || line.rfind(common + ",", 0) == 0;
+}
+
+std::optional<MetricsRow> parseMetricsLine(const std::string& line) {
+    MetricsRow r;
+    long long step = 0;
+    int consumed = 0;
+    if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf%n", &step, &r.wallSeconds, &r.loss, &r.learningRate,
+                    &r.gradNorm, &r.imagesPerSecond, &consumed) != 6 || step < 1)
+        return std::nullopt;
+    r.step = step;
+    for (const char* rest = line.c_str() + consumed; *rest == ',';) {
+        char* end = nullptr;
+        r.extra.push_back(std::strtod(rest + 1, &end));
+        if (end == rest + 1) break;
+        rest = end;
+    }
+    return r;
+}
+
 std::vector<MetricsRow> readMetricsRows(const std::string& path, int64_t lastStep) {
     std::vector<MetricsRow> rows;
-    for (const std::string& line : readMetricsLines(path, lastStep).value_or(std::vector<std::string>{})) {
-        MetricsRow r;
-        long long step = 0;
-        int consumed = 0;
-        if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf%n", &step, &r.wallSeconds, &r.loss, &r.learningRate,
-                        &r.gradNorm, &r.imagesPerSecond, &consumed) != 6)
-            continue;
-        r.step = step;
-        for (const char* rest = line.c_str() + consumed; *rest == ',';) {
-            char* end = nullptr;
-            r.extra.push_back(std::strtod(rest + 1, &end));
-            if (end == rest + 1) break;
-            rest = end;
-        }
-        rows.push_back(r);
-    }
+    for (const std::string& line : readMetricsLines(path, lastStep).value_or(std::vector<std::string>{}))
+        if (auto row = parseMetricsLine(line)) rows.push_back(*row);
     return rows;
 }
 

@@ -28,6 +28,12 @@ std::string metricsLine(const MetricsRow& row);
 // file cannot be read or its header does not begin with kMetricsHeader.
 std::optional<std::vector<std::string>> readMetricsLines(const std::string& path, int64_t lastStep = -1);
 
+// A header line of metrics.csv: kMetricsHeader, maybe followed by a job's own columns.
+bool isMetricsHeader(const std::string& line);
+
+// One row (without its newline); nullopt when it does not hold the six common columns.
+std::optional<MetricsRow> parseMetricsLine(const std::string& line);
+
 // Those rows parsed (the common columns, and the job's own in extra); a line that does not
 // hold the six common columns is left out.
 std::vector<MetricsRow> readMetricsRows(const std::string& path, int64_t lastStep = -1);

@@ -28,6 +28,7 @@
 #include "plot/DurationText.h"
 #include "plot/LiveCurvePlot.h"
 #include "training/RunFolder.h"
+#include "training/RunFolderWatcher.h"
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 
@@ -70,7 +71,8 @@ TrainView::TrainView(QWidget* parent)
       modelLabel_(new QLabel(this)),
       progress_(new QProgressBar(this)),
       speed_(new QLabel(this)),
-      drainTimer_(new QTimer(this)) {
+      drainTimer_(new QTimer(this)),
+      watcher_(new RunFolderWatcher(this)) {
     setObjectName("trainView");
     lossPlot_->setObjectName("lossPlot");
     learningRatePlot_->setObjectName("learningRatePlot");
@@ -129,6 +131,19 @@ TrainView::TrainView(QWidget* parent)
     connect(settings_, &TrainSettingsPanel::cadenceChanged, worker_, &TrainingWorker::setCadence);
     connect(settings_, &TrainSettingsPanel::resolutionChangeRequested, this, &TrainView::reloadDatasetRequested);
 
+    connect(watcher_, &RunFolderWatcher::rowsRead, this, [this](const QVector<StepRecord>& rows) {
+        for (const StepRecord& row : rows) records_.push(row);
+    });
+    connect(watcher_, &RunFolderWatcher::restarted, this, [this] {
+        drainRecords();   // what came before the restart, then the curves start over
+        for (LiveCurvePlot* plot : {lossPlot_, learningRatePlot_, gradNormPlot_}) plot->clear();
+    });
+    connect(watcher_, &RunFolderWatcher::samplesChanged, preview_, &SamplePreview::showImage);
+    connect(watcher_, &RunFolderWatcher::checkpointChanged, this, [this](const QString& path) {
+        showStatus(tr("Watching: a new checkpoint, %1").arg(QDir::toNativeSeparators(path)));
+        emit checkpointSaved(path);
+    });
+    connect(watcher_, &RunFolderWatcher::problem, this, [this](const QString& message) { showStatus(message, true); });
     connect(drainTimer_, &QTimer::timeout, this, &TrainView::drainRecords);
     drainTimer_->start(kDrainIntervalMs);
     restoreViewSettings();
@@ -314,8 +329,27 @@ void TrainView::resetCurves() {
     shownStep_ = 0;
 }
 
+void TrainView::watchRunFolder(const QString& folder) {
+    if (folder.isEmpty()) return;
+    if (worker_->isActive()) {
+        showStatus(tr("A run is training here: stop it before watching another"), true);
+        return;
+    }
+    if (!QFileInfo(folder).isDir()) {
+        showStatus(tr("%1 is not a folder").arg(QDir::toNativeSeparators(folder)), true);
+        return;
+    }
+    resetCurves();
+    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    runFolderLabel_->setText(tr("Watching <a href=\"%1\">%2</a>, written by another process")
+                                 .arg(QUrl::fromLocalFile(absolute).toString(), QDir::toNativeSeparators(absolute).toHtmlEscaped()));
+    showStatus(tr("Watching for new steps, sample grids and checkpoints…"));
+    watcher_->watch(absolute);
+}
+
 void TrainView::start() {
     if (!dataset_ || worker_->isActive()) return;
+    watcher_->stop();
     saveViewSettings();
     const QString folder = beginRun();
     showStatus(tr("Preparing %1…").arg(QString::fromStdString(dataset_->name)));
@@ -334,6 +368,7 @@ void TrainView::openCheckpointInto(const QString& path, const QString& runFolder
         showStatus(tr("%1: load the run's dataset in the Dataset tab first").arg(QDir::toNativeSeparators(path)), true);
         return;
     }
+    watcher_->stop();
     const QString folder = beginRun(runFolder);
     showStatus(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
     worker_->openCheckpoint(path, dataset_, folder, settings_->settings());
@@ -374,12 +409,16 @@ void TrainView::drainRecords() {
 
         const StepRecord& last = records.back();
         shownStep_ = last.step;
-        progress_->setValue(int(std::lround(last.progress * kProgressTicks)));
-        const double eta = last.progress > 0 ? last.seconds * (1 - last.progress) / last.progress : 0;
-        speed_->setText(tr("step %1 · %2 img/s · %3 elapsed · ETA %4")
+        QString speed = tr("step %1 · %2 img/s · %3 elapsed")
                             .arg(QLocale().toString(last.step))
                             .arg(last.imagesPerSecond, 0, 'f', 0)
-                            .arg(durationText(last.seconds), durationText(eta)));
+                            .arg(durationText(last.seconds));
+        if (last.progress >= 0) {   // a watched run's horizon is unknown here
+            progress_->setValue(int(std::lround(last.progress * kProgressTicks)));
+            const double eta = last.progress > 0 ? last.seconds * (1 - last.progress) / last.progress : 0;
+            speed += tr(" · ETA %1").arg(durationText(eta));
+        }
+        speed_->setText(speed);
     }
     for (LiveCurvePlot* plot : {lossPlot_, learningRatePlot_, gradNormPlot_}) plot->refresh();
 }

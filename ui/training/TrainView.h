@@ -24,6 +24,7 @@ class QTimer;
 namespace ddpm::ui {
 
 class LiveCurvePlot;
+class RunFolderWatcher;
 class SamplePreview;
 class TrainSettingsPanel;
 
@@ -42,6 +43,7 @@ public:
     qint64 shownStep() const { return shownStep_; }     // the newest step the view has drawn
     QString runFolder() const;
     bool hasDataset() const { return bool(dataset_); }
+    RunFolderWatcher* watcher() const { return watcher_; }
 
     // Before the window closes: while a run is active, asks Save / Discard / Cancel,
     // then stops the run. False: the user cancelled (or saving failed); keep the window.
@@ -56,6 +58,10 @@ public slots:
     void saveCheckpoint(const QString& path);      // atomic, off the GUI thread
     void openCheckpoint(const QString& path);      // resumes it, paused, in a new run folder
     void resumeRun(const QString& runFolder);      // its model.ckpt, paused, in the same folder
+    // Follows a run that another process trains into `folder` (RunFolderWatcher): its curves,
+    // sample grids and checkpoints, as they land. Not while a run trains here; starting or
+    // opening one ends the watch.
+    void watchRunFolder(const QString& folder);
     void showSaveDialog();
     void showOpenDialog();
 
@@ -96,6 +102,7 @@ private:
     QProgressBar* progress_;
     QLabel* speed_;
     QTimer* drainTimer_;
+    RunFolderWatcher* watcher_;
     qint64 shownStep_ = 0;
 };
 
