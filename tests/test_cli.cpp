@@ -39,9 +39,12 @@ Run runDdpm(const QStringList& args) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-// The "(default X)" of an option in 'ddpm VERB --help'; "" when it shows none.
+// The "(default X)" of an option in 'ddpm VERB --help'; "" when it shows none. Each verb's
+// help is read once: a start of the program takes a second or two.
 QString helpDefault(const QString& verb, const QString& option) {
-    const Run help = runDdpm({verb, "--help"});
+    static QMap<QString, Run> helps;
+    if (!helps.contains(verb)) helps.insert(verb, runDdpm({verb, "--help"}));
+    const Run& help = helps[verb];
     const QRegularExpression line("^ +(-[a-z], )?--" + QRegularExpression::escape(option) + " .*\\(default ([^ :)]+)\\)$");
     for (const QString& text : help.out.split('\n'))
         if (const auto match = line.match(text); match.hasMatch()) return match.captured(2);

@@ -213,6 +213,26 @@ private slots:
         QVERIFY(loadCheckpoint(path("by-hand/model.ckpt").toStdString(), torch::kCPU).progress.step >= 50);
     }
 
+    // Ranks that would train different runs (here: another seed, so other starting
+    // weights) stop at the start, each saying what differs.
+    void ranksOfDifferentRunsRefuseToStart() {
+        const int port = freePort();
+        QProcess rank0, rank1;
+        rank0.setProcessEnvironment(rankEnvironment(0, 2, port));
+        rank1.setProcessEnvironment(rankEnvironment(1, 2, port));
+        QStringList run = pointsRun(path("seeds"), 5) << "--dist-timeout" << "20";
+        rank0.start(QStringLiteral(DDPM_CLI_PATH), run);
+        run.replace(run.indexOf("--seed") + 1, "4");
+        rank1.start(QStringLiteral(DDPM_CLI_PATH), run);
+        QVERIFY(rank0.waitForFinished(kTimeoutMs) && rank1.waitForFinished(kTimeoutMs));
+        for (QProcess* rank : {&rank0, &rank1}) {
+            QCOMPARE(rank->exitCode(), 1);
+            const QString err = QString::fromUtf8(rank->readAllStandardError());
+            QVERIFY2(err.contains("the starting weights (other options or checkpoints?) differ between the ranks"), qPrintable(err));
+        }
+        QVERIFY(!QFile::exists(path("seeds/model.ckpt")));
+    }
+
     // The launcher reports a rank that died and returns an error.
     void theLauncherNamesARankThatFailed() {
         // Rank 1 cannot read its data: a folder only rank 0 sees is impossible by hand, so give a
