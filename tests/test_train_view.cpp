@@ -481,12 +481,20 @@ private slots:
             button(*view, "stopButton")->click();
             QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, kRunTimeoutMs);
         }
-        // A run another process trained (DDPM_SCREENSHOT_WATCH_RUN: its folder), watched.
-        if (const QString watched = qEnvironmentVariable("DDPM_SCREENSHOT_WATCH_RUN"); !watched.isEmpty()) {
-            window.watchRunFolder(watched);
-            QTRY_VERIFY_WITH_TIMEOUT(view->shownStep() > 0 && view->preview()->hasSamples(), 60000);
-            saveScreenshot(window, "train-watch.png");
-        }
+    }
+
+    // A run another process trained (DDPM_SCREENSHOT_WATCH_RUN: its folder), watched.
+    void watchScreenshot() {
+        const QString watched = qEnvironmentVariable("DDPM_SCREENSHOT_WATCH_RUN");
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || watched.isEmpty())
+            QSKIP("DDPM_SCREENSHOT_DIR and DDPM_SCREENSHOT_WATCH_RUN are not both set");
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.watchRunFolder(watched);
+        QTRY_VERIFY_WITH_TIMEOUT(window.trainView()->shownStep() > 0 && window.trainView()->preview()->hasSamples(), 60000);
+        saveScreenshot(window, "train-watch.png");
     }
 
     void lossPlotHolds100kPoints() {

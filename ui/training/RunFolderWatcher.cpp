@@ -112,7 +112,7 @@ private:
 
     // The newest samples-N.png / samples.png (an autoencoder's reconstructions likewise).
     void lookForSamples() {
-        static const QRegularExpression name(QStringLiteral("^(samples|reconstructions)(-(\\d+))?\\.png$"));
+        static const QRegularExpression name(QStringLiteral("^(samples|reconstructions)(-\\d+)?\\.png$"));
         QFileInfo newest;
         for (const QFileInfo& file : QDir(folder_).entryInfoList({"samples*.png", "reconstructions*.png"}, QDir::Files))
             if (name.match(file.fileName()).hasMatch() && (!newest.exists() || file.lastModified() > newest.lastModified()))
@@ -122,9 +122,8 @@ private:
         const QImage grid(newest.absoluteFilePath());
         if (grid.isNull()) return;   // being replaced: the next poll reads the new one
         samples_ = version;
-        const auto match = name.match(newest.fileName());
-        const qint64 step = match.captured(3).isEmpty() ? 0 : match.captured(3).toLongLong();
-        post([grid, step](RunFolderWatcher* o) { emit o->samplesChanged(grid, step); });
+        const QString fileName = newest.fileName();
+        post([grid, fileName](RunFolderWatcher* o) { emit o->samplesChanged(grid, fileName); });
     }
 
     void lookForCheckpoint() {

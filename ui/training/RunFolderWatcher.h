@@ -37,7 +37,7 @@ public:
 signals:
     void restarted();                                      // metrics.csv was replaced: start the curves over
     void rowsRead(const QVector<ddpm::ui::StepRecord>& rows);   // progress is -1: the writer knows the horizon
-    void samplesChanged(const QImage& grid, qint64 step);  // the newest sample grid (step 0: unknown)
+    void samplesChanged(const QImage& grid, const QString& fileName);   // the newest sample grid
     void checkpointChanged(const QString& path);           // model.ckpt, when first seen and each time it is replaced
     void problem(const QString& message);                  // e.g. a metrics.csv that is not a run's
 

@@ -85,6 +85,12 @@ void SamplePreview::showReconstructions(const QImage& grid, qint64 step) {
     pages_->setCurrentIndex(kImagePage);
 }
 
+void SamplePreview::showSavedGrid(const QImage& grid, const QString& fileName) {
+    image_->setImage(grid);
+    caption_->setText(tr("%1, the newest grid in the run folder").arg(fileName));
+    pages_->setCurrentIndex(kImagePage);
+}
+
 void SamplePreview::showPoints(const QVector<QPointF>& points, qint64 step) {
     points_->setPoints(points, tr("EMA samples"));
     setCaption(step);

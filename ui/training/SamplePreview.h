@@ -35,6 +35,8 @@ public slots:
     // An autoencoder's preview: held-out images (the top two rows) above their reconstructions.
     void showReconstructions(const QImage& grid, qint64 step);
     void showPoints(const QVector<QPointF>& points, qint64 step);
+    // A grid a run saved in its folder (samples-N.png, reconstructions.png, …), by its file name.
+    void showSavedGrid(const QImage& grid, const QString& fileName);
 
 private:
     void setCaption(qint64 step);

@@ -138,7 +138,7 @@ TrainView::TrainView(QWidget* parent)
         drainRecords();   // what came before the restart, then the curves start over
         for (LiveCurvePlot* plot : {lossPlot_, learningRatePlot_, gradNormPlot_}) plot->clear();
     });
-    connect(watcher_, &RunFolderWatcher::samplesChanged, preview_, &SamplePreview::showImage);
+    connect(watcher_, &RunFolderWatcher::samplesChanged, preview_, &SamplePreview::showSavedGrid);
     connect(watcher_, &RunFolderWatcher::checkpointChanged, this, [this](const QString& path) {
         showStatus(tr("Watching: a new checkpoint, %1").arg(QDir::toNativeSeparators(path)));
         emit checkpointSaved(path);
@@ -322,6 +322,7 @@ QString TrainView::beginRun(const QString& given) {
 
 void TrainView::resetCurves() {
     records_.clear();
+    progress_->setVisible(true);
     for (LiveCurvePlot* plot : {lossPlot_, learningRatePlot_, gradNormPlot_}) plot->clear();
     preview_->setDataset(dataset_);
     progress_->setValue(0);
@@ -340,6 +341,7 @@ void TrainView::watchRunFolder(const QString& folder) {
         return;
     }
     resetCurves();
+    progress_->setVisible(false);   // the writer knows the horizon, not the watcher
     const QString absolute = QFileInfo(folder).absoluteFilePath();
     runFolderLabel_->setText(tr("Watching <a href=\"%1\">%2</a>, written by another process")
                                  .arg(QUrl::fromLocalFile(absolute).toString(), QDir::toNativeSeparators(absolute).toHtmlEscaped()));
