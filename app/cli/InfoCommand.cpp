@@ -6,6 +6,7 @@
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "data/CaptionWords.h"
 #include "data/DatasetLoader.h"
 #include "models/Denoiser.h"
 #include "training/Checkpoint.h"
@@ -33,6 +34,14 @@ void printDataset(const Dataset& d) {
         std::cout << "classes    none (unlabelled)\n";
     }
     std::cout << "split      " << d.trainCount << " train, " << d.heldOutCount() << " held out\n";
+    const CaptionSummary captions = summarizeCaptions(d);
+    if (captions.captioned == 0) {
+        std::cout << "captions   none\n";
+    } else {
+        std::cout << "captions   " << captions.captioned << " of " << d.count << " items, " << captions.vocabulary
+                  << " distinct words\n";
+        for (const std::string& example : captions.examples) std::cout << "  \"" << example << "\"\n";
+    }
     std::cout << "skipped    " << d.skipped.size() << " file" << (d.skipped.size() == 1 ? "" : "s") << "\n";
     for (const auto& s : d.skipped) std::cout << "  " << s.path << ": " << s.reason << "\n";
 }

@@ -6,6 +6,7 @@
 #include "data/CifarFormat.h"
 #include "data/DatasetError.h"
 #include "data/EmojiSet.h"
+#include "data/GeneratedCaptions.h"
 #include "data/IdxFormat.h"
 #include "data/NpyFormat.h"
 #include "data/ImageFolderFormat.h"
@@ -29,6 +30,7 @@ Dataset loadBuiltinMnist(const LoadOptions& options) {
     Dataset d = loadIdxFile(images.string(), options);
     d.name = "mnist";
     d.trainCount = d.count - 1000;   // the shipped file's last 1,000 are the held-out split
+    d.captions = generatedCaptions(d, CaptionScheme::Digits);
     return d;
 }
 
@@ -38,7 +40,10 @@ Dataset loadFashionMnist(const LoadOptions& options) {
         throw DatasetError(kFashionMnistDir, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     Dataset d = loadIdxFolder(kFashionMnistDir, options);
     d.name = "fashion-mnist";
-    if (d.numClasses() == 10) d.classNames = kFashionClasses;
+    if (d.numClasses() == 10) {
+        d.classNames = kFashionClasses;
+        d.captions = generatedCaptions(d, CaptionScheme::Clothes);
+    }
     return d;
 }
 

@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "data/DatasetError.h"
+#include "data/FolderCaptions.h"
 #include "data/Split.h"
 #include "image/DecodeLimit.h"
 #include "util/DisplayPath.h"
@@ -254,7 +255,16 @@ Dataset loadImageFolder(const std::string& folder, const LoadOptions& options) {
                       d.pixels.begin() + long(k * d.channels * plane + c * plane));
         if (labelled) d.labels.push_back(classIndex[found.images[order[k]].className]);
     }
+    std::vector<fs::path> kept;
+    for (size_t i : order) kept.push_back(found.images[i].path);
+    FolderCaptions captions = readFolderCaptions(folder, kept);
+    if (!captions.byImage.empty())
+        for (const fs::path& image : kept) {
+            const auto caption = captions.byImage.find(image);
+            d.captions.push_back(caption == captions.byImage.end() ? std::string() : caption->second);
+        }
     d.skipped = std::move(found.skipped);
+    d.skipped.insert(d.skipped.end(), captions.problems.begin(), captions.problems.end());
     return d;
 }
 

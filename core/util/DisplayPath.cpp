@@ -34,6 +34,15 @@ std::string escapeNonUtf8(const std::string& bytes) {
     return out;
 }
 
+bool isValidUtf8(const std::string& bytes) {
+    for (size_t i = 0; i < bytes.size();) {
+        const size_t len = utf8SequenceLength(bytes, i);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
 std::string displayPath(const std::filesystem::path& path) { return escapeNonUtf8(path.string()); }
 
 }  // namespace ddpm

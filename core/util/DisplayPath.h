@@ -8,5 +8,6 @@ namespace ddpm {
 // file with a non-UTF-8 name can still be named in an error message.
 std::string displayPath(const std::filesystem::path& path);
 std::string escapeNonUtf8(const std::string& bytes);
+bool isValidUtf8(const std::string& bytes);
 
 }  // namespace ddpm
