@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
     // matches the window to the entry by it.
     QApplication::setDesktopFileName("org.ddpmstudio.DDPMStudio");
     QApplication::setWindowIcon(QIcon::fromTheme("org.ddpmstudio.DDPMStudio"));
+    // Caught from here on: a signal while the window is being built is answered once the
+    // event loop runs (below), not by dying.
+    ddpm::ui::TerminationSignals termination;
 
     // QApplication took Qt's options out of argv; the rest are paths, as bytes.
     QStringList paths;
@@ -100,7 +103,6 @@ int main(int argc, char** argv) {
     window.offerToResumeInterruptedRun();
 
     // Logging out, `kill`, a closed terminal or Ctrl+C: save the run, then quit.
-    ddpm::ui::TerminationSignals termination;
     QObject::connect(&termination, &ddpm::ui::TerminationSignals::terminationRequested, &window, [&window](int signal) {
         std::cerr << "ddpm-studio: signal " << signal << ": saving and quitting\n";
         const QString error = window.saveForShutdown();
