@@ -159,15 +159,15 @@ private slots:
         compareRuns(path("unet-one"), path("unet-three"));
     }
 
-    // 100 steps on 2 processes, then resumed on 3 to step 200: the uninterrupted single run.
+    // 150 steps on 2 processes, then resumed on 3 to step 200: the uninterrupted single run.
     void resumesOnAnotherNumberOfProcesses() {
         if (!QFile::exists(path("one/model.ckpt"))) QSKIP("needs twoProcessesTrainAsOne's single run");
-        const Finished first = runDdpm(pointsRun(path("resumed"), 100) << "--nproc" << "2");
+        const Finished first = runDdpm(pointsRun(path("resumed"), 150) << "--nproc" << "2");
         QVERIFY2(first.exitCode == 0, qPrintable(first.err));
         const Finished rest = runDdpm({"train", "--data", "toy:moons", "--resume", path("resumed/model.ckpt"), "--steps",
-                                       "100", "--threads", "1", "--save-every", "0", "--out", path("resumed"), "--nproc", "3"});
+                                       "50", "--threads", "1", "--save-every", "0", "--out", path("resumed"), "--nproc", "3"});
         QVERIFY2(rest.exitCode == 0, qPrintable(rest.err));
-        QVERIFY2(rest.err.contains("3 processes (gloo), batch 32 split 10+11+11, from step 100"), qPrintable(rest.err));
+        QVERIFY2(rest.err.contains("3 processes (gloo), batch 32 split 10+11+11, from step 150"), qPrintable(rest.err));
         compareRuns(path("one"), path("resumed"));
     }
 
@@ -248,7 +248,7 @@ private slots:
     // at MASTER_PORT, a port another program holds, a rank that never comes.
     void rendezvousFaultsAreErrorsWithinTheTimeout() {
         QElapsedTimer clock;
-        const QStringList run = pointsRun(path("rendezvous"), 5) << "--dist-timeout" << "5";
+        const QStringList run = pointsRun(path("rendezvous"), 5) << "--dist-timeout" << "3";
         clock.start();
         const int nobody = freePort();
         const Finished lonely = runDdpm(run, rankEnvironment(1, 2, nobody));

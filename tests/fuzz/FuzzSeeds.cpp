@@ -110,6 +110,19 @@ void writeImages(const fs::path& out) {
     }
 }
 
+// The first byte picks the file (0 metadata.jsonl, 1 metadata.csv, 2 a sidecar).
+void writeCaptions(const fs::path& out) {
+    const std::vector<std::pair<char, std::string>> inputs = {
+        {0, "{\"file_name\": \"a.png\", \"text\": \"red apple\"}\n{\"file_name\": \"sub/b.png\", \"text\": \"caf\\u00e9\"}\n"},
+        {1, "file_name,text\r\na.png,\"a \"\"big\"\", red\ncat\"\r\nsub/b.png,dog\r\n"},
+        {2, "a blue bird\n"}};
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        std::vector<uint8_t> bytes{uint8_t(inputs[i].first)};
+        bytes.insert(bytes.end(), inputs[i].second.begin(), inputs[i].second.end());
+        writeBytes(out / "captions" / ("input-" + std::to_string(i)), bytes);
+    }
+}
+
 void writePngs(const fs::path& out) {
     fs::create_directories(out / "png_text");
     ddpm::SamplingParameters p;
@@ -152,6 +165,7 @@ int main(int argc, char** argv) {
     writeCifar(out);
     writeNpy(out);
     writeImages(out);
+    writeCaptions(out);
     writePngs(out);
     writeCheckpoint(out);
     std::cout << "seed inputs written to " << out.string() << "\n";
