@@ -107,6 +107,8 @@ private slots:
         QCOMPARE(d.captions, expected);
         QCOMPARE(problemAt(d, "metadata.csv row 3"), std::string("has 1 fields, fewer than the header's"));
 
+        writeText(folder / "metadata.csv", "\xEF\xBB\xBF" "file_name,text\ndogs/c.png,saved by a spreadsheet\n");
+        QCOMPARE(loadDataset(folder.string(), options).captions.back(), std::string("saved by a spreadsheet"));   // BOM
         writeText(folder / "metadata.csv", "file_name,text\na.png,\"never closed\n");
         QVERIFY(problemAt(loadDataset(folder.string(), options), "metadata.csv").find("line 2: a quote that never closes") !=
                 std::string::npos);

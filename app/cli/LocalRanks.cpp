@@ -83,7 +83,8 @@ int runLocalRanks(int count, const std::vector<std::string>& args, double timeou
         }
         ranks.push_back(pid);
     }
-    // Ctrl+C reaches every rank from the terminal; rank 0 stops the run. The launcher waits.
+    // Ctrl+C reaches every rank from the terminal and ends each (the last checkpoint stays
+    // whole); the launcher outlives them to report it.
     std::signal(SIGINT, SIG_IGN);
     int running = count, failures = 0;
     std::optional<Clock::time_point> killAt;

@@ -87,13 +87,13 @@ Args rankArguments(const Args& args, const ArgParser& p, int count) {
     return kept;
 }
 
-// This process's group when the torchrun variables say it is one rank of several; else null.
-std::shared_ptr<DistributedGroup> joinGroupFromEnvironment(const ArgParser& p) {
+// This rank's place when the torchrun variables say it is one of several; else nullopt.
+std::optional<DistributedOptions> rankFromEnvironment(const ArgParser& p) {
     std::optional<DistributedOptions> options = DistributedOptions::fromEnvironment();
-    if (!options) return nullptr;
+    if (!options) return std::nullopt;
     options->backend = distributedBackendFromString(p.getChoice("backend"));
     options->timeoutSeconds = p.getDouble("dist-timeout", 1, 1e6);
-    return std::make_shared<DistributedGroup>(*options);
+    return options;
 }
 
 // "16+16" or "11+11+10": each rank's share of the batch.
@@ -116,7 +116,9 @@ int runTrain(const Args& args) {
         return runLocalRanks(count, rankArguments(args, p, count),
                              p.getDouble("dist-timeout", 1, 1e6));
     }
-    const torch::Device device = startTrainingVerb(p);
+    const std::optional<DistributedOptions> rank = rankFromEnvironment(p);
+    torch::Device device = startTrainingVerb(p);
+    if (rank && device.is_cuda()) device = torch::Device(torch::kCUDA, int8_t(rank->localRank));   // a GPU per local rank
     std::unique_ptr<Trainer> trainer;
     if (p.has("resume")) {
         if (p.has("vae")) throw UsageError("--resume trains on with the checkpoint's own autoencoder: leave out --vae");
@@ -142,7 +144,7 @@ int runTrain(const Args& args) {
         trainer = std::make_unique<Trainer>(configFromArgs(p, data, sampleSpaceOf(data)), data, device);
     }
     setHorizonFromOptions(*trainer, p, p.has("resume"));
-    const std::shared_ptr<DistributedGroup> group = joinGroupFromEnvironment(p);
+    const std::shared_ptr<DistributedGroup> group = rank ? std::make_shared<DistributedGroup>(*rank) : nullptr;
     if (group) trainer->joinGroup(group);
     const bool leader = !group || group->isLeader();
     const RunConfig& config = trainer->config();

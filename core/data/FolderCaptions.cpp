@@ -40,6 +40,7 @@ bool readText(const fs::path& path, uint64_t limit, std::string& text, std::stri
         return false;
     }
     text = buffer.str();
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);   // a UTF-8 byte-order mark (Excel's "CSV UTF-8")
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 // LibTorch's CMake package defines USE_C10D_GLOO, and USE_C10D_NCCL where it was built with
 // NCCL; NCCL's own header must be there too.
@@ -105,9 +106,14 @@ DistributedGroup::DistributedGroup(const DistributedOptions& options) : options_
                                                   : "cannot reach the rendezvous at " + where) +
                                ": " + conciseMessage(e));
     }
+    // torchrun's agent keeps its store across restarts of the ranks: each attempt's keys
+    // under a prefix of their own, as PyTorch's ranks use them, so none reads a dead attempt's.
+    if (const char* attempt = std::getenv("TORCHELASTIC_RESTART_COUNT"); attempt && options.launcherHostsStore)
+        impl_->store = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::string(attempt), impl_->store);
     try {
         if (options.backend == DistributedBackend::Nccl) {
 #ifdef DDPM_HAS_NCCL
+            impl_->device = torch::Device(torch::kCUDA, int8_t(options.localRank));
             auto nccl = c10d::ProcessGroupNCCL::Options::create();
             nccl->timeout = impl_->timeout;
             impl_->collectives = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, options.rank, options.worldSize, nccl);
@@ -169,7 +175,7 @@ auto DistributedGroup::guarded(const char* what, F&& f) -> decltype(f()) {
 
 int64_t DistributedGroup::broadcastFromLeader(int64_t value) {
     return guarded("a broadcast from rank 0", [&] {
-        std::vector<torch::Tensor> tensors{torch::tensor({value}, torch::kInt64)};
+        std::vector<torch::Tensor> tensors{torch::tensor({value}, torch::kInt64).to(impl_->device)};
         if (!impl_->wait(impl_->collectives->broadcast(tensors))) throw DistributedError("timed out");
         return tensors[0].item<int64_t>();
     });
@@ -186,9 +192,9 @@ void DistributedGroup::broadcastFromLeader(std::vector<torch::Tensor>& tensors) 
 
 std::vector<double> DistributedGroup::sumOverRanks(const std::vector<double>& values) {
     return guarded("a sum over the ranks", [&] {
-        std::vector<torch::Tensor> tensors{torch::tensor(values, torch::kDouble)};
+        std::vector<torch::Tensor> tensors{torch::tensor(values, torch::kDouble).to(impl_->device)};
         if (!impl_->wait(impl_->collectives->allreduce(tensors))) throw DistributedError("timed out");
-        const auto sums = tensors[0].contiguous();
+        const auto sums = tensors[0].cpu().contiguous();
         return std::vector<double>(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
     });
 }
@@ -202,11 +208,12 @@ void DistributedGroup::barrier() {
 void DistributedGroup::checkSameOnEveryRank(double value, const std::string& what) {
     // The largest and the smallest value at once: max(v) and max(-v).
     const auto extremes = guarded("a comparison over the ranks", [&] {
-        std::vector<torch::Tensor> tensors{torch::tensor({value, -value}, torch::kDouble)};
+        std::vector<torch::Tensor> tensors{torch::tensor({value, -value}, torch::kDouble).to(impl_->device)};
         c10d::AllreduceOptions max;
         max.reduceOp = c10d::ReduceOp::MAX;
         if (!impl_->wait(impl_->collectives->allreduce(tensors, max))) throw DistributedError("timed out");
-        return std::make_pair(tensors[0][0].item<double>(), -tensors[0][1].item<double>());
+        const auto extremes = tensors[0].cpu();
+        return std::make_pair(extremes[0].item<double>(), -extremes[1].item<double>());
     });
     if (extremes.first != extremes.second) {
         std::ostringstream message;

@@ -62,7 +62,7 @@ public:
     int64_t broadcastFromLeader(int64_t value);
     // Element-wise sums over the ranks (a few scalars: losses, clocks, checksums).
     std::vector<double> sumOverRanks(const std::vector<double>& values);
-    // Rank 0's tensors copied into every rank's (same shapes; e.g. the model's parameters).
+    // Rank 0's tensors copied into every rank's (same shapes, on the group's device).
     void broadcastFromLeader(std::vector<torch::Tensor>& tensors);
     void barrier();
     // Every rank's value or a DistributedError on every rank saying which ranks differ.

@@ -24,6 +24,7 @@ struct DistributedGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<CollectiveBackend> collectives;
     std::chrono::milliseconds timeout{0};
+    torch::Device device{torch::kCPU};   // where the collectives' tensors live: the CPU for Gloo, this rank's GPU for NCCL
 
     // Waits for a collective; false on a timeout. Throws what the backend throws.
     bool wait(const c10::intrusive_ptr<c10d::Work>& work) const { return work->wait(timeout); }

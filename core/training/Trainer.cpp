@@ -1,9 +1,11 @@
 #include "training/Trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include <torch/cuda.h>
+#include <zlib.h>
 #include <torch/nn/utils/clip_grad.h>
 
 #include "diffusion/SampleSpaceTensors.h"
@@ -26,6 +28,38 @@ constexpr int64_t kPreviewImages = 16;   // a 4×4 grid
 constexpr int64_t kPreviewPoints = 1000;
 constexpr int64_t kSavedImages = 64;     // the grid written at each save: DDIM-50, an 8×8 grid
 constexpr int64_t kSavedPoints = 2000;
+
+// A CRC-32 of the tensors' bytes: equal on two ranks exactly when their values are, and
+// unlike a float sum, the same whatever the thread count.
+uint32_t bytesChecksum(const std::vector<torch::Tensor>& tensors) {
+    uLong crc = crc32(0, nullptr, 0);
+    for (const auto& tensor : tensors) {
+        const auto bytes = tensor.detach().contiguous().cpu();
+        const auto* data = static_cast<const Bytef*>(bytes.data_ptr());
+        for (size_t done = 0, total = size_t(bytes.nbytes()); done < total;) {
+            const size_t chunk = std::min<size_t>(total - done, 1u << 30);
+            crc = crc32(crc, data + done, uInt(chunk));
+            done += chunk;
+        }
+    }
+    return uint32_t(crc);
+}
+
+// Clips the gradients as clip_grad_norm_ does, by rank 0's norm of them; returns that norm.
+double clipToLeadersNorm(DistributedGroup& group, std::vector<torch::Tensor>& params, double maxNorm) {
+    torch::NoGradGuard noGrad;
+    // The ranks hold the same averaged gradients, but a norm summed on other thread counts
+    // rounds otherwise: every rank clips by rank 0's, as clip_grad_norm_ would.
+    double squares = 0;
+    for (const auto& p : params)
+        if (p.grad().defined()) squares += p.grad().to(torch::kDouble).pow(2).sum().item<double>();
+    const double norm = group.sumOverRanks({group.isLeader() ? std::sqrt(squares) : 0.0})[0];
+    const double factor = maxNorm / (norm + 1e-6);
+    if (factor < 1)
+        for (auto& p : params)
+            if (p.grad().defined()) p.mutable_grad().mul_(factor);
+    return norm;
+}
 }  // namespace
 
 TrainingBatch TrainingBatch::slice(int64_t begin, int64_t end) const {
@@ -103,7 +137,7 @@ void Trainer::joinGroup(std::shared_ptr<DistributedGroup> group) {
     group->checkSameOnEveryRank(double(data_.size(0)), "the training sets' sizes");
     group->checkSameOnEveryRank(double(progress_.step), "the steps they start from");
     group->checkSameOnEveryRank(weightChecksum(), "the starting weights (other options or checkpoints?)");
-    group->checkSameOnEveryRank(data_.to(torch::kDouble).sum().item<double>(), "the training data");
+    group->checkSameOnEveryRank(double(bytesChecksum({data_})), "the training data");
     // One model per process: the in-process shards would split the slice again.
     replicas_.clear();
     shards_.reset();
@@ -123,12 +157,7 @@ std::vector<std::string> Trainer::extraMetricNames() const {
     return {};
 }
 
-double Trainer::weightChecksum() {
-    torch::NoGradGuard noGrad;
-    double sum = 0;
-    for (const auto& p : model_->parameters()) sum += p.to(torch::kDouble).sum().item<double>();
-    return sum;
-}
+double Trainer::weightChecksum() { return double(bytesChecksum(model_->parameters())); }
 
 void Trainer::setUpShards() {
     // Only where the split cannot change the result: dropout would draw its
@@ -246,8 +275,8 @@ StepStats Trainer::step() {
     }
     auto params = model_->parameters();
     if (fp16) lossScaler_.unscale(params);
-    const double gradNorm = torch::nn::utils::clip_grad_norm_(
-        params, tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity());
+    const double maxNorm = tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity();
+    const double gradNorm = group_ ? clipToLeadersNorm(*group_, params, maxNorm) : torch::nn::utils::clip_grad_norm_(params, maxNorm);
     const bool finite = std::isfinite(lossValue) && std::isfinite(gradNorm);
     const double lr = learningRateAt(progress_.step, progress_.fraction());
     if (fp16 && !lossScaler_.update(finite)) {

@@ -1,8 +1,10 @@
 #include "training/RunFolderWatcher.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QThread>
 #include <QTimer>
@@ -34,7 +36,8 @@ FileVersion versionOf(const QFileInfo& file) {
 
 class RunFolderWatcher::Poller : public QObject {
 public:
-    Poller(RunFolderWatcher* owner, int watchId, const QString& folder)
+    // `owner` made on the GUI thread: a weak reference this thread may copy.
+    Poller(const QPointer<RunFolderWatcher>& owner, int watchId, const QString& folder)
         : owner_(owner), watchId_(watchId), folder_(folder), timer_(new QTimer(this)) {
         connect(timer_, &QTimer::timeout, this, &Poller::poll);
     }
@@ -45,11 +48,12 @@ public:
     }
 
 private:
-    // Runs f(owner) on the owner's thread, in the order posted, unless the watch has ended since.
+    // Runs f(owner) on the GUI thread, in the order posted, unless the watch (or the watcher)
+    // has ended since. Posted through the application, which outlives the watcher.
     template <typename F>
     void post(F f) {
-        QMetaObject::invokeMethod(owner_, [owner = owner_, id = watchId_, f] {
-            if (owner->watchId_ == id) f(owner);
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [owner = owner_, id = watchId_, f] {
+            if (owner && owner->watchId_ == id) f(owner.data());
         });
     }
 
@@ -135,7 +139,7 @@ private:
         post([path](RunFolderWatcher* o) { emit o->checkpointChanged(path); });
     }
 
-    RunFolderWatcher* owner_;
+    const QPointer<RunFolderWatcher> owner_;
     const int watchId_;
     const QString folder_;
     QTimer* timer_;
@@ -154,23 +158,25 @@ RunFolderWatcher::RunFolderWatcher(QObject* parent) : QObject(parent), thread_(n
 RunFolderWatcher::~RunFolderWatcher() {
     stop();
     thread_->quit();
-    thread_->wait();
+    // A poll stuck on a hung shared disk must not hang the app: its thread is left to the process's end.
+    if (!thread_->wait(kStopWaitMs)) thread_->setParent(nullptr);
 }
 
 void RunFolderWatcher::watch(const QString& folder) {
     stop();
     folder_ = QFileInfo(folder).absoluteFilePath();
-    poller_ = new Poller(this, ++watchId_, folder_);
+    poller_ = new Poller(QPointer<RunFolderWatcher>(this), ++watchId_, folder_);
     poller_->moveToThread(thread_);
     QMetaObject::invokeMethod(poller_, [poller = poller_] { poller->start(); });
 }
 
 void RunFolderWatcher::stop() {
     if (!poller_) return;
-    // Deleted on its thread, after any poll in progress; its signals stop with it.
-    QMetaObject::invokeMethod(poller_, [poller = poller_] { delete poller; }, Qt::BlockingQueuedConnection);
+    // Deleted on its thread after any poll in progress, without waiting for it here (a hung
+    // disk may hold it); what it posts meanwhile is dropped by its watch id.
+    QMetaObject::invokeMethod(poller_, [poller = poller_] { delete poller; });
     poller_ = nullptr;
-    ++watchId_;   // what it posted and has not arrived yet is dropped
+    ++watchId_;
     folder_.clear();
 }
 

@@ -25,6 +25,7 @@ class RunFolderWatcher : public QObject {
 
 public:
     static constexpr int kPollIntervalMs = 250;
+    static constexpr int kStopWaitMs = 2000;   // at destruction, for a poll in progress
 
     explicit RunFolderWatcher(QObject* parent = nullptr);
     ~RunFolderWatcher() override;   // stops its thread
