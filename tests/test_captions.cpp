@@ -166,6 +166,7 @@ private slots:
             }
         QCOMPARE(summarizeCaptions(d).vocabulary, size_t(19));
         QVERIFY(std::count(d.captions.begin(), d.captions.end(), "an eight") > 0);
+        QVERIFY(std::count(d.captions.begin(), d.captions.end(), "a one") > 0);   // by the sound, not the letter
     }
 
     void wordsOfACaption() {

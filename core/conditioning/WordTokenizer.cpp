@@ -30,15 +30,18 @@ WordTokenizer WordTokenizer::learn(const std::vector<std::string>& captions, siz
 WordTokenizer WordTokenizer::fromText(const std::string& text) {
     std::vector<std::string> words;
     std::istringstream in(text);
-    std::string line;
-    for (size_t number = 1; std::getline(in, line); ++number) {
-        const auto parsed = captionWords(line);
-        if (!isValidUtf8(line) || parsed.size() != 1 || parsed.front() != line)
-            throw std::invalid_argument("vocabulary line " + std::to_string(number) + " is not one lower-case word: '" +
-                                        escapeNonUtf8(line) + "'");
-        words.push_back(line);
+    for (std::string line; std::getline(in, line);) words.push_back(line);
+    return fromWords(words);
+}
+
+WordTokenizer WordTokenizer::fromWords(const std::vector<std::string>& words) {
+    for (size_t i = 0; i < words.size(); ++i) {
+        const auto parsed = captionWords(words[i]);
+        if (!isValidUtf8(words[i]) || parsed.size() != 1 || parsed.front() != words[i])
+            throw std::invalid_argument("vocabulary word " + std::to_string(i + 1) + " is not one lower-case word: '" +
+                                        escapeNonUtf8(words[i]) + "'");
     }
-    WordTokenizer tokenizer(std::move(words));
+    WordTokenizer tokenizer(words);
     if (tokenizer.ids_.size() != tokenizer.words_.size()) throw std::invalid_argument("the vocabulary repeats a word");
     return tokenizer;
 }

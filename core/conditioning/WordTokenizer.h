@@ -30,8 +30,10 @@ public:
     // frequent first, at most maxWords of them.
     static WordTokenizer learn(const std::vector<std::string>& captions, size_t maxWords = 4096, size_t minCount = 1);
     // The vocabulary as toText() wrote it (one word per line, in id order from kFirstWord);
-    // throws std::invalid_argument naming the line of a malformed one.
+    // throws std::invalid_argument naming the (1-based) word of a malformed one.
     static WordTokenizer fromText(const std::string& text);
+    // The vocabulary as a model's configuration lists it (words() of the tokenizer that made it).
+    static WordTokenizer fromWords(const std::vector<std::string>& words);
     std::string toText() const;
 
     // `context` tokens (at least 3): start, the words, end, padding. Throws

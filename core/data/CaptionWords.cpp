@@ -1,6 +1,7 @@
 #include "data/CaptionWords.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace ddpm {
@@ -46,6 +47,57 @@ CaptionSummary summarizeCaptions(const Dataset& d, size_t exampleCount) {
             s.examples.push_back(caption);
     }
     return s;
+}
+
+std::vector<std::string> classPrompts(const Dataset& d) {
+    if (!d.hasLabels() || d.captions.size() != size_t(d.count)) return {};
+    const int K = d.numClasses();
+    std::map<std::string, std::vector<int64_t>> uses;   // word -> captions using it, per class
+    std::vector<std::map<std::string, int64_t>> captionsOf(static_cast<size_t>(K));
+    for (int64_t i = 0; i < d.trainCount; ++i) {
+        const int c = d.labels[size_t(i)];
+        const std::string& caption = d.captions[size_t(i)];
+        if (caption.empty()) continue;
+        ++captionsOf[size_t(c)][caption];
+        std::set<std::string> words;
+        for (std::string& word : captionWords(caption)) words.insert(std::move(word));
+        for (const std::string& word : words) {
+            auto& perClass = uses[word];
+            perClass.resize(size_t(K), 0);
+            ++perClass[size_t(c)];
+        }
+    }
+    std::vector<std::string> prompts(static_cast<size_t>(K));
+    for (int c = 0; c < K; ++c) {
+        // The word with the largest share of its uses in class c (ties: the most used in c).
+        std::string best;
+        double bestShare = 0;
+        int64_t bestCount = 0;
+        for (const auto& [word, perClass] : uses) {
+            const int64_t inClass = perClass[size_t(c)];
+            if (inClass == 0) continue;
+            int64_t total = 0;
+            for (int64_t n : perClass) total += n;
+            const double share = double(inClass) / double(total);
+            if (share > bestShare || (share == bestShare && inClass > bestCount)) {
+                best = word;
+                bestShare = share;
+                bestCount = inClass;
+            }
+        }
+        const std::string* chosen = nullptr;
+        int64_t chosenCount = 0;
+        for (const auto& [caption, count] : captionsOf[size_t(c)]) {   // alphabetical
+            const auto words = captionWords(caption);
+            if (std::find(words.begin(), words.end(), best) == words.end()) continue;
+            if (!chosen || caption.size() < chosen->size() || (caption.size() == chosen->size() && count > chosenCount)) {
+                chosen = &caption;
+                chosenCount = count;
+            }
+        }
+        if (chosen) prompts[size_t(c)] = *chosen;
+    }
+    return prompts;
 }
 
 }  // namespace ddpm

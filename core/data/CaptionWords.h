@@ -20,4 +20,11 @@ struct CaptionSummary {
 };
 CaptionSummary summarizeCaptions(const Dataset& dataset, size_t exampleCount = 3);
 
+// For each class of a labelled, captioned dataset, a prompt that asks for it: the shortest
+// training caption of the class (the most frequent among those, then the first
+// alphabetically) that holds the word most specific to the class, the one with the
+// largest share of its uses in that class ("a seven" for MNIST's sevens). Empty when the
+// dataset has no labels or no captions; an empty prompt for a class without captions.
+std::vector<std::string> classPrompts(const Dataset& dataset);
+
 }  // namespace ddpm

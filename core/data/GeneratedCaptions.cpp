@@ -29,12 +29,19 @@ const char* wordFor(double value, const std::pair<double, double>& cut, const ch
     return "";
 }
 
+}  // namespace
+
 std::string withArticle(const std::string& phrase) {
-    const bool vowel = !phrase.empty() && std::string("aeiou").find(phrase[0]) != std::string::npos;
+    // By the sound: "an eight", "an ankle boot", but "a one".
+    const bool vowel = !phrase.empty() && std::string("aeiou").find(phrase[0]) != std::string::npos &&
+                       phrase.compare(0, 3, "one") != 0;
     return (vowel ? "an " : "a ") + phrase;
 }
 
-}  // namespace
+std::vector<std::string> captionClassNames(CaptionScheme scheme) {
+    const auto& names = scheme == CaptionScheme::Digits ? kDigitNames : kClothesNames;
+    return std::vector<std::string>(names.begin(), names.end());
+}
 
 ImageAttributes measureAttributes(const uint8_t* image, int height, int width) {
     ImageAttributes a;

@@ -28,6 +28,11 @@ ImageAttributes measureAttributes(const uint8_t* image, int height, int width);
 
 enum class CaptionScheme { Digits, Clothes };
 
+// The class words of a scheme's captions, in class order: "zero" … "nine"; "t-shirt" … "ankle boot".
+std::vector<std::string> captionClassNames(CaptionScheme scheme);
+// "a " or "an " before the phrase, as the captions write it.
+std::string withArticle(const std::string& phrase);
+
 // One caption per item of a grey, labelled dataset of the scheme's 10 classes (digits in
 // order 0…9; Fashion-MNIST's classes in theirs). Throws std::invalid_argument otherwise.
 std::vector<std::string> generatedCaptions(const Dataset& dataset, CaptionScheme scheme);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "autoencoder/LatentCodec.h"
+#include "data/CaptionWords.h"
 #include "data/Dataset.h"
 #include "eval/DistributionMetrics.h"
 #include "eval/FeatureExtractor.h"
@@ -75,6 +76,7 @@ Evaluator::Evaluator(const Dataset& reference, const EvalConfig& config, const E
         report(onProgress, "reference", i + b, n);
     }
     referenceFeatures_ = torch::cat(features);
+    classPrompts_ = classPrompts(reference);
 }
 
 Evaluator::~Evaluator() = default;
@@ -96,19 +98,40 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
     const int numClasses = run.model.numClasses;
     SampleScores scores;
     scores.step = checkpoint.progress.step;
-    scores.conditional = numClasses > 0 && numClasses == extractor_->numClasses();
+    // A text model without a prompt of the user's is asked for each class by its prompt, where the
+    // reference's captions give one per class.
+    const bool prompted = run.model.text.enabled() && config_.sampler.prompt.empty() && !classPrompts_.empty() &&
+                          int(classPrompts_.size()) == extractor_->numClasses() &&
+                          std::none_of(classPrompts_.begin(), classPrompts_.end(), [](const std::string& p) { return p.empty(); });
+    scores.conditional = prompted || (numClasses > 0 && numClasses == extractor_->numClasses());
+    const auto draw = [&](SamplingParameters sc) {
+        return picturesOf(sample(*checkpoint.ema, schedule, run.objective, run.data.space, sc), run.data.space,
+                          checkpoint.autoencoder.get());   // (n,C,H,W) in [-1,1]
+    };
     for (int64_t i = 0, batch = 0; i < count; i += config_.batchSize, ++batch) {
         SamplingParameters sc = config_.sampler;
         sc.count = std::min(config_.batchSize, count - i);
         sc.seed = config_.sampler.seed + uint64_t(batch);
-        const auto images = picturesOf(sample(*checkpoint.ema, schedule, run.objective, run.data.space, sc),
-                                       run.data.space, checkpoint.autoencoder.get());   // (n,C,H,W) in [-1,1]
-        const auto classes = scores.conditional ? samplingCondition(sc, checkpoint.ema->conditioning(), torch::kCPU).classes
-                                                : torch::Tensor();
-        scores.add(*extractor_, images, classes, config_.confidence);
+        if (prompted) {
+            // Classes in turn over the samples, as a class-conditional model's batch: one draw per class.
+            const int64_t K = int64_t(classPrompts_.size());
+            for (int64_t k = 0; k < K; ++k) {
+                SamplingParameters perClass = sc;
+                perClass.count = (sc.count - k + K - 1) / K;   // items k, k+K, … of the batch
+                if (perClass.count == 0) continue;
+                perClass.prompt = classPrompts_[size_t(k)];
+                perClass.seed = sc.seed * uint64_t(K) + uint64_t(k);
+                scores.add(*extractor_, draw(perClass), torch::full({perClass.count}, k, torch::kInt64), config_.confidence);
+            }
+        } else {
+            const auto classes = scores.conditional ? samplingCondition(sc, *checkpoint.ema, torch::kCPU).classes : torch::Tensor();
+            scores.add(*extractor_, draw(sc), classes, config_.confidence);
+        }
         report(onProgress, "sampling", i + sc.count, count);
     }
-    return score(scores, secondsSince(started));
+    EvalResult result = score(scores, secondsSince(started));
+    if (prompted) result.classPrompts = classPrompts_;
+    return result;
 }
 
 EvalResult Evaluator::evaluate(const Dataset& samples, const EvalProgressCallback& onProgress) const {

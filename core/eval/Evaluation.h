@@ -29,7 +29,8 @@ struct EvalResult {
     int64_t count = 0, referenceCount = 0;
     std::string extractor;              // FeatureExtractor::description()
     double confidentShare = -1;         // classifiers: share of samples with max probability > confidence
-    double classMatchShare = -1;        // class-conditional models: share put in the class asked for
+    double classMatchShare = -1;        // class-conditional and text models: share put in the class asked for
+    std::vector<std::string> classPrompts;   // text models: the prompt that asked for each class
     int64_t step = 0;                   // the checkpoint's training step (0 for given images)
     double seconds = 0;                 // wall time of this evaluation (the reference features are the constructor's)
 };
@@ -79,6 +80,7 @@ private:
     std::unique_ptr<FeatureExtractor> extractor_;
     std::string extractorDescription_;
     torch::Tensor referenceFeatures_;   // (referenceCount, D) on the CPU
+    std::vector<std::string> classPrompts_;   // classPrompts() of the reference dataset
 };
 
 }  // namespace ddpm

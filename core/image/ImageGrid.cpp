@@ -42,9 +42,14 @@ void writePng(const std::string& path, const cv::Mat& image, const std::map<std:
     if (image.channels() == 3) cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
     std::vector<uint8_t> png;
     if (!cv::imencode(".png", bgr, png)) throw std::runtime_error(path + ": PNG encoding failed");
-    // tEXt chunks go right after IHDR (8-byte signature + 25-byte IHDR chunk).
+    // Text chunks go right after IHDR (8-byte signature + 25-byte IHDR chunk): tEXt is Latin-1,
+    // so text beyond ASCII (a prompt) goes in an iTXt chunk, which is UTF-8.
     std::vector<uint8_t> chunks;
-    for (const auto& [key, value] : text) appendPngChunk(chunks, "tEXt", pngTextBody(key, value));
+    for (const auto& [key, value] : text) {
+        const bool ascii = std::all_of(value.begin(), value.end(), [](char c) { return (unsigned char)c < 0x80; });
+        if (ascii) appendPngChunk(chunks, "tEXt", pngTextBody(key, value));
+        else appendPngChunk(chunks, "iTXt", pngInternationalTextBody(key, value));
+    }
     png.insert(png.begin() + 33, chunks.begin(), chunks.end());
     writeFileAtomically(path, png);
 }
@@ -63,15 +68,15 @@ std::map<std::string, std::string> readPngText(const std::string& path) {
         const uint32_t length = readBigEndian32(header);
         const std::string type(header + 4, header + 8);
         if (type == "IEND") break;
-        if (type != "tEXt" || length > kMaxTextChunk) {
+        if ((type != "tEXt" && type != "iTXt") || length > kMaxTextChunk) {
             in.seekg(std::streamoff(length) + 4, std::ios::cur);
             continue;
         }
         std::string body(length, '\0');
         if (!in.read(body.data(), length)) break;   // cut short: keep what was whole
         in.seekg(4, std::ios::cur);                  // CRC
-        const size_t nul = body.find('\0');
-        if (nul != std::string::npos) text[body.substr(0, nul)] = body.substr(nul + 1);
+        std::string key, value;
+        if (parsePngTextBody(type, body, key, value)) text[key] = value;
     }
     return text;
 }

@@ -37,6 +37,30 @@ std::vector<uint8_t> pngTextBody(const std::string& key, const std::string& valu
     return body;
 }
 
+std::vector<uint8_t> pngInternationalTextBody(const std::string& key, const std::string& utf8) {
+    std::vector<uint8_t> body(key.begin(), key.end());
+    // NUL, compression flag 0, method 0, empty language tag + NUL, empty translated keyword + NUL.
+    body.insert(body.end(), {0, 0, 0, 0, 0});
+    body.insert(body.end(), utf8.begin(), utf8.end());
+    return body;
+}
+
+bool parsePngTextBody(const std::string& type, const std::string& body, std::string& key, std::string& value) {
+    const size_t nul = body.find('\0');
+    if (nul == std::string::npos) return false;
+    key = body.substr(0, nul);
+    if (type == "tEXt") {
+        value = body.substr(nul + 1);
+        return true;
+    }
+    if (type != "iTXt" || body.size() < nul + 3 || body[nul + 1] != 0) return false;   // compressed: not ours
+    const size_t languageEnd = body.find('\0', nul + 3);
+    const size_t translatedEnd = languageEnd == std::string::npos ? languageEnd : body.find('\0', languageEnd + 1);
+    if (translatedEnd == std::string::npos) return false;
+    value = body.substr(translatedEnd + 1);
+    return true;
+}
+
 std::vector<PngChunk> readPngChunks(const std::vector<uint8_t>& bytes, const std::string& name, bool checkCrc) {
     if (bytes.size() < 8 || !std::equal(kPngSignature, kPngSignature + 8, bytes.begin()))
         throw std::runtime_error(name + ": not a PNG file");

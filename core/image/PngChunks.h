@@ -23,6 +23,10 @@ uint16_t readBigEndian16(const uint8_t* p);
 void appendPngChunk(std::vector<uint8_t>& out, const std::string& type, const std::vector<uint8_t>& body);
 // A tEXt chunk's body: keyword, NUL, text.
 std::vector<uint8_t> pngTextBody(const std::string& key, const std::string& value);
+// An iTXt chunk's body for UTF-8 text (a prompt): keyword, NUL, uncompressed, no language.
+std::vector<uint8_t> pngInternationalTextBody(const std::string& key, const std::string& utf8);
+// The keyword and text of a tEXt or an uncompressed iTXt body; false for anything else.
+bool parsePngTextBody(const std::string& type, const std::string& body, std::string& key, std::string& value);
 
 // The chunks of a PNG byte stream, up to IEND. Throws std::runtime_error starting with
 // `name` when the signature is wrong; with checkCrc, also on a truncated stream or a bad CRC.

@@ -11,7 +11,7 @@
 namespace ddpm {
 
 void writeSamples(const torch::Tensor& samples, const SampleSpace& space, const std::string& path,
-                  const std::map<std::string, std::string>& parameters) {
+                  const std::map<std::string, std::string>& parameters, int columns) {
     if (space.isPoints()) {
         const auto p = samples.to(torch::kCPU, torch::kFloat).contiguous();
         writeFileAtomically(path, [&](const std::string& temporary) {
@@ -27,7 +27,7 @@ void writeSamples(const torch::Tensor& samples, const SampleSpace& space, const 
         });
         return;
     }
-    const int columns = int(std::ceil(std::sqrt(double(samples.size(0)))));
+    if (columns <= 0) columns = int(std::ceil(std::sqrt(double(samples.size(0)))));
     writePng(path, makeGrid(samples, columns), parameters);
 }
 

@@ -10,8 +10,9 @@
 
 namespace ddpm {
 
-// samples (N,…) in `space`: pixels in [-1,1] become a grid, points CSV rows.
+// samples (N,…) in `space`: pixels in [-1,1] become a grid (`columns` wide; 0: about
+// square), points CSV rows.
 void writeSamples(const torch::Tensor& samples, const SampleSpace& space, const std::string& path,
-                  const std::map<std::string, std::string>& parameters);
+                  const std::map<std::string, std::string>& parameters, int columns = 0);
 
 }  // namespace ddpm

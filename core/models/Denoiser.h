@@ -2,6 +2,7 @@
 // The interface every noise predictor implements: x_t and t in, the
 // objective's prediction out (same shape as x_t).
 #include <memory>
+#include <vector>
 
 #include <torch/nn/module.h>
 #include <torch/types.h>
@@ -11,6 +12,13 @@
 
 namespace ddpm {
 
+// Where the image attended to a prompt at one cross-attention block: (B,H·W,L)
+// weights over the prompt's L tokens for each position of an H×W feature map.
+struct CrossAttentionMap {
+    int64_t height = 0, width = 0;
+    torch::Tensor weights;
+};
+
 class Denoiser : public torch::nn::Module {
 public:
     explicit Denoiser(ModelConfig config) : config_(std::move(config)) {}
@@ -18,7 +26,10 @@ public:
     // the unconditional prediction) -> (B,…) shaped like x_t.
     virtual torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) = 0;
     const ModelConfig& config() const { return config_; }
-    Conditioning conditioning() const { return Conditioning(config_.numClasses); }
+    Conditioning conditioning() const;   // classes, prompts (the empty one as null) or none
+    // Text models keep the cross-attention weights of each forward while recording is on.
+    virtual void setCrossAttentionRecording(bool) {}
+    virtual std::vector<CrossAttentionMap> crossAttentionMaps() const { return {}; }
     int64_t parameterCount() const;
     torch::Device device() const;   // where its parameters are (the CPU for a model without any)
 

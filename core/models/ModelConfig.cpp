@@ -57,11 +57,25 @@ std::string ModelConfig::describe() const {
         out << "), GroupNorm(" << groups << "), dropout " << dropout << (film ? ", FiLM" : ", additive t-emb");
     }
     if (numClasses > 0) out << ", " << numClasses << " classes (+null)";
+    if (text.enabled()) {
+        out << ", text (" << text.encoder << ", " << text.words.size() << " words, " << text.context << " tokens × "
+            << text.width << ", cross-attention at (";
+        for (size_t i = 0; i < text.crossAttentionLevels.size(); ++i) out << (i ? "," : "") << text.crossAttentionLevels[i];
+        out << ") and the middle)";
+    }
     return out.str();
 }
 
 SampleSpace ModelConfig::space() const {
     return kind == DenoiserKind::Mlp ? SampleSpace::points() : SampleSpace::pixels(inChannels, resolution, resolution);
+}
+
+void ModelConfig::useBuiltinText(std::vector<std::string> words) {
+    numClasses = 0;
+    text.encoder = "builtin";
+    text.words = std::move(words);
+    text.crossAttentionLevels.clear();
+    for (int level = 1; level < int(channelMults.size()); ++level) text.crossAttentionLevels.push_back(level);
 }
 
 std::string toString(UNetLayout layout) { return layout == UNetLayout::Compact ? "compact" : "ho"; }

@@ -15,6 +15,19 @@ enum class DenoiserKind { UNet, Mlp };
 // on the way up, a conv after each upsample and Res-Attention-Res in the middle.
 enum class UNetLayout { Compact, Ho };
 
+// A U-Net's text conditioning: the encoder of its prompts and where the image
+// features attend to the prompt's tokens.
+struct TextConfig {
+    std::string encoder;                       // "": no text; "builtin": WordTokenizer + TextTransformer
+    std::vector<std::string> words;            // the built-in encoder's vocabulary, ids from WordTokenizer::kFirstWord
+    int context = 16;                          // tokens per prompt, start and end included
+    int width = 128;                           // the token features' width
+    int layers = 2;                            // the built-in encoder's transformer
+    int heads = 4;
+    std::vector<int> crossAttentionLevels;     // levels (0 = full resolution) that attend to the prompt; the middle always does
+    bool enabled() const { return !encoder.empty(); }
+};
+
 struct ModelConfig {
     DenoiserKind kind = DenoiserKind::UNet;
     int inChannels = 1;                       // 1 or 3 (2 for the MLP's points)
@@ -30,6 +43,7 @@ struct ModelConfig {
     int numClasses = 0;                       // > 0: class-conditional, with a learned "null" class
     int mlpHidden = 256;                      // MLP denoiser
     int mlpBlocks = 3;
+    TextConfig text;                          // prompts instead of classes (U-Nets)
 
     // "tiny", "small", "ddpm-cifar", "peer" (U-Nets), "mlp" (2-D toys).
     static ModelConfig preset(const std::string& name, int inChannels, int resolution, int numClasses = 0);
@@ -37,6 +51,9 @@ struct ModelConfig {
     int timeEmbeddingDim() const { return kind == DenoiserKind::Mlp ? mlpHidden : 4 * baseChannels; }
     std::string describe() const;   // one line, for info and logs
     SampleSpace space() const;      // what it denoises: the MLP 2-D points, a U-Net pixels
+    // Turns on the built-in text encoder with the vocabulary `words`, cross-attention at
+    // every level but the full-resolution one (where it costs most), and no classes.
+    void useBuiltinText(std::vector<std::string> words);
 };
 
 std::string toString(UNetLayout layout);

@@ -1,11 +1,13 @@
 #include "models/UNet.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <torch/nn/functional/padding.h>
 #include <torch/nn/functional/upsampling.h>
 
+#include "conditioning/WordTokenizer.h"
 #include "models/MixedPrecision.h"
 
 namespace F = torch::nn::functional;
@@ -20,17 +22,32 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
     const bool ho = c.layout == UNetLayout::Ho;
     const int levels = int(c.channelMults.size());
     const int64_t E = c.timeEmbeddingDim();
-    auto hasAttention = [&](int level) {
-        return std::find(c.attentionLevels.begin(), c.attentionLevels.end(), level) != c.attentionLevels.end();
+    const auto contains = [](const std::vector<int>& levels, int level) {
+        return std::find(levels.begin(), levels.end(), level) != levels.end();
     };
-    auto makeStage = [&](const std::string& name, int64_t in, int64_t out, bool attention) {
+    const auto makeCross = [&](const std::string& name, int64_t channels) {
+        return register_module(name + "_cross_attention", CrossAttentionBlock(channels, c.text.width, c.groups));
+    };
+    auto makeStage = [&](const std::string& name, int64_t in, int64_t out, int level) {
         Stage s;
         s.block = register_module(name, ResBlock(in, out, E, c.groups, c.dropout, c.film));
-        if (attention) s.attention = register_module(name + "_attention", AttentionBlock(out, c.groups));
+        if (contains(c.attentionLevels, level)) s.attention = register_module(name + "_attention", AttentionBlock(out, c.groups));
+        if (c.text.enabled() && contains(c.text.crossAttentionLevels, level)) s.cross = makeCross(name, out);
         return s;
     };
 
     timeEmbedding_ = register_module("time_embedding", TimeEmbedding(c.baseChannels, E, c.numClasses));
+    if (c.text.enabled()) {
+        if (c.text.encoder != "builtin") throw std::invalid_argument("unknown text encoder '" + c.text.encoder + "'");
+        TextTransformerConfig text;
+        text.vocabulary = WordTokenizer::kFirstWord + int64_t(c.text.words.size());
+        text.context = c.text.context;
+        text.width = c.text.width;
+        text.layers = c.text.layers;
+        text.heads = c.text.heads;
+        textEncoder_ = register_module("text_encoder", TextTransformer(text));
+        promptGist_ = register_module("prompt_gist", torch::nn::Linear(c.text.width, E));
+    }
     inputConv_ = register_module("input_conv",
                                  torch::nn::Conv2d(torch::nn::Conv2dOptions(c.inChannels, c.baseChannels, 3).padding(1)));
 
@@ -41,8 +58,7 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
         const int64_t out = int64_t(c.baseChannels) * c.channelMults[size_t(level)];
         down_.emplace_back();
         for (int b = 0; b < c.numResBlocks; ++b) {
-            down_.back().push_back(makeStage("down" + std::to_string(level) + "_" + std::to_string(b), ch, out,
-                                             hasAttention(level)));
+            down_.back().push_back(makeStage("down" + std::to_string(level) + "_" + std::to_string(b), ch, out, level));
             ch = out;
             skipChannels.push_back(ch);
         }
@@ -54,10 +70,11 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
         }
     }
 
-    middle_.push_back(makeStage("middle0", ch, ch, false));
+    middle_.push_back(makeStage("middle0", ch, ch, -1));
+    if (c.text.enabled()) middleCross_ = makeCross("middle", ch);
     if (ho) {
         middleAttention_ = register_module("middle_attention", AttentionBlock(ch, c.groups));
-        middle_.push_back(makeStage("middle1", ch, ch, false));
+        middle_.push_back(makeStage("middle1", ch, ch, -1));
     }
 
     up_.resize(size_t(levels));
@@ -68,8 +85,8 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
         for (int b = 0; b < blocks; ++b) {
             const int64_t skip = skipChannels.back();
             skipChannels.pop_back();
-            up_[size_t(level)].push_back(makeStage("up" + std::to_string(level) + "_" + std::to_string(b), ch + skip,
-                                                   out, hasAttention(level)));
+            up_[size_t(level)].push_back(
+                makeStage("up" + std::to_string(level) + "_" + std::to_string(b), ch + skip, out, level));
             ch = out;
         }
         if (level > 0 && ho)
@@ -81,9 +98,67 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
                                   torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, c.inChannels, 3).padding(1)));
 }
 
-torch::Tensor UNetImpl::runStage(Stage& stage, const torch::Tensor& h, const torch::Tensor& temb) {
+torch::Tensor UNetImpl::runStage(Stage& stage, const torch::Tensor& h, const torch::Tensor& temb, const Prompt& prompt) {
     auto out = stage.block->forward(h, temb);
-    return stage.attention ? stage.attention->forward(out) : out;
+    if (stage.attention) out = stage.attention->forward(out);
+    if (stage.cross) out = stage.cross->forward(out, prompt.features, prompt.mask);
+    return out;
+}
+
+UNetImpl::Prompt UNetImpl::encodePrompt(const Condition& condition, int64_t batch, torch::Tensor& temb) {
+    if (!textEncoder_) {
+        if (condition.tokens.defined() || condition.features.defined())
+            throw std::invalid_argument("this model takes no prompts");
+        return {};
+    }
+    if (condition.classes.defined()) throw std::invalid_argument("this model takes prompts, not classes");
+    const Condition c = condition.empty() ? conditioning().null(batch, temb.device()) : condition;
+    Prompt prompt{promptFeatures(c), c.mask.to(torch::kBool)};                          // (B,L,D), (B,L)
+    const auto real = prompt.mask.unsqueeze(-1).to(torch::kFloat);                      // (B,L,1)
+    const auto gist = (prompt.features * real).sum(1) / real.sum(1);                    // (B,D)
+    temb = temb + linear(promptGist_, gist);                                            // (B,E)
+    return prompt;
+}
+
+torch::Tensor UNetImpl::promptFeatures(const Condition& c) {
+    if (!textEncoder_) throw std::invalid_argument("this model takes no prompts");
+    if (c.features.defined()) {
+        // The tokens' own path refuses these in the encoder; features must not reach a softmax over nothing.
+        if (!c.mask.defined() || !c.mask.to(torch::kBool).any(1).all().item<bool>())
+            throw std::invalid_argument("a prompt's features without a single real token");
+        return c.features;
+    }
+    if (!c.tokens.defined() || !c.mask.defined()) throw std::invalid_argument("the built-in text encoder needs the prompt's token ids");
+    return textEncoder_->forward(c.tokens, c.mask);
+}
+
+std::vector<CrossAttentionBlock> UNetImpl::crossAttentionBlocks() const {
+    std::vector<CrossAttentionBlock> blocks;
+    for (const auto& level : down_)
+        for (const Stage& stage : level)
+            if (stage.cross) blocks.push_back(stage.cross);
+    if (middleCross_) blocks.push_back(middleCross_);
+    for (auto level = up_.rbegin(); level != up_.rend(); ++level)
+        for (const Stage& stage : *level)
+            if (stage.cross) blocks.push_back(stage.cross);
+    return blocks;
+}
+
+void UNetImpl::setCrossAttentionRecording(bool on) {
+    for (auto& block : crossAttentionBlocks()) block->setRecording(on);
+}
+
+std::vector<CrossAttentionMap> UNetImpl::crossAttentionMaps() const {
+    // Each block's map is at its level's resolution (of the padded, square input).
+    std::vector<CrossAttentionMap> maps;
+    for (const auto& block : crossAttentionBlocks()) {
+        const torch::Tensor& w = block->recordedWeights();   // (B,HW,L)
+        if (!w.defined()) continue;
+        const int64_t side = int64_t(std::lround(std::sqrt(double(w.size(1)))));
+        if (side * side != w.size(1)) continue;
+        maps.push_back({side, side, w});
+    }
+    return maps;
 }
 
 torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) {
@@ -94,13 +169,14 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t,
     const int64_t padH = (divisor - H % divisor) % divisor, padW = (divisor - W % divisor) % divisor;
     auto x = (padH || padW) ? F::pad(xt.to(torch::kFloat), F::PadFuncOptions({0, padW, 0, padH})) : xt.to(torch::kFloat);
 
-    const auto temb = timeEmbedding_->forward(t, condition);   // (B,E)
+    auto temb = timeEmbedding_->forward(t, condition);   // (B,E)
+    const Prompt prompt = encodePrompt(condition, xt.size(0), temb);
     auto h = conv(inputConv_, x);                            // (B,base,H,W)
     std::vector<torch::Tensor> skips;
     if (ho) skips.push_back(h);
     for (int level = 0; level < levels; ++level) {
         for (auto& stage : down_[size_t(level)]) {
-            h = runStage(stage, h, temb);
+            h = runStage(stage, h, temb, prompt);
             skips.push_back(h);
         }
         if (level + 1 < levels) {
@@ -109,10 +185,12 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& xt, const torch::Tensor& t,
         }
     }
     h = middle_[0].block->forward(h, temb);
-    if (ho) h = middle_[1].block->forward(middleAttention_->forward(h), temb);
+    if (ho) h = middleAttention_->forward(h);
+    if (middleCross_) h = middleCross_->forward(h, prompt.features, prompt.mask);
+    if (ho) h = middle_[1].block->forward(h, temb);
     for (int level = levels - 1; level >= 0; --level) {
         for (auto& stage : up_[size_t(level)]) {
-            h = runStage(stage, torch::cat({h, skips.back()}, 1), temb);
+            h = runStage(stage, torch::cat({h, skips.back()}, 1), temb, prompt);
             skips.pop_back();
         }
         if (level > 0) {

@@ -1,6 +1,7 @@
 #include "models/UNetBlocks.h"
 
 #include <cmath>
+#include <limits>
 
 #include "models/MixedPrecision.h"
 
@@ -52,6 +53,31 @@ torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x) {
     weights = torch::softmax(weights, -1);
     auto out = ddpm::bmm(v, weights.transpose(1, 2)).reshape({B, C, H, W});            // (B,C,H,W)
     return x + conv(projection_, out);
+}
+
+CrossAttentionBlockImpl::CrossAttentionBlockImpl(int64_t channels, int64_t contextWidth, int groups)
+    : heads_(channels % 32 == 0 && channels >= 64 ? channels / 32 : 1) {
+    norm_ = register_module("norm", torch::nn::GroupNorm(groups, channels));
+    query_ = register_module("query", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, 1)));
+    key_ = register_module("key", torch::nn::Linear(contextWidth, channels));
+    value_ = register_module("value", torch::nn::Linear(contextWidth, channels));
+    projection_ = register_module("projection", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, 1)));
+}
+
+torch::Tensor CrossAttentionBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
+                                               const torch::Tensor& mask) {
+    const int64_t B = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), L = context.size(1);
+    const int64_t h = heads_, c = C / heads_;
+    const auto q = conv(query_, norm_->forward(x)).reshape({B * h, c, H * W}).transpose(1, 2);   // (Bh,HW,c)
+    const auto k = linear(key_, context).reshape({B, L, h, c}).permute({0, 2, 3, 1}).reshape({B * h, c, L});   // (Bh,c,L)
+    const auto v = linear(value_, context).reshape({B, L, h, c}).transpose(1, 2).reshape({B * h, L, c});     // (Bh,L,c)
+    auto scores = ddpm::bmm(q, k).mul(1.0 / std::sqrt(double(c))).reshape({B, h, H * W, L});                 // (B,h,HW,L)
+    scores = scores.masked_fill(mask.to(torch::kBool).logical_not().reshape({B, 1, 1, L}),
+                                -std::numeric_limits<float>::infinity());
+    const auto weights = torch::softmax(scores, -1);                                                         // (B,h,HW,L)
+    if (recording_) recorded_ = weights.mean(1).detach();                                                    // (B,HW,L)
+    const auto out = ddpm::bmm(weights.reshape({B * h, H * W, L}), v);                                       // (Bh,HW,c)
+    return x + conv(projection_, out.transpose(1, 2).reshape({B, C, H, W}));
 }
 
 }  // namespace ddpm

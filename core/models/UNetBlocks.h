@@ -42,4 +42,27 @@ private:
 };
 TORCH_MODULE(AttentionBlock);
 
+// Cross-attention from the image to a prompt (Rombach et al. 2022): queries from
+// the image features, keys and values from the prompt's token features; padding
+// tokens are masked out. Heads of 32 channels (one head below 64 channels).
+class CrossAttentionBlockImpl : public torch::nn::Module {
+public:
+    CrossAttentionBlockImpl(int64_t channels, int64_t contextWidth, int groups);
+    // x (B,C,H,W), context (B,L,D), mask (B,L) bool -> (B,C,H,W)
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const torch::Tensor& mask);
+    // While recording, each forward keeps its attention weights averaged over the heads:
+    // (B,H·W,L), row-major over the image. For the Denoise tab's "where is this word drawn".
+    void setRecording(bool on) { recording_ = on; }
+    const torch::Tensor& recordedWeights() const { return recorded_; }
+
+private:
+    int64_t heads_;
+    bool recording_ = false;
+    torch::Tensor recorded_;
+    torch::nn::GroupNorm norm_{nullptr};
+    torch::nn::Conv2d query_{nullptr}, projection_{nullptr};
+    torch::nn::Linear key_{nullptr}, value_{nullptr};
+};
+TORCH_MODULE(CrossAttentionBlock);
+
 }  // namespace ddpm

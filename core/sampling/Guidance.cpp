@@ -5,12 +5,15 @@
 namespace ddpm {
 
 torch::Tensor guidedOutput(Denoiser& model, const torch::Tensor& x, const torch::Tensor& t,
-                           const Condition& condition, double guidance) {
-    if (condition.empty() || guidance == 1.0) return model.forward(x, t, condition);
+                           const Condition& condition, double guidance, const Condition& negative) {
+    if (guidance == 1.0 || (condition.empty() && negative.empty())) return model.forward(x, t, condition);
     const Conditioning conditioning = model.conditioning();
-    if (guidance == 0.0) return model.forward(x, t, conditioning.null(x.size(0), x.device()));
-    const auto both = model.forward(torch::cat({x, x}), torch::cat({t, t}), conditioning.withNull(condition));   // (2B,…)
-    const auto halves = both.chunk(2, 0);   // conditional first, then null
+    const int64_t B = x.size(0);
+    const Condition toward = condition.empty() ? conditioning.null(B, x.device()) : condition;
+    const Condition away = negative.empty() ? conditioning.null(B, x.device()) : negative;
+    if (guidance == 0.0) return model.forward(x, t, away);
+    const auto both = model.forward(torch::cat({x, x}), torch::cat({t, t}), Condition::cat(toward, away));   // (2B,…)
+    const auto halves = both.chunk(2, 0);   // toward first, then away
     return halves[1] + guidance * (halves[0] - halves[1]);
 }
 

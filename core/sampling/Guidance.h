@@ -11,10 +11,11 @@
 
 namespace ddpm {
 
-// x (B,…), t (B) -> (B,…): the model's output under `condition`, guided with scale w.
-// An empty condition, or w = 1, costs one forward pass; otherwise the
-// conditional and null halves share one batched pass of 2B.
+// x (B,…), t (B) -> (B,…): the model's output under `condition`, guided with scale w away
+// from `negative` (a negative prompt; empty: the null condition, so out_u above).
+// Without a condition or a negative one, or with w = 1, it costs one forward pass;
+// otherwise the two halves share one batched pass of 2B.
 torch::Tensor guidedOutput(Denoiser& model, const torch::Tensor& x, const torch::Tensor& t,
-                           const Condition& condition, double guidance);
+                           const Condition& condition, double guidance, const Condition& negative = {});
 
 }  // namespace ddpm

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "conditioning/PromptEncoding.h"
 #include "models/MixedPrecision.h"
 #include "random/Generators.h"
 #include "sampling/Guidance.h"
@@ -29,7 +30,15 @@ std::vector<int> samplingTimesteps(const SamplingParameters& parameters, int T) 
     return ts;
 }
 
-Condition samplingCondition(const SamplingParameters& p, const Conditioning& conditioning, torch::Device device) {
+Condition samplingCondition(const SamplingParameters& p, const Denoiser& model, torch::Device device) {
+    const ModelConfig& config = model.config();
+    if (config.text.enabled()) {
+        if (p.classLabel >= 0) throw std::invalid_argument("this model takes prompts, not classes");
+        return encodePrompts(config, {p.prompt}, device).condition.expand(p.count);
+    }
+    if (!p.prompt.empty() || !p.negativePrompt.empty())
+        throw std::invalid_argument("this model takes no prompts (it was trained without text)");
+    const Conditioning conditioning = model.conditioning();
     if (!conditioning.conditional()) return {};
     const int n = conditioning.numClasses();
     auto opts = torch::TensorOptions().dtype(torch::kInt64).device(device);
@@ -39,6 +48,12 @@ Condition samplingCondition(const SamplingParameters& p, const Conditioning& con
     const auto labels = p.classLabel >= 0 ? torch::full({p.count}, p.classLabel, opts)
                                           : torch::arange(p.count, opts).remainder(n);   // (count)
     return conditioning.fromLabels(labels);
+}
+
+Condition negativeCondition(const SamplingParameters& p, const Denoiser& model, torch::Device device) {
+    if (p.negativePrompt.empty()) return {};
+    if (!model.config().text.enabled()) throw std::invalid_argument("this model takes no prompts (it was trained without text)");
+    return encodePrompts(model.config(), {p.negativePrompt}, device).condition.expand(p.count);
 }
 
 namespace {
@@ -69,7 +84,8 @@ torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective o
     };
     const std::vector<int64_t> shape = space.batchShape(parameters.count);
     torch::Tensor x = randn(shape);   // x_T ~ N(0, I)
-    const Condition condition = samplingCondition(parameters, model.conditioning(), device);
+    const Condition condition = samplingCondition(parameters, model, device);
+    const Condition negative = negativeCondition(parameters, model, device);
     const ComputeDtypeGuard precision(dtypeFor(parameters.precision, device));
 
     const std::vector<int> ts = samplingTimesteps(parameters, T);
@@ -80,7 +96,7 @@ torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective o
         const int t = ts[size_t(i)];
         const double a = std::sqrt(abar[size_t(t)]), s = std::sqrt(1.0 - abar[size_t(t)]);
         const auto tBatch = torch::full({parameters.count}, t, torch::TensorOptions().dtype(torch::kInt64).device(device));
-        const auto output = guidedOutput(model, x, tBatch, condition, parameters.guidance);
+        const auto output = guidedOutput(model, x, tBatch, condition, parameters.guidance, negative);
         const auto aT = torch::full({1}, a, x.options()), sT = torch::full({1}, s, x.options());
         Prediction pred = toPrediction(objective, output, x, aT, sT);
         if (parameters.clipX0 && space.boundedToUnitRange()) {

@@ -36,8 +36,11 @@ torch::Tensor sample(Denoiser& model, const NoiseSchedule& schedule, Objective o
                      const SamplingParameters& parameters, const FrameCallback& onFrame = {}, int frameEvery = 1);
 
 // The condition a batch is drawn under: the class asked for, or (classLabel −1) classes
-// 0,1,2,… in turn; empty for an unconditional model.
-Condition samplingCondition(const SamplingParameters& parameters, const Conditioning& conditioning,
-                            torch::Device device);
+// 0,1,2,… in turn; a text model's prompt; empty for an unconditional model or an empty
+// prompt. Throws std::invalid_argument for a prompt to a model without text, a class to a
+// text model, or a prompt that is not UTF-8.
+Condition samplingCondition(const SamplingParameters& parameters, const Denoiser& model, torch::Device device);
+// The negative prompt's condition for a text model's batch; empty when there is none.
+Condition negativeCondition(const SamplingParameters& parameters, const Denoiser& model, torch::Device device);
 
 }  // namespace ddpm

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/DisplayPath.h"
+
 namespace ddpm {
 
 namespace {
@@ -17,6 +19,8 @@ const char kClass[] = "ddpm:class";
 const char kCheckpoint[] = "ddpm:checkpoint";
 const char kWeights[] = "ddpm:weights";
 const char kPrecision[] = "ddpm:precision";
+const char kPrompt[] = "ddpm:prompt";
+const char kNegativePrompt[] = "ddpm:negative_prompt";
 
 // Shortest round-trippable form a person reads easily: 0, 0.5, 7.5.
 std::string formatNumber(double value) {
@@ -59,6 +63,16 @@ void readWord(const std::map<std::string, std::string>& text, const char* key, T
     }
 }
 
+void readPrompt(const std::map<std::string, std::string>& text, const char* key, std::string& target) {
+    const auto it = text.find(key);
+    if (it == text.end()) return;
+    if (it->second.size() > SamplingLimits::kMaxPromptBytes)
+        throw std::invalid_argument(std::string(key) + ": longer than " + std::to_string(SamplingLimits::kMaxPromptBytes) +
+                                    " bytes");
+    if (!isValidUtf8(it->second)) throw std::invalid_argument(std::string(key) + ": not valid UTF-8");
+    target = it->second;
+}
+
 }  // namespace
 
 std::string toString(SamplerKind kind) { return kind == SamplerKind::Ddpm ? "ddpm" : "ddim"; }
@@ -81,6 +95,8 @@ std::map<std::string, std::string> toPngText(const SamplingParameters& p, int ti
         {kPrecision, toString(p.precision)},
         {kWeights, p.weights}};
     if (!p.checkpoint.empty()) text[kCheckpoint] = p.checkpoint;
+    if (!p.prompt.empty()) text[kPrompt] = p.prompt;
+    if (!p.negativePrompt.empty()) text[kNegativePrompt] = p.negativePrompt;
     return text;
 }
 
@@ -101,6 +117,8 @@ SamplingParameters samplingParametersFromPngText(const std::map<std::string, std
     readNumber(text, kClass, p.classLabel, toInt, -1ll, (long long)Limits::kMaxClass);
     if (const auto it = text.find(kCheckpoint); it != text.end()) p.checkpoint = it->second;
     if (const auto it = text.find(kWeights); it != text.end()) p.weights = it->second;
+    readPrompt(text, kPrompt, p.prompt);
+    readPrompt(text, kNegativePrompt, p.negativePrompt);
     return p;
 }
 

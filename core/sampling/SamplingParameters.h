@@ -24,6 +24,8 @@ struct SamplingParameters {
     bool ddpmPosteriorVariance = true;   // DDPM: σ² = β̃_t (true) or β_t
     double guidance = 1.0;            // classifier-free guidance scale w: ε = ε_u + w (ε_c − ε_u)
     int classLabel = -1;              // conditional models: the class; -1 cycles 0,1,2,… over the batch
+    std::string prompt;               // text models: what to draw ("" samples unconditionally)
+    std::string negativePrompt;       // text models: what guidance steers away from ("": the empty prompt)
     int64_t count = 16;
     uint64_t seed = 0;
     Precision precision = defaultPrecision();   // convolutions and products; the rest stays fp32
@@ -42,6 +44,7 @@ struct SamplingLimits {
     static constexpr int64_t kMaxCount = 100000;
     static constexpr int64_t kMaxSeed = int64_t(1) << 62;
     static constexpr int kMaxClass = 100000;   // a model's classes are checked when it is loaded
+    static constexpr size_t kMaxPromptBytes = 4096;
 };
 
 // The tEXt chunks that describe `parameters` for a model with T = timesteps.
@@ -49,7 +52,7 @@ std::map<std::string, std::string> toPngText(const SamplingParameters& parameter
 // True when the chunks come from DDPM Studio or the ddpm tool (they have "ddpm:sampler").
 bool hasSamplingParameters(const std::map<std::string, std::string>& text);
 // Missing keys keep their defaults; throws std::invalid_argument naming the key of a malformed
-// or out-of-range value (SamplingLimits; η in [0, 1]).
+// or out-of-range value (SamplingLimits; η in [0, 1]; prompts valid UTF-8).
 SamplingParameters samplingParametersFromPngText(const std::map<std::string, std::string>& text);
 
 }  // namespace ddpm

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "conditioning/WordTokenizer.h"
+#include "data/CaptionWords.h"
 #include "data/Dataset.h"
 #include "util/KeyValueText.h"
 
@@ -11,6 +13,7 @@ namespace ddpm {
 namespace {
 constexpr const char* kPixelFormat = "ddpm-studio-run 1";    // pixels and points
 constexpr const char* kLatentFormat = "ddpm-studio-run 2";   // an autoencoder's latents
+constexpr const char* kTextFormat = "ddpm-studio-run 3";     // prompts (pixels or latents)
 }  // namespace
 
 PresetRecipe presetRecipe(const std::string& preset) {
@@ -39,7 +42,8 @@ std::string RunConfig::serialize() const {
     KeyValueText kv;
     // A latent run is format 2, so that a program from before latents refuses it (by its
     // format) instead of taking its latents for pixels; pixel runs stay readable by it.
-    kv.set("format", data.space.isLatent() ? kLatentFormat : kPixelFormat);
+    // A text run is format 3 for the same reason.
+    kv.set("format", model.text.enabled() ? kTextFormat : data.space.isLatent() ? kLatentFormat : kPixelFormat);
     kv.set("schedule.kind", toString(schedule.kind));
     kv.set("schedule.timesteps", schedule.timesteps);
     kv.set("schedule.beta_start", schedule.betaStart);
@@ -59,6 +63,15 @@ std::string RunConfig::serialize() const {
     kv.set("model.classes", model.numClasses);
     kv.set("model.mlp_hidden", model.mlpHidden);
     kv.set("model.mlp_blocks", model.mlpBlocks);
+    if (model.text.enabled()) {
+        kv.set("model.text.encoder", model.text.encoder);
+        kv.set("model.text.words", model.text.words);
+        kv.set("model.text.context", model.text.context);
+        kv.set("model.text.width", model.text.width);
+        kv.set("model.text.layers", model.text.layers);
+        kv.set("model.text.heads", model.text.heads);
+        kv.set("model.text.cross_attention_levels", model.text.crossAttentionLevels);
+    }
     kv.set("objective", toString(objective));
     kv.set("loss_weighting", toString(weighting));
     kv.set("min_snr_gamma", minSnrGamma);
@@ -78,6 +91,7 @@ std::string RunConfig::serialize() const {
     kv.set("data.channels", data.space.channels);
     kv.set("data.resolution", data.space.height);
     kv.set("data.class_names", data.classNames);
+    if (!data.heldOutWords.empty()) kv.set("data.held_out_words", data.heldOutWords);
     if (data.space.isLatent()) {
         kv.set("data.picture_channels", data.space.pictureChannels);
         kv.set("data.picture_resolution", data.space.pictureHeight);
@@ -85,12 +99,38 @@ std::string RunConfig::serialize() const {
     return kv.toString();
 }
 
+namespace {
+
+void validateText(const ModelConfig& model) {
+    const TextConfig& t = model.text;
+    if (!t.enabled()) return;
+    const auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+    if (t.encoder != "builtin") fail("model.text.encoder '" + t.encoder + "' is none this program knows (builtin)");
+    if (model.numClasses > 0) fail("a model takes classes or prompts, not both");
+    if (t.words.empty() || t.words.size() > 100000) fail("model.text.words must list 1 … 100000 words");
+    try {
+        WordTokenizer::fromWords(t.words);
+    } catch (const std::invalid_argument& e) {
+        fail(std::string("model.text.words: ") + e.what());
+    }
+    if (t.context < 3 || t.context > 512) fail("model.text.context must be 3 … 512 tokens");
+    if (t.width < 8 || t.width > 4096) fail("model.text.width must be 8 … 4096");
+    if (t.layers < 1 || t.layers > 48) fail("model.text.layers must be 1 … 48");
+    if (t.heads < 1 || t.width % t.heads) fail("model.text.heads must divide model.text.width");
+    for (int level : t.crossAttentionLevels)
+        if (level < 0 || level >= int(model.channelMults.size()))
+            fail("model.text.cross_attention_levels names level " + std::to_string(level) + ", beyond the U-Net's levels");
+}
+
+}  // namespace
+
 RunConfig RunConfig::deserialize(const std::string& text) {
     const KeyValueText kv = KeyValueText::parse(text);
     const std::string format = kv.getString("format");
-    if (format != kPixelFormat && format != kLatentFormat)
+    if (format != kPixelFormat && format != kLatentFormat && format != kTextFormat)
         throw std::invalid_argument("unsupported configuration format '" + format + "' (this program reads '" +
-                                    kPixelFormat + "' and '" + kLatentFormat + "'; a newer DDPM Studio wrote it?)");
+                                    kPixelFormat + "', '" + kLatentFormat + "' and '" + kTextFormat +
+                                    "'; a newer DDPM Studio wrote it?)");
     RunConfig c;
     c.schedule.kind = scheduleKindFromString(kv.getString("schedule.kind"));
     c.schedule.timesteps = int(kv.getInt("schedule.timesteps"));
@@ -113,6 +153,15 @@ RunConfig RunConfig::deserialize(const std::string& text) {
     c.model.numClasses = int(kv.getInt("model.classes"));
     c.model.mlpHidden = int(kv.getInt("model.mlp_hidden"));
     c.model.mlpBlocks = int(kv.getInt("model.mlp_blocks"));
+    if (format == kTextFormat) {
+        c.model.text.encoder = kv.getString("model.text.encoder");
+        c.model.text.words = kv.getStringList("model.text.words");
+        c.model.text.context = int(kv.getInt("model.text.context"));
+        c.model.text.width = int(kv.getInt("model.text.width"));
+        c.model.text.layers = int(kv.getInt("model.text.layers"));
+        c.model.text.heads = int(kv.getInt("model.text.heads"));
+        c.model.text.crossAttentionLevels = kv.getIntList("model.text.cross_attention_levels");
+    }
     c.objective = objectiveFromString(kv.getString("objective"));
     c.weighting = lossWeightingFromString(kv.getString("loss_weighting"));
     c.minSnrGamma = kv.getDouble("min_snr_gamma");
@@ -132,13 +181,14 @@ RunConfig RunConfig::deserialize(const std::string& text) {
     c.data.space = kv.getInt("data.points") != 0
                        ? SampleSpace::points()
                        : SampleSpace::pixels(int(kv.getInt("data.channels")), resolution, resolution);
-    if (format == kLatentFormat) {
+    if (format == kLatentFormat || (format == kTextFormat && kv.has("data.picture_channels"))) {
         const int pictureResolution = int(kv.getInt("data.picture_resolution"));
         c.data.space = SampleSpace::latents(
             c.data.space.channels, resolution, resolution,
             SampleSpace::pixels(int(kv.getInt("data.picture_channels")), pictureResolution, pictureResolution));
     }
     c.data.classNames = kv.getStringList("data.class_names");
+    if (kv.has("data.held_out_words")) c.data.heldOutWords = kv.getStringList("data.held_out_words");
     c.validate();
     return c;
 }
@@ -172,6 +222,9 @@ void RunConfig::validate() const {
         for (int level : model.attentionLevels)
             if (level < 0 || level >= int(model.channelMults.size()))
                 fail("model.attention_levels names level " + std::to_string(level) + ", beyond the U-Net's levels");
+        validateText(model);
+    } else if (model.text.enabled()) {
+        fail("text prompts need a U-Net");
     } else if (model.inChannels != 2) {
         fail("the MLP denoiser works on 2-D points (model.in_channels = 2)");
     } else if (model.mlpHidden < 1 || model.mlpHidden > 8192 || model.mlpBlocks < 1 || model.mlpBlocks > 64) {
@@ -183,6 +236,9 @@ void RunConfig::validate() const {
         fail("the data (" + data.space.describe() + ") does not match the model (" + model.space().describe() + ")");
     if (model.numClasses < 0 || (model.numClasses > 0 && int(data.classNames.size()) != model.numClasses))
         fail("model.classes does not match the data's class names");
+    if (!data.heldOutWords.empty() && !model.text.enabled()) fail("data.held_out_words needs a text model");
+    for (const std::string& word : data.heldOutWords)
+        if (captionWords(word) != std::vector<std::string>{word}) fail("data.held_out_words: '" + word + "' is not one lower-case word");
     if (train.batchSize < 1 || train.batchSize > 65536) fail("train.batch must be 1 … 65536");
     if (!inRange(train.learningRate, 1e-12, 10)) fail("train.lr must be positive (and at most 10)");
     if (!inRange(train.weightDecay, 0, 10) || !inRange(train.gradClip, 0, 1e9) || train.warmupSteps < 0)

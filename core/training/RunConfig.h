@@ -38,6 +38,9 @@ struct DataInfo {
     std::string identity;      // Dataset::identity()
     SampleSpace space;         // the items at the model's resolution
     std::vector<std::string> classNames;   // non-empty for class-conditional models
+    // Text runs: training items whose caption holds all these words are left out (a
+    // combination held out of training, to see whether prompts compose it anyway).
+    std::vector<std::string> heldOutWords;
 };
 // The dataset as `model` sees it: its items' space, and its class names where the
 // model takes classes.

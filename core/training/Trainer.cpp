@@ -8,6 +8,8 @@
 #include <zlib.h>
 #include <torch/nn/utils/clip_grad.h>
 
+#include "conditioning/PromptEncoding.h"
+#include "data/CaptionWords.h"
 #include "diffusion/SampleSpaceTensors.h"
 #include "distributed/DistributedGroup.h"
 #include "distributed/GradientAllReduce.h"
@@ -182,6 +184,23 @@ void Trainer::createOptimizer() {
         torch::optim::AdamWOptions(config_.train.learningRate).weight_decay(config_.train.weightDecay));
 }
 
+namespace {
+
+// The training items whose captions do not hold all of `words`: (N') int64 indices.
+torch::Tensor itemsWithoutWords(const Dataset& d, const std::vector<std::string>& words) {
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < d.trainCount; ++i) {
+        const auto caption = captionWords(d.captions[size_t(i)]);
+        const bool holdsAll = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+            return std::find(caption.begin(), caption.end(), w) != caption.end();
+        });
+        if (!holdsAll) kept.push_back(i);
+    }
+    return torch::tensor(kept, torch::kInt64);
+}
+
+}  // namespace
+
 void Trainer::prepareData(const Dataset& d, at::Generator dataOrder, const EncodeProgress& onEncode) {
     const SampleSpace& space = config_.data.space;
     if (sampleSpaceOf(d) != space.pictureSpace())
@@ -206,7 +225,15 @@ void Trainer::prepareData(const Dataset& d, at::Generator dataOrder, const Encod
                                         std::to_string(config_.model.numClasses) + " classes");
         labels_ = datasetLabels(d, 0, d.trainCount).to(device_);
     }
-    batches_ = std::make_unique<BatchSampler>(d.trainCount, config_.train.batchSize, std::move(dataOrder));
+    if (config_.model.text.enabled()) captions_ = captionTokens(config_.model, d, 0, d.trainCount).to(device_);
+    if (!config_.data.heldOutWords.empty()) {
+        const torch::Tensor kept = itemsWithoutWords(d, config_.data.heldOutWords).to(device_);   // (N') int64
+        if (kept.size(0) == 0) throw std::invalid_argument("every training caption holds the held-out words");
+        data_ = data_.index_select(0, kept);
+        captions_.tokens = captions_.tokens.index_select(0, kept);
+        captions_.mask = captions_.mask.index_select(0, kept);
+    }
+    batches_ = std::make_unique<BatchSampler>(data_.size(0), config_.train.batchSize, std::move(dataOrder));
     useGenerator(*model_, noise_);
 }
 
@@ -245,9 +272,14 @@ StepStats Trainer::step() {
     const auto x0 = toModelSpace(config_.data.space, data_.index_select(0, index));   // (B,…) the model's space
     const auto noise = torch::randn(x0.sizes(), noise_, floatOnCpu).to(device_);
     Condition condition;
-    if (labels_.defined()) {
-        const Conditioning conditioning = model_->conditioning();
+    const Conditioning conditioning = model_->conditioning();
+    if (labels_.defined())
         condition = conditioning.dropped(conditioning.fromLabels(labels_.index_select(0, index)), tc.classDropProb, noise_);
+    if (!captions_.empty()) {
+        Condition batchCaptions;
+        batchCaptions.tokens = captions_.tokens.index_select(0, index);   // (B,L)
+        batchCaptions.mask = captions_.mask.index_select(0, index);       // (B,L)
+        condition = conditioning.dropped(batchCaptions, tc.classDropProb, noise_);
     }
     t = t.to(device_);
 

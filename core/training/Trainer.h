@@ -136,6 +136,7 @@ private:
     std::shared_ptr<TrainedAutoencoder> autoencoder_;   // latent runs
     torch::Tensor data_;     // train split as stored (storedItems) or encoded (latent runs), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
+    Condition captions_;     // text runs: the training captions' tokens and mask (N,L) on the device
     StepMeter meter_;
     std::shared_ptr<DistributedGroup> group_;   // data-parallel runs
     std::unique_ptr<GradientAllReduce> allReduce_;

@@ -130,6 +130,10 @@ void writePngs(const fs::path& out) {
     p.guidance = 2;
     p.checkpoint = "model.ckpt";
     ddpm::writePng((out / "png_text" / "samples.png").string(), picture(0), ddpm::toPngText(p, 1000));
+    p.classLabel = -1;
+    p.prompt = "a thick seven \xe2\x80\x94 caf\xc3\xa9";   // UTF-8: an iTXt chunk
+    p.negativePrompt = "thin";
+    ddpm::writePng((out / "png_text" / "prompted.png").string(), picture(0), ddpm::toPngText(p, 1000));
     fs::create_directories(out / "apng");
     ddpm::writeApng((out / "apng" / "denoising.png").string(), {picture(0), picture(1)}, 80);
 }
