@@ -337,6 +337,67 @@ private slots:
         QVERIFY2(both.err.contains("--classes or --unconditional"), qPrintable(both.err));
     }
 
+    // ddpm train --text builtin on the digits' generated captions, then prompts: sample, a grid
+    // row per prompt, notes on unknown words, misuse as usage errors, encode-text, the attribute probe.
+    void textPromptsEndToEnd() {
+        const QStringList small = {"--base-channels", "8", "--groups", "4", "--channel-mults", "1,2", "--attention", "1",
+                                   "--text-width", "16", "--text-layers", "1", "--threads", "1", "--save-every", "0"};
+        Run train = runDdpm(QStringList{"train", "--data", "mnist", "--text", "builtin", "--steps", "2", "--batch", "4",
+                                        "--hold-out", "Thick seven", "--out", path("text")} + small);
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        const QString model = path("text/model.ckpt");
+        Run info = runDdpm({"info", model});
+        QVERIFY2(info.out.contains("prompts    19 words: a") && info.out.contains("held out   the training captions with all of: thick seven"),
+                 qPrintable(info.out));
+        QVERIFY(!info.out.contains("classes"));
+
+        Run sample = runDdpm({"sample", model, "--steps", "2", "-n", "2", "--prompt", "a thick blue seven", "--guidance",
+                              "2", "--negative-prompt", "thin", "-o", path("prompted.png")});
+        QVERIFY2(sample.exitCode == 0, qPrintable(sample.err));
+        QVERIFY2(sample.err.contains("never saw the word blue"), qPrintable(sample.err));
+        const auto text = ddpm::readPngText(path("prompted.png").toStdString());
+        QCOMPARE(QString::fromStdString(text.at("ddpm:prompt")), QString("a thick blue seven"));
+        QCOMPARE(QString::fromStdString(text.at("ddpm:negative_prompt")), QString("thin"));
+
+        QFile prompts(path("prompts.txt"));
+        QVERIFY(prompts.open(QIODevice::WriteOnly));
+        prompts.write("a seven\n\na large two\n");
+        prompts.close();
+        Run rows = runDdpm({"sample", model, "--steps", "2", "-n", "3", "--prompts", path("prompts.txt"), "-o", path("rows.png")});
+        QVERIFY2(rows.exitCode == 0, qPrintable(rows.err));
+        QCOMPARE(pngSize(path("rows.png")), QSize(3 * 28 + 4 * 2, 2 * 28 + 3 * 2));   // a row per prompt
+
+        Run classToText = runDdpm({"sample", model, "--class", "3", "-o", path("x.png")});
+        QCOMPARE(classToText.exitCode, 2);
+        QVERIFY2(classToText.err.contains("takes prompts"), qPrintable(classToText.err));
+        const QString shipped = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
+        Run promptToClasses = runDdpm({"sample", shipped, "--prompt", "a seven", "-o", path("x.png")});
+        QCOMPARE(promptToClasses.exitCode, 2);
+        QVERIFY2(promptToClasses.err.contains("trained without text"), qPrintable(promptToClasses.err));
+        Run accented = runDdpm({"sample", model, "--steps", "1", "-n", "1", "--prompt", QString::fromUtf8("un caf\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac"), "-o", path("x.png")});
+        QCOMPARE(accented.exitCode, 0);
+        QVERIFY2(accented.err.contains(QString::fromUtf8("never saw the words un, caf\xc3\xa9, \xe6\x9d\xb1\xe4\xba\xac")), qPrintable(accented.err));
+        Run textOnPoints = runDdpm({"train", "--data", "toy:moons", "--text", "builtin", "--steps", "1", "--out", path("x")});
+        QCOMPARE(textOnPoints.exitCode, 2);
+        QVERIFY2(textOnPoints.err.contains("has none"), qPrintable(textOnPoints.err));
+
+        Run tokens = runDdpm({"encode-text", "--text", model, "--prompt", "a seven", "--tokens", "--pooled", "-o",
+                              path("seven.npy")});
+        QVERIFY2(tokens.exitCode == 0, qPrintable(tokens.err));
+        QVERIFY2(QRegularExpression("^2 4 \\d+ 3\n$").match(tokens.out).hasMatch(), qPrintable(tokens.out));
+        QFile npy(path("seven.npy"));
+        QVERIFY(npy.open(QIODevice::ReadOnly));
+        const QByteArray header = npy.read(128);
+        QVERIFY2(header.startsWith("\x93NUMPY") && header.contains("'shape': (1, 16)"), header.constData());
+        QCOMPARE(npy.size(), qint64(128 + 16 * 4));   // the data starts at 128 and is 1×16 floats
+
+        Run probe = runDdpm({"eval", model, "--attributes", "1", "--steps", "2", "--threads", "1"});
+        QVERIFY2(probe.exitCode == 0, qPrintable(probe.err));
+        QVERIFY2(probe.out.contains("thickness") && probe.out.contains("of 10") &&
+                     probe.out.contains("held out    'a thick seven' against 'a thin seven'"),
+                 qPrintable(probe.out));
+    }
+
     void shippedModelSamplesDigits() {
         const QString model = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR") + "/models/mnist-tiny.ckpt";
         Run info = runDdpm({"info", model});

@@ -2,11 +2,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include <torch/utils.h>
 
 #include "cli/ArgParser.h"
+#include "conditioning/PromptEncoding.h"
 #include "data/DatasetLoader.h"
+#include "util/DisplayPath.h"
 #include "util/KeyValueText.h"
 
 namespace ddpm::cli {
@@ -56,7 +60,7 @@ ScheduleConfig scheduleFromOptions(const ArgParser& parser) {
     return c;
 }
 
-SamplingParameters samplerFromOptions(const ArgParser& p, int numClasses) {
+SamplingParameters samplerFromOptions(const ArgParser& p, const ModelConfig& model) {
     SamplingParameters sc;
     sc.sampler = samplerKindFromString(p.getChoice("sampler"));
     sc.steps = p.getInt("steps", 1, SamplingLimits::kMaxSteps);
@@ -67,10 +71,58 @@ SamplingParameters samplerFromOptions(const ArgParser& p, int numClasses) {
     sc.clipX0 = !p.has("no-clip");
     sc.precision = precisionFromString(p.getChoice("precision"));
     if (p.has("class")) {
-        if (numClasses == 0) throw UsageError("--class: this model is not class-conditional");
-        sc.classLabel = p.getInt("class", 0, numClasses - 1);
+        if (model.text.enabled()) throw UsageError("--class: this model takes prompts (--prompt), not classes");
+        if (model.numClasses == 0) throw UsageError("--class: this model is not class-conditional");
+        sc.classLabel = p.getInt("class", 0, model.numClasses - 1);
     }
+    for (const char* option : {"prompt", "negative-prompt"}) {
+        if (!p.has(option)) continue;
+        if (!model.text.enabled()) throw UsageError(std::string("--") + option + ": this model was trained without text");
+        const std::string prompt = p.get(option);
+        if (!isValidUtf8(prompt)) throw UsageError(std::string("--") + option + ": not valid UTF-8");
+        if (prompt.size() > SamplingLimits::kMaxPromptBytes)
+            throw UsageError(std::string("--") + option + ": longer than " +
+                             std::to_string(SamplingLimits::kMaxPromptBytes) + " bytes");
+        (std::string(option) == "prompt" ? sc.prompt : sc.negativePrompt) = prompt;
+    }
+    if (!sc.negativePrompt.empty() && sc.guidance == 1.0)
+        throw UsageError("--negative-prompt acts through guidance: give --guidance other than 1");
     return sc;
+}
+
+namespace {
+constexpr size_t kMaxPromptFileBytes = 256 * 1024;
+}  // namespace
+
+std::vector<std::string> promptFileLines(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("--prompts: cannot read " + path);
+    std::vector<std::string> prompts;
+    std::string line;
+    size_t total = 0;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        if (!isValidUtf8(line)) throw UsageError(path + ":" + std::to_string(number) + ": not valid UTF-8");
+        if (line.size() > SamplingLimits::kMaxPromptBytes)
+            throw UsageError(path + ":" + std::to_string(number) + ": longer than " +
+                             std::to_string(SamplingLimits::kMaxPromptBytes) + " bytes");
+        total += line.size() + 1;
+        prompts.push_back(line);
+    }
+    // A grid records its prompts in one PNG text chunk, which readers take up to 1 MiB.
+    if (total > kMaxPromptFileBytes)
+        throw UsageError("--prompts: " + path + " holds more than " + std::to_string(kMaxPromptFileBytes / 1024) + " KiB of prompts");
+    if (prompts.empty()) throw UsageError("--prompts: " + path + " has no prompts");
+    if (prompts.size() > 1000) throw UsageError("--prompts: " + path + " has more than 1000 prompts");
+    return prompts;
+}
+
+void printPromptNotes(const ModelConfig& model, const std::vector<std::string>& prompts) {
+    if (!model.text.enabled()) return;
+    for (const std::string& prompt : prompts)
+        for (const std::string& note : encodePrompts(model, {prompt}, torch::kCPU).notes)
+            std::cerr << "note: " << note << "\n";
 }
 
 }  // namespace ddpm::cli

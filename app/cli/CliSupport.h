@@ -32,9 +32,15 @@ Config validatedOrUsageError(Config config) {
 
 // From --schedule (when given) and --timesteps, for the verbs that build a noise schedule.
 ScheduleConfig scheduleFromOptions(const ArgParser& parser);
-// From --sampler, --steps, --eta, --quadratic, --seed, --class, --guidance, --no-clip and
-// --precision: the sampling choices every verb that draws samples offers (the option table's
-// sampler options). numClasses: the model's (0 = unconditional; then --class is an error).
-SamplingParameters samplerFromOptions(const ArgParser& parser, int numClasses);
+// From --sampler, --steps, --eta, --quadratic, --seed, --class, --prompt, --negative-prompt,
+// --guidance, --no-clip and --precision: the sampling choices every verb that draws samples
+// offers (the option table's sampler options). --class needs a class-conditional model,
+// the prompts a text model.
+SamplingParameters samplerFromOptions(const ArgParser& parser, const ModelConfig& model);
+// The prompts of a --prompts FILE: one per line (blank lines skipped), each valid UTF-8 and
+// at most SamplingLimits::kMaxPromptBytes; a bad line is a usage error naming it.
+std::vector<std::string> promptFileLines(const std::string& path);
+// The prompt's notes for a text model (unknown words, truncation, empty), on stderr.
+void printPromptNotes(const ModelConfig& model, const std::vector<std::string>& prompts);
 
 }  // namespace ddpm::cli

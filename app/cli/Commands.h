@@ -17,6 +17,7 @@ int runNoise(const Args& args);
 int runExport(const Args& args);
 int runImport(const Args& args);
 int runEval(const Args& args);
+int runEncodeText(const Args& args);
 int runTrainClassifier(const Args& args);
 int runBench(const Args& args);
 

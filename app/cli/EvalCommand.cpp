@@ -1,11 +1,15 @@
 // ddpm eval: FID, KID and classifier confidence of a checkpoint's samples (or
 // of given images) against the held-out split of a dataset.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "data/CaptionWords.h"
+#include "eval/AttributeProbe.h"
 #include "eval/Evaluation.h"
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
@@ -28,6 +32,11 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
     std::printf("\"extractor\": %s, \"dataset\": %s, ", jsonString(r.extractor).c_str(), jsonString(dataset).c_str());
     if (r.confidentShare >= 0) std::printf("\"confident_share\": %.6f, ", r.confidentShare);
     if (r.classMatchShare >= 0) std::printf("\"class_match_share\": %.6f, ", r.classMatchShare);
+    if (!r.classPrompts.empty()) {
+        std::printf("\"class_prompts\": [");
+        for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s%s", i ? ", " : "", jsonString(r.classPrompts[i]).c_str());
+        std::printf("], ");
+    }
     if (!s.samplesPath.empty())
         std::printf("\"samples\": %s, ", jsonString(s.samplesPath).c_str());
     else
@@ -54,12 +63,42 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
     std::printf("KID         %.5f ± %.5f\n", r.kid, r.kidStd);
     if (r.confidentShare >= 0) std::printf("confident   %.1f%% of samples classified with probability > 0.9\n", 100 * r.confidentShare);
     if (r.classMatchShare >= 0) std::printf("class match %.1f%% of samples classified as the class asked for\n", 100 * r.classMatchShare);
+    if (!r.classPrompts.empty()) {
+        std::printf("asked with  ");
+        for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s'%s'", i ? ", " : "", r.classPrompts[i].c_str());
+        std::printf("\n");
+    }
     std::printf("time        %s\n", formatDuration(r.seconds).c_str());
 }
 
 bool printProgress(const EvalProgress& e) {
     std::fprintf(stderr, "\r%s %lld/%lld   ", e.stage.c_str(), (long long)e.done, (long long)e.total);
     return true;
+}
+
+// The attribute probe's table: each attribute over every class, then the classes of the held-out words.
+void printAttributes(const std::vector<AttributePairs>& results, const std::vector<std::string>& heldOut) {
+    std::map<std::string, std::pair<int64_t, int64_t>> perAttribute;   // right way, pairs
+    for (const AttributePairs& r : results) {
+        perAttribute[r.attribute].first += r.rightWay;
+        perAttribute[r.attribute].second += r.pairs;
+    }
+    std::printf("attribute   pairs going the right way (the high word's picture measures higher)\n");
+    for (const auto& [attribute, counts] : perAttribute)
+        std::printf("  %-10s %5.1f%% of %lld\n", attribute.c_str(), 100.0 * double(counts.first) / double(counts.second),
+                    (long long)counts.second);
+    for (const AttributePairs& r : results) {
+        const auto has = [&](const std::string& prompt, const std::string& word) {
+            const auto words = captionWords(prompt);
+            return std::find(words.begin(), words.end(), word) != words.end();
+        };
+        const bool heldOutPair = !heldOut.empty() && std::all_of(heldOut.begin(), heldOut.end(), [&](const std::string& w) {
+            return has(r.higher, w) || has(r.lower, w);
+        });
+        if (heldOutPair)
+            std::printf("held out    '%s' against '%s': %lld of %lld pairs the right way\n", r.higher.c_str(), r.lower.c_str(),
+                        (long long)r.rightWay, (long long)r.pairs);
+    }
 }
 
 }  // namespace
@@ -77,6 +116,27 @@ int runEval(const Args& args) {
     config.batchSize = p.getInt("batch", 1, 100000);
     if (p.has("count")) config.count = p.getInt64("count", 2, 10000000);
 
+    if (p.has("attributes")) {
+        if (!p.has("CKPT")) throw UsageError("--attributes needs a checkpoint");
+        const auto checkpoint = loadCheckpoint(p.get("CKPT"), selectDevice(config.device));
+        const SamplingParameters sampler = samplerFromOptions(p, checkpoint.config.model);
+        if (!checkpoint.config.model.text.enabled()) throw UsageError("--attributes: this model takes no prompts");
+        CaptionScheme scheme;
+        try {
+            scheme = captionSchemeOf(checkpoint.config.data.name);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--attributes: ") + e.what());
+        }
+        const auto results = probeAttributes(checkpoint, scheme, sampler, p.getInt("attributes", 1, 100000),
+                                             [](int64_t done, int64_t total) {
+                                                 std::fprintf(stderr, "\rpairs %lld/%lld   ", (long long)done, (long long)total);
+                                                 return true;
+                                             });
+        std::fprintf(stderr, "\n");
+        printAttributes(results, checkpoint.config.data.heldOutWords);
+        return 0;
+    }
+
     Subject subject;
     EvalResult result;
     std::string dataName = p.get("data");
@@ -90,7 +150,7 @@ int runEval(const Args& args) {
         // The checkpoint says which dataset to compare with and whether --class is valid.
         const torch::Device device = selectDevice(config.device);
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
-        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model.numClasses);
+        subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
         const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.pictureSpace().height);
         const Evaluator evaluator(reference, config, printProgress);

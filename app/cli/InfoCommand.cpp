@@ -1,4 +1,5 @@
 // ddpm info DATASET: what a dataset holds.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -64,6 +65,17 @@ void printCheckpoint(const std::string& path) {
     if (r.model.numClasses > 0) {
         std::cout << "classes    " << r.model.numClasses << ":";
         for (const auto& n : r.data.classNames) std::cout << " " << n;
+        std::cout << "\n";
+    }
+    if (r.model.text.enabled()) {
+        std::cout << "prompts    " << r.model.text.words.size() << " words:";
+        const size_t shown = std::min<size_t>(r.model.text.words.size(), 24);
+        for (size_t i = 0; i < shown; ++i) std::cout << " " << r.model.text.words[i];
+        std::cout << (shown < r.model.text.words.size() ? " …\n" : "\n");
+    }
+    if (!r.data.heldOutWords.empty()) {
+        std::cout << "held out   the training captions with all of:";
+        for (const auto& w : r.data.heldOutWords) std::cout << " " << w;
         std::cout << "\n";
     }
 }

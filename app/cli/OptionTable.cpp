@@ -9,7 +9,8 @@ using K = OptionKind;
 // Options that several verbs take together.
 const std::vector<OptionUse>& samplerOptions() {   // the sampling choices of every verb that draws samples
     static const std::vector<OptionUse> list = {{"sampler"}, {"steps"},    {"eta"},     {"quadratic"}, {"seed"},
-                                                {"class"},   {"guidance"}, {"no-clip"}, {"precision"}};
+                                                {"class"},   {"prompt"},   {"negative-prompt"}, {"guidance"}, {"no-clip"},
+                                                {"precision"}};
     return list;
 }
 
@@ -53,6 +54,10 @@ const std::vector<OptionSpec>& optionTable() {
         {"eta", "", "E", K::Number, {}, "0", "DDIM eta (0 = deterministic)"},
         {"quadratic", "", "", K::Flag, {}, "", "DDIM: quadratic timestep spacing"},
         {"class", "", "C", K::Int, {}, "", "class-conditional models: the class (default: cycle through classes)"},
+        {"prompt", "", "TEXT", K::Text, {}, "", "text models: what to draw (empty: unconditional)",
+         "Words the model never saw in its captions are read as its unknown-word token and named on stderr;\n"
+         "a prompt longer than the model's context is cut, with a note saying where."},
+        {"negative-prompt", "", "TEXT", K::Text, {}, "", "text models: what guidance steers away from (needs --guidance)"},
         {"guidance", "", "W", K::Number, {}, "1", "classifier-free guidance scale (1 = plain conditional)"},
         {"no-clip", "", "", K::Flag, {}, "", "do not clip the predicted x0 to [-1,1]"},
         {"precision", "", "P", K::Choice, {"fp32", "bf16"}, "",
@@ -87,7 +92,19 @@ const std::vector<OptionSpec>& optionTable() {
          "a class-conditional model reaches the unconditional model's sample quality in about a quarter of the "
          "training time."},
         {"unconditional", "", "", K::Flag, {}, "", "no class labels, even where the data has them"},
-        {"cond-drop", "", "P", K::Number, {}, "0.1", "share of labels dropped to the null class"},
+        {"cond-drop", "", "P", K::Number, {}, "0.1", "share of labels (or captions) dropped to the null condition"},
+        {"text", "", "ENCODER", K::Text, {}, "", "train on captions, with this text encoder: builtin",
+         "builtin: a small transformer trained with the U-Net, over one token per word of the training\n"
+         "captions (metadata.jsonl or .csv, NAME.txt sidecars; generated for the built-in sets). It is the\n"
+         "default for a folder with captions; on the built-in sets, class labels stay the default.\n"
+         "docs/text-prompts.md has the details and the measurements."},
+        {"text-context", "", "N", K::Int, {}, "16", "text models: tokens per prompt, start and end included"},
+        {"text-width", "", "D", K::Int, {}, "128", "text models: width of the token features"},
+        {"text-layers", "", "N", K::Int, {}, "2", "text models: layers of the built-in encoder"},
+        {"hold-out", "", "WORDS", K::Text, {}, "", "text models: leave out the training items whose captions hold all these words",
+         "For instance --hold-out \"thick seven\" trains without the thick sevens, to see whether the prompt\n"
+         "'a thick seven' composes what the model learned of 'thick' and of 'seven'."},
+        {"cross-attention", "", "LIST", K::List, {}, "", "text models: U-Net levels that attend to the prompt (default: all but 0)"},
         {"base-channels", "", "C", K::Int, {}, "", "U-Net base width"},
         {"channel-mults", "", "LIST", K::List, {}, "", "U-Net width multipliers per level, e.g. 1,2,2"},
         {"res-blocks", "", "N", K::Int, {}, "", "U-Net residual blocks per level"},
@@ -124,6 +141,10 @@ const std::vector<OptionSpec>& optionTable() {
 
         // Sampling output
         {"no-ema", "", "", K::Flag, {}, "", "sample from the raw weights instead of the EMA copy"},
+        {"pooled", "", "", K::Flag, {}, "", "one vector per prompt: the mean of its token features"},
+        {"tokens", "", "", K::Flag, {}, "", "print each prompt's token ids"},
+        {"prompts", "", "FILE", K::Text, {}, "", "text models: a grid row of --count samples per line of FILE",
+         "Every row starts from the same noise, so the rows differ only by their prompts."},
         {"each", "", "DIR", K::Text, {}, "", "also write every sample as DIR/00000.png, ..."},
 
         // Noising
@@ -139,6 +160,11 @@ const std::vector<OptionSpec>& optionTable() {
         {"samples", "", "IMAGES", K::Text, {}, "", "score these images instead of a checkpoint's samples"},
         {"features", "", "SPEC", K::Text, {}, "builtin", "builtin, FILE.classifier, or a TorchScript FILE.pt"},
         {"json", "", "", K::Flag, {}, "", "print one JSON object instead of text"},
+        {"attributes", "", "PAIRS", K::Int, {}, "", "text models on mnist or fashion-mnist: test the attribute words on PAIRS seeds",
+         "For each class and attribute (size, thickness, slant; clothes: size, lightness), PAIRS seeds are\n"
+         "drawn under the prompt with the high word and with the low word ('a thick seven', 'a thin seven');\n"
+         "a pair goes the right way when the high prompt's picture measures higher. Prints the share of\n"
+         "pairs per attribute, and per class for the run's --hold-out words."},
 
         // Classifier training
         {"epochs", "", "N", K::Int, {}, "4", "passes over the train split"},
@@ -197,6 +223,12 @@ const std::vector<VerbSpec>& verbTable() {
                     {"classes"},
                     {"unconditional"},
                     {"cond-drop"},
+                    {"text"},
+                    {"text-context"},
+                    {"text-width"},
+                    {"text-layers"},
+                    {"cross-attention"},
+                    {"hold-out"},
                     {"resolution"},
                     {"base-channels"},
                     {"channel-mults"},
@@ -252,7 +284,8 @@ const std::vector<VerbSpec>& verbTable() {
          "2-D models: a CSV of points (x,y per line).",
          "",
          {{"CKPT", "checkpoint written by 'ddpm train'"}},
-         join(join({{"out", "output PNG (or CSV for 2-D models)"}, {"count"}, {"no-ema"}, {"each"}}, deviceOptions()),
+         join(join({{"out", "output PNG (or CSV for 2-D models)"}, {"count"}, {"prompts"}, {"no-ema"}, {"each"}},
+                   deviceOptions()),
               samplerOptions())},
 
         {"noise", "forward-noising strip of one image", "ddpm noise --data DATASET --index I -o strip.png [options]",
@@ -310,9 +343,26 @@ const std::vector<VerbSpec>& verbTable() {
                     {"count", "samples to draw (default: the held-out size, at most 10000)", ""},
                     {"features"},
                     {"batch", "samples per sampler call", "250"},
-                    {"json"}},
+                    {"json"},
+                    {"attributes"}},
                    deviceOptions()),
               samplerOptions())},
+
+        {"encode-text", "a text model's prompt features, as .npy",
+         "ddpm encode-text --text CKPT (--prompt TEXT | --prompts FILE) -o OUT.npy [--pooled] [--tokens]",
+         "Run a text model's built-in encoder on prompts and write what its cross-attention reads: float32\n"
+         "(N, context, width), zero at padding, or with --pooled (N, width), the mean over each prompt's\n"
+         "tokens. --tokens prints each prompt's token ids (start, words, end). Unknown words and cut\n"
+         "prompts are named on stderr; an empty prompt is the model's null condition.",
+         "",
+         {},
+         join({{"text", "the checkpoint of a text model (ddpm train --text builtin)"},
+               {"prompt", "the prompt to encode"},
+               {"prompts", "a prompt per line of FILE"},
+               {"out", "output .npy"},
+               {"pooled"},
+               {"tokens"}},
+              {{"threads"}})},
 
         {"train-classifier", "train the feature classifier that eval measures with",
          "ddpm train-classifier --data DATASET -o OUT.classifier [options]",

@@ -1,6 +1,7 @@
 // ddpm sample: draws samples from a checkpoint (EMA weights unless --no-ema).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/ArgParser.h"
@@ -13,6 +14,7 @@
 #include "training/Checkpoint.h"
 #include "util/AtomicFile.h"
 #include "training/Trainer.h"
+#include "util/DisplayPath.h"
 #include "util/Threads.h"
 
 namespace ddpm::cli {
@@ -25,21 +27,42 @@ int runSample(const Args& args) {
     const torch::Device device = selectDevice(p.getChoice("device"));
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
-    SamplingParameters sc = samplerFromOptions(p, ckpt.config.model.numClasses);
+    SamplingParameters sc = samplerFromOptions(p, ckpt.config.model);
     sc.count = p.getInt("count", 1, int(SamplingLimits::kMaxCount));
+    if (p.has("prompts") && p.has("prompt")) throw UsageError("give --prompt or --prompts, not both");
+    if (p.has("prompts") && !ckpt.config.model.text.enabled()) throw UsageError("--prompts: this model was trained without text");
+    // One batch per prompt (a grid row each, from the same noise); one batch without --prompts.
+    const std::vector<std::string> prompts = p.has("prompts") ? promptFileLines(p.get("prompts")) : std::vector<std::string>{sc.prompt};
+    printPromptNotes(ckpt.config.model, prompts);
+    if (!sc.negativePrompt.empty()) printPromptNotes(ckpt.config.model, {sc.negativePrompt});
     sc.checkpoint = std::filesystem::path(p.get("CKPT")).filename().string();
     sc.weights = p.has("no-ema") ? "raw" : "ema";
     const NoiseSchedule schedule(ckpt.config.schedule, device);
     Denoiser& model = p.has("no-ema") ? *ckpt.model : *ckpt.ema;
-    const auto samples = sample(model, schedule, ckpt.config.objective, ckpt.config.data.space, sc, [&](const SampleFrame& f) {
-        std::fprintf(stderr, "\rstep %d/%d", f.index, f.total);
-        return true;
-    });
+    std::vector<torch::Tensor> rows;
+    for (size_t row = 0; row < prompts.size(); ++row) {
+        sc.prompt = prompts[row];
+        rows.push_back(sample(model, schedule, ckpt.config.objective, ckpt.config.data.space, sc, [&](const SampleFrame& f) {
+            if (prompts.size() > 1)
+                std::fprintf(stderr, "\rprompt %zu/%zu, step %d/%d", row + 1, prompts.size(), f.index, f.total);
+            else
+                std::fprintf(stderr, "\rstep %d/%d", f.index, f.total);
+            return true;
+        }));
+    }
     std::fprintf(stderr, "\n");
+    const torch::Tensor samples = torch::cat(rows);   // (prompts·count,…)
 
     const SampleSpace& space = ckpt.config.data.space;
     const auto pictures = picturesOf(samples, space, ckpt.autoencoder.get());
-    writeSamples(pictures, space.pictureSpace(), p.get("out"), toPngText(sc, ckpt.config.schedule.timesteps));
+    auto text = toPngText(sc, ckpt.config.schedule.timesteps);
+    if (prompts.size() > 1) {
+        text.erase("ddpm:prompt");
+        std::string lines;
+        for (const std::string& prompt : prompts) lines += (lines.empty() ? "" : "\n") + prompt;
+        text["ddpm:prompts"] = lines;   // one per row
+    }
+    writeSamples(pictures, space.pictureSpace(), p.get("out"), text, prompts.size() > 1 ? int(sc.count) : 0);
     if (p.has("each") && !space.isPoints()) {
         ensureFolder(p.get("each"));
         for (int64_t i = 0; i < pictures.size(0); ++i) {
@@ -48,7 +71,7 @@ int runSample(const Args& args) {
             writePng((std::filesystem::path(p.get("each")) / name).string(), makeGrid(pictures.slice(0, i, i + 1), 1, 0));
         }
     }
-    std::cout << "wrote " << sc.count << " samples to " << p.get("out") << "\n";
+    std::cout << "wrote " << pictures.size(0) << " samples to " << p.get("out") << "\n";
     return 0;
 }
 

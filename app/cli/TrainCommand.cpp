@@ -10,6 +10,9 @@
 #include "cli/RunProgress.h"
 #include "cli/LocalRanks.h"
 #include "autoencoder/LatentCodec.h"
+#include "conditioning/PromptEncoding.h"
+#include "data/CaptionWords.h"
+#include "util/DisplayPath.h"
 #include "distributed/DistributedGroup.h"
 #include "training/Trainer.h"
 
@@ -33,8 +36,15 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     if (p.has("classes") && !data.hasLabels()) throw UsageError("--classes needs a labelled dataset; " + data.name + " has no labels");
     const std::string preset = p.has("preset") ? p.get("preset") : (data.isPoints() ? "mlp" : "tiny");
     const PresetRecipe recipe = presetRecipe(preset);
+    // Prompts: asked for, or a folder's own captions (the built-in sets' are generated: classes stay their default).
+    const bool folderCaptions = data.format == "image-folder" && !data.captions.empty();
+    const bool text = p.has("text") || (folderCaptions && !p.has("classes") && !p.has("unconditional"));
+    if (p.has("text") && (p.has("classes") || p.has("unconditional")))
+        throw UsageError("give --text, --classes or --unconditional, not two of them");
+    if (p.has("text") && p.get("text") != "builtin") throw UsageError("--text: unknown encoder '" + p.get("text") + "' (builtin)");
+    if (text && data.captions.empty()) throw UsageError("--text needs captions; " + data.name + " has none");
     const bool conditional =
-        p.has("classes") || (recipe.classConditional && data.hasLabels() && !p.has("unconditional"));
+        !text && (p.has("classes") || (recipe.classConditional && data.hasLabels() && !p.has("unconditional")));
     try {
         c.model = ModelConfig::preset(preset, space.isPoints() ? 2 : space.channels, space.isPoints() ? 0 : space.width,
                                       conditional ? data.numClasses() : 0);
@@ -49,6 +59,20 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     if (p.has("dropout")) c.model.dropout = p.getDouble("dropout", 0, 0.9);
     if (p.has("film")) c.model.film = true;
     if (p.has("layout")) c.model.layout = unetLayoutFromString(p.getChoice("layout"));
+    if (text) {
+        try {
+            c.model.useBuiltinText(captionVocabulary(data));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+        c.model.text.context = p.getInt("text-context", 3, 512);
+        c.model.text.width = p.getInt("text-width", 8, 4096);
+        c.model.text.layers = p.getInt("text-layers", 1, 48);
+        if (p.has("cross-attention")) c.model.text.crossAttentionLevels = intListOption(p, "cross-attention");
+    } else {
+        for (const char* option : {"text-context", "text-width", "text-layers", "cross-attention", "hold-out"})
+            if (p.has(option)) throw UsageError(std::string("--") + option + " needs --text");
+    }
 
     c.schedule = scheduleFromOptions(p);
     if (!p.has("schedule")) c.schedule.kind = recipe.schedule;
@@ -65,6 +89,11 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     c.train.seed = uint64_t(p.getInt64("seed", 0, 1ll << 62));
     c.data = dataInfoOf(data, c.model);
     c.data.space = space;
+    if (p.has("hold-out")) {
+        if (!isValidUtf8(p.get("hold-out"))) throw UsageError("--hold-out: not valid UTF-8");
+        c.data.heldOutWords = captionWords(p.get("hold-out"));
+        if (c.data.heldOutWords.empty()) throw UsageError("--hold-out: no words in '" + p.get("hold-out") + "'");
+    }
     return validatedOrUsageError(c);
 }
 

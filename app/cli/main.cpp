@@ -23,6 +23,7 @@ const std::vector<Verb>& ddpm::cli::verbs() {
         {"export", runExport},
         {"import", runImport},
         {"eval", runEval},
+        {"encode-text", runEncodeText},
         {"train-classifier", runTrainClassifier},
         {"bench", runBench},
     };
