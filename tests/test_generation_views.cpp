@@ -4,6 +4,10 @@
 // in text chunks and restored by dropping the PNG on the window, and a 2-D toy
 // model trained here. Runs headless (QT_QPA_PLATFORM=offscreen); with
 // DDPM_SCREENSHOT_DIR set it also saves pictures of the tabs there.
+#include <QComboBox>
+#include <QCompleter>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -22,6 +26,7 @@
 #include "MainWindow.h"
 #include "StudioSettings.h"
 #include "common/PointsPlot.h"
+#include "conditioning/PromptEncoding.h"
 #include "data/EmojiSet.h"
 #include "data/ToyDatasets.h"
 #include "dataset/DatasetView.h"
@@ -122,6 +127,38 @@ private:
         trainer.setHorizon(300, 0);
         while (!trainer.finished()) trainer.step();
         const QString file = path("moons.ckpt");
+        trainer.save(file.toStdString());
+        return file;
+    }
+
+    // A text model in seconds: 16×16 bright or dim squares, captioned so, 20 steps.
+    QString trainTextModel() {
+        ddpm::Dataset d;
+        d.name = "squares";
+        d.format = "image-folder";
+        d.count = d.trainCount = 16;
+        d.channels = 1;
+        d.height = d.width = 16;
+        d.pixels.assign(size_t(16 * 16 * 16), 0);
+        for (int64_t i = 0; i < d.count; ++i) {
+            for (int y = 4; y < 12; ++y)
+                for (int x = 4; x < 12; ++x) d.pixels[size_t(i * 256 + y * 16 + x)] = i % 2 ? 60 : 255;
+            d.captions.push_back(i % 2 ? "a dim square" : "a bright square");
+        }
+        ddpm::RunConfig config;
+        config.model = ddpm::ModelConfig::preset("tiny", 1, 16);
+        config.model.baseChannels = 8;
+        config.model.groups = 4;
+        config.model.channelMults = {1, 2};
+        config.model.attentionLevels = {};
+        config.model.useBuiltinText(ddpm::captionVocabulary(d));
+        config.model.text.width = 16;
+        config.model.text.layers = 1;
+        config.data = ddpm::dataInfoOf(d, config.model);
+        config.train.batchSize = 8;
+        ddpm::Trainer trainer(config, d, torch::kCPU);
+        for (int i = 0; i < 20; ++i) trainer.step();
+        const QString file = path("squares.ckpt");
         trainer.save(file.toStdString());
         return file;
     }
@@ -392,6 +429,58 @@ private slots:
         QCOMPARE(ddpm::readPngText(path("toy-samples.png").toStdString()).at("ddpm:count"), std::string("200"));
     }
 
+    // A text model: the controls offer a prompt and a negative prompt instead of the class,
+    // name the words it never saw, complete its words; Denoise shows where it draws a word;
+    // parameters (as a dropped grid's text gives them) bring their prompt back.
+    void textModelTakesPrompts() {
+        DenoiseView denoise;
+        QVERIFY(loadModel(denoise, trainTextModel()));
+        SamplerControls& controls = *denoise.controls();
+        auto* prompt = controls.findChild<QLineEdit*>("samplerPrompt");
+        auto* note = controls.findChild<QLabel*>("samplerPromptNote");
+        QVERIFY(prompt && note);
+        QCOMPARE(denoise.model().promptWords, (QStringList{"a", "square", "bright", "dim"}));
+        denoise.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&denoise));
+        QVERIFY(prompt->isVisible() && !controls.findChild<QComboBox*>("samplerClass")->isVisible());
+
+        prompt->setText("a bright blue square");
+        QVERIFY2(note->isVisible() && note->text().contains("blue"), qPrintable(note->text()));
+        prompt->setText("a bright square");
+        QVERIFY(!note->isVisible());
+        QCOMPARE(controls.promptTokens(), (QStringList{"a", "bright", "square"}));
+        // Typing "a dr" offers nothing; "a b" completes to "bright" in place.
+        prompt->setText("a b");
+        prompt->setCursorPosition(3);
+        QTest::keyClick(prompt, Qt::Key_Backspace);
+        QTest::keyClicks(prompt, "b");
+        auto* completer = controls.findChild<QCompleter*>();
+        QVERIFY(completer && completer->completionCount() == 1 && completer->currentCompletion() == "bright");
+        emit completer->activated(QStringLiteral("bright"));
+        QCOMPARE(prompt->text(), QString("a bright"));
+        prompt->setText("a bright square");
+
+        auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
+        QVERIFY(word);
+        QTRY_COMPARE(word->count(), 4);   // no word, a, bright, square
+        word->setCurrentIndex(word->findText("bright"));
+        ddpm::SamplingParameters p = controls.parameters();
+        p.steps = 4;
+        p.count = 2;
+        p.guidance = 2;
+        controls.setParameters(p);
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        const SamplingFrame& last = denoise.trajectory().last();
+        QVERIFY(!last.attention.isNull());
+        QCOMPARE(last.attention.size(), last.x0.size());
+        QVERIFY(denoise.findChild<QWidget*>("denoiseAttention")->isVisible());
+        p.prompt = "a dim square";   // as a grid's text chunks bring it back
+        controls.setParameters(p);
+        QCOMPARE(prompt->text(), QString("a dim square"));
+    }
+
     void screenshots() {
         if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR")) QSKIP("DDPM_SCREENSHOT_DIR is not set");
         MainWindow window;
@@ -436,6 +525,47 @@ private slots:
 
     // A latent model of the emoji (DDPM_SCREENSHOT_LATENT_MODEL, e.g. from
     // ddpm train --data emoji --vae VAE.ckpt): its Timeline and its samples.
+    void textScreenshots() {
+        const QString model = qEnvironmentVariable("DDPM_SCREENSHOT_TEXT_MODEL");
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || model.isEmpty())
+            QSKIP("DDPM_SCREENSHOT_DIR and DDPM_SCREENSHOT_TEXT_MODEL are not both set");
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openDefaultDataset();
+        window.openCheckpoint(model);
+        DenoiseView& denoise = *window.denoiseView();
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel() && !denoise.model().promptWords.isEmpty(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&denoise);
+        ddpm::SamplingParameters p = ddim(50, 16, 2);
+        p.prompt = "a thick seven slanted right";
+        p.guidance = 3;
+        denoise.controls()->setParameters(p);
+        auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
+        QTRY_VERIFY(word->findText("thick") > 0);
+        word->setCurrentIndex(word->findText("thick"));
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        denoise.player()->setFrame(25);
+        window.statusBar()->clearMessage();
+        saveScreenshot(window, "denoise-text.png");
+
+        SamplesView& samples = *window.samplesView();
+        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&samples);
+        p = ddim(50, 64, 0);
+        p.prompt = "a small thin two";
+        p.guidance = 3;
+        samples.controls()->setParameters(p);
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        window.statusBar()->clearMessage();
+        saveScreenshot(window, "samples-text.png");
+    }
+
     void latentScreenshots() {
         const QString model = qEnvironmentVariable("DDPM_SCREENSHOT_LATENT_MODEL");
         if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || model.isEmpty())

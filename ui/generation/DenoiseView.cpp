@@ -1,5 +1,6 @@
 #include "generation/DenoiseView.h"
 
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -48,6 +49,9 @@ DenoiseView::DenoiseView(QWidget* parent)
       picture_(new QStackedWidget(this)),
       xtImage_(new PixelImageLabel(this)),
       x0Image_(new PixelImageLabel(this)),
+      attentionWord_(new QComboBox(this)),
+      attentionCaption_(new QLabel(this)),
+      attentionImage_(new PixelImageLabel(this)),
       points_(new PointsPlot(this)),
       stepLabel_(new QLabel(this)),
       progress_(new QProgressBar(this)),
@@ -66,7 +70,8 @@ DenoiseView::DenoiseView(QWidget* parent)
            "model predicts the noise <b>ε</b> in x_t, which gives its current guess of the clean image "
            "<b>x̂0</b> = (x_t − √(1−ᾱ_t)·ε)/√ᾱ_t, and the sampler steps to a less noisy x_t. <b>DDPM</b> walks "
            "all T steps; <b>DDIM</b> takes N larger ones, with <b>η</b> setting how much fresh noise each adds. "
-           "<b>Guidance</b> pushes class-conditional models toward the chosen class."),
+           "<b>Guidance</b> pushes class-conditional models toward the chosen class, text models toward the prompt; "
+           "for a word of the prompt, the third picture shows where the model attends to it at each step."),
         "denoiseHelp", this));
     layout->addWidget(splitter, 1);
 
@@ -132,14 +137,24 @@ QWidget* DenoiseView::makeSidePanel() {
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    attentionWord_->setObjectName("denoiseAttentionWord");
+    attentionWord_->setToolTip(tr("Text models: a word of the prompt. Denoising then also shows, at every step, "
+                                  "where the image attends to that word (its cross-attention, averaged over the "
+                                  "U-Net's blocks): where the model is drawing it."));
+    auto* attentionRow = new QHBoxLayout;
+    attentionRow->addWidget(new QLabel(tr("Show where it draws"), panel));
+    attentionRow->addWidget(attentionWord_, 1);
+
     column->addWidget(modelLabel_);
     column->addWidget(controls_);
+    column->addLayout(attentionRow);
     column->addLayout(buttons);
     column->addWidget(exportBox);
     column->addWidget(message_);
     column->addStretch(1);
     panel->setMaximumWidth(320);
 
+    connect(controls_, &SamplerControls::changed, this, &DenoiseView::updateAttentionWords);
     connect(generate_, &QPushButton::clicked, this, &DenoiseView::generate);
     connect(cancel_, &QPushButton::clicked, this, &DenoiseView::cancel);
     connect(exportMp4_, &QPushButton::clicked, this, [this] { chooseExportFile(tr("MP4 video (*.mp4)"), "mp4", false); });
@@ -165,6 +180,14 @@ QWidget* DenoiseView::makePicture() {
     grid->addWidget(x0Caption, 0, 1);
     grid->addWidget(xtImage_, 1, 0);
     grid->addWidget(x0Image_, 1, 1);
+    attentionImage_->setObjectName("denoiseAttention");
+    attentionImage_->setToolTip(tr("Where the image attends to the chosen word of the prompt at this step (orange), "
+                                   "over x̂0"));
+    attentionCaption_->setAlignment(Qt::AlignCenter);
+    grid->addWidget(attentionCaption_, 0, 2);
+    grid->addWidget(attentionImage_, 1, 2);
+    attentionCaption_->hide();   // until a run shows a word's attention
+    attentionImage_->hide();
     grid->setRowStretch(1, 1);
     points_->setObjectName("denoisePoints");
     picture_->addWidget(imagesPage);
@@ -196,6 +219,7 @@ void DenoiseView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
     modelLabel_->showModel(model);
     controls_->setModel(model);
+    updateAttentionWords();
     picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : picture_->widget(0));
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);
@@ -211,6 +235,12 @@ void DenoiseView::generate() {
     message_->clear();
     lastRequest_.parameters = controls_->parameters();
     lastRequest_.keepFrames = true;
+    lastRequest_.attentionToken = attentionWord_->currentData().toInt();   // -1: none; word k is token k + 1
+    const bool attention = lastRequest_.attentionToken > 0;
+    attentionCaption_->setText(attention ? tr("attention to “%1”").arg(attentionWord_->currentText()) : QString());
+    attentionCaption_->setVisible(attention);
+    attentionImage_->setVisible(attention);
+    attentionImage_->setImage(QImage());
     setRunning(true);
     worker_->sample(lastRequest_);
 }
@@ -245,6 +275,7 @@ void DenoiseView::setRunning(bool running) {
     generate_->setEnabled(!running && hasModel());
     cancel_->setEnabled(running);
     controls_->setEnabled(!running);
+    attentionWord_->setEnabled(!running && attentionWord_->count() > 1);
     for (QPushButton* b : {exportMp4_, exportApng_, exportStrip_})
         b->setEnabled(!running && !trajectory_.isEmpty() && !exportWatcher_.isRunning());
     if (!running && trajectory_.isEmpty()) progress_->reset();
@@ -269,7 +300,19 @@ void DenoiseView::showFrame(int index) {
         xtImage_->setImage(f.xt);
         x0Image_->setImage(f.x0);
         x0Image_->setText(f.x0.isNull() ? tr("(no prediction yet)") : QString());
+        attentionImage_->setImage(f.attention);
     }
+}
+
+void DenoiseView::updateAttentionWords() {
+    const QStringList words = controls_->promptTokens();
+    const QString previous = attentionWord_->currentText();
+    const QSignalBlocker block(attentionWord_);
+    attentionWord_->clear();
+    attentionWord_->addItem(tr("(no word)"), -1);
+    for (int k = 0; k < words.size(); ++k) attentionWord_->addItem(words[k], k + 1);
+    attentionWord_->setCurrentIndex(std::max(0, attentionWord_->findText(previous)));
+    attentionWord_->setEnabled(!words.isEmpty() && !running_);
 }
 
 void DenoiseView::chooseExportFile(const QString& filter, const QString& suffix, bool strip) {

@@ -10,6 +10,7 @@
 
 #include "generation/Sampling.h"
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -58,6 +59,7 @@ signals:
 
 private:
     QWidget* makeSidePanel();
+    void updateAttentionWords();   // the prompt's words, for the attention picker
     QWidget* makePicture();
     void onModelLoaded(const ModelSummary& model);
     void onFrame(const SamplingFrame& frame);
@@ -90,6 +92,9 @@ private:
     QStackedWidget* picture_;
     PixelImageLabel* xtImage_;
     PixelImageLabel* x0Image_;
+    QComboBox* attentionWord_;        // text models: the prompt word whose cross-attention to show
+    QLabel* attentionCaption_;
+    PixelImageLabel* attentionImage_;
     PointsPlot* points_;
     QLabel* stepLabel_;
     QProgressBar* progress_;

@@ -1,15 +1,33 @@
 #include "generation/SamplerControls.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
+#include <QCompleter>
 #include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStringListModel>
 
 #include "StudioSettings.h"
+#include "conditioning/WordTokenizer.h"
+#include "data/CaptionWords.h"
 
 namespace ddpm::ui {
+
+namespace {
+
+// The prompt as UTF-8, cut at a character so that it fits SamplingLimits (the field counts
+// characters, the limit bytes).
+std::string promptBytes(QString text) {
+    while (size_t(text.toUtf8().size()) > ddpm::SamplingLimits::kMaxPromptBytes) text.chop(1);
+    return text.toStdString();
+}
+
+}  // namespace
 
 SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount, int maxCount, QWidget* parent)
     : QGroupBox(tr("Sampling"), parent),
@@ -20,6 +38,11 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
       seed_(new QSpinBox(this)),
       count_(new QSpinBox(this)),
       classLabel_(new QComboBox(this)),
+      prompt_(new QLineEdit(this)),
+      negativePrompt_(new QLineEdit(this)),
+      promptNote_(new QLabel(this)),
+      completions_(new QStringListModel(this)),
+      completer_(new QCompleter(completions_, this)),
       guidance_(new QDoubleSpinBox(this)) {
     sampler_->setObjectName("sampler");
     sampler_->addItem(tr("DDIM (N steps)"), "ddim");
@@ -43,6 +66,22 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     count_->setToolTip(tr("How many samples to draw at once"));
     classLabel_->setObjectName("samplerClass");
     classLabel_->setToolTip(tr("Class-conditional models: the class to draw (or all classes in turn)"));
+    prompt_->setObjectName("samplerPrompt");
+    prompt_->setPlaceholderText(tr("what to draw, e.g. a thick seven"));
+    prompt_->setToolTip(tr("Text models: what to draw, in the words of their captions (they are offered as you "
+                           "type). Empty: unconditional samples."));
+    prompt_->setMaxLength(int(ddpm::SamplingLimits::kMaxPromptBytes));
+    negativePrompt_->setObjectName("samplerNegativePrompt");
+    negativePrompt_->setPlaceholderText(tr("what to steer away from"));
+    negativePrompt_->setToolTip(tr("Text models, with guidance above 1: guidance pushes away from this prompt "
+                                   "instead of from the empty one."));
+    negativePrompt_->setMaxLength(int(ddpm::SamplingLimits::kMaxPromptBytes));
+    promptNote_->setObjectName("samplerPromptNote");
+    promptNote_->setWordWrap(true);
+    promptNote_->setStyleSheet("color: #b35c00");
+    completer_->setWidget(prompt_);
+    completer_->setCaseSensitivity(Qt::CaseInsensitive);
+    completer_->setCompletionMode(QCompleter::PopupCompletion);
     guidance_->setObjectName("samplerGuidance");
     guidance_->setRange(0, 20);
     guidance_->setSingleStep(0.5);
@@ -50,13 +89,16 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     guidance_->setToolTip(tr("Classifier-free guidance w: ε = ε_uncond + w·(ε_class − ε_uncond). 1 = plain "
                              "conditional, above 1 = more typical of the class, less varied; 0 = ignore the class."));
 
-    auto* form = new QFormLayout(this);
+    auto* form = form_ = new QFormLayout(this);
     form->addRow(tr("Sampler"), sampler_);
     form->addRow(tr("Steps"), steps_);
     form->addRow(tr("η"), eta_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Batch"), count_);
     form->addRow(tr("Class"), classLabel_);
+    form->addRow(tr("Prompt"), prompt_);
+    form->addRow(tr("Negative"), negativePrompt_);
+    form->addRow(promptNote_);
     form->addRow(tr("Guidance"), guidance_);
 
     QSettings settings(kOrganizationName, kApplicationName);
@@ -72,6 +114,8 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     saved.seed = settings.value(prefix_ + "/seed", 0).toULongLong();
     saved.count = settings.value(prefix_ + "/count", defaultCount).toInt();
     saved.guidance = settings.value(prefix_ + "/guidance", saved.guidance).toDouble();
+    saved.prompt = settings.value(prefix_ + "/prompt").toString().toStdString();
+    saved.negativePrompt = settings.value(prefix_ + "/negativePrompt").toString().toStdString();
     setModel({});
     setParameters(saved);
 
@@ -82,7 +126,64 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     for (QSpinBox* box : {steps_, seed_, count_}) connect(box, &QSpinBox::valueChanged, this, &SamplerControls::changed);
     for (QDoubleSpinBox* box : {eta_, guidance_})
         connect(box, &QDoubleSpinBox::valueChanged, this, &SamplerControls::changed);
+    connect(guidance_, &QDoubleSpinBox::valueChanged, this, &SamplerControls::updatePromptNote);
     connect(classLabel_, qOverload<int>(&QComboBox::currentIndexChanged), this, &SamplerControls::changed);
+    for (QLineEdit* line : {prompt_, negativePrompt_})
+        connect(line, &QLineEdit::textChanged, this, [this] {
+            updatePromptNote();
+            emit changed();
+        });
+    // Completions for the word being typed, not for the whole prompt.
+    connect(prompt_, &QLineEdit::textEdited, this, [this](const QString& text) {
+        const QString typing = text.left(prompt_->cursorPosition()).section(' ', -1);
+        if (typing.isEmpty() || promptWords_.isEmpty()) {
+            completer_->popup()->hide();
+            return;
+        }
+        completer_->setCompletionPrefix(typing);
+        if (completer_->completionCount() > 0) completer_->complete();
+        else completer_->popup()->hide();
+    });
+    connect(completer_, qOverload<const QString&>(&QCompleter::activated), this, &SamplerControls::completeWord);
+}
+
+void SamplerControls::completeWord(const QString& word) {
+    const QString text = prompt_->text();
+    const int cursor = prompt_->cursorPosition();
+    const int start = text.left(cursor).lastIndexOf(' ') + 1;
+    prompt_->setText(text.left(start) + word + text.mid(cursor));
+    prompt_->setCursorPosition(start + int(word.size()));
+}
+
+QStringList SamplerControls::promptTokens() const {
+    QStringList tokens;
+    if (promptWords_.isEmpty()) return tokens;
+    for (const std::string& word : ddpm::captionWords(prompt_->text().toStdString()))
+        if (tokens.size() < promptContext_ - 2) tokens << QString::fromStdString(word);
+    return tokens;
+}
+
+void SamplerControls::updatePromptNote() {
+    QStringList notes;
+    if (!promptWords_.isEmpty()) {
+        std::vector<std::string> words;
+        for (const QString& w : promptWords_) words.push_back(w.toStdString());
+        try {
+            const auto tokenizer = ddpm::WordTokenizer::fromWords(words);
+            for (QLineEdit* line : {prompt_, negativePrompt_}) {
+                const ddpm::TokenizedPrompt t = tokenizer.encode(line->text().toStdString(), size_t(promptContext_));
+                for (const std::string& word : t.unknown)
+                    notes << tr("The model never saw “%1”.").arg(QString::fromStdString(word));
+                if (t.truncated()) notes << tr("Only the first %1 words are read.").arg(promptContext_ - 2);
+            }
+            if (!negativePrompt_->text().isEmpty() && guidance_->value() == 1.0)
+                notes << tr("A negative prompt acts through guidance: set it above 1.");
+        } catch (const std::invalid_argument& e) {
+            notes << QString::fromStdString(e.what());
+        }
+    }
+    promptNote_->setText(notes.join(' '));
+    form_->setRowVisible(promptNote_, !notes.isEmpty());
 }
 
 SamplerControls::~SamplerControls() { saveSettings(); }
@@ -96,6 +197,10 @@ ddpm::SamplingParameters SamplerControls::parameters() const {
     r.count = count_->value();
     r.classLabel = classLabel_->currentData().toInt();
     r.guidance = guidance_->value();
+    if (!promptWords_.isEmpty()) {
+        r.prompt = promptBytes(prompt_->text());
+        r.negativePrompt = promptBytes(negativePrompt_->text());
+    }
     r.checkpoint = checkpointName_;
     return r;
 }
@@ -109,6 +214,8 @@ void SamplerControls::setParameters(const ddpm::SamplingParameters& r) {
     const int cls = classLabel_->findData(r.classLabel);
     if (cls >= 0) classLabel_->setCurrentIndex(cls);
     guidance_->setValue(r.guidance);
+    prompt_->setText(QString::fromStdString(r.prompt));
+    negativePrompt_->setText(QString::fromStdString(r.negativePrompt));
     updateEnabled();
 }
 
@@ -125,6 +232,10 @@ void SamplerControls::setModel(const ModelSummary& model) {
         classLabel_->setCurrentIndex(std::max(0, classLabel_->findData(previous)));
     }
     steps_->setMaximum(std::max(1, model.timesteps));
+    promptWords_ = model.promptWords;
+    promptContext_ = model.promptContext;
+    completions_->setStringList(promptWords_);
+    updatePromptNote();
     updateEnabled();
 }
 
@@ -132,8 +243,14 @@ void SamplerControls::updateEnabled() {
     const bool ddim = sampler_->currentData().toString() == "ddim";
     steps_->setEnabled(ddim);
     eta_->setEnabled(ddim);
+    const bool text = !promptWords_.isEmpty();
     classLabel_->setEnabled(numClasses_ > 0);
-    guidance_->setEnabled(numClasses_ > 0);
+    // Each model shows what it takes: classes, or prompts.
+    form_->setRowVisible(classLabel_, !text);
+    form_->setRowVisible(prompt_, text);
+    form_->setRowVisible(negativePrompt_, text);
+    if (!text) form_->setRowVisible(promptNote_, false);
+    guidance_->setEnabled(numClasses_ > 0 || text);
 }
 
 void SamplerControls::saveSettings() const {
@@ -145,6 +262,8 @@ void SamplerControls::saveSettings() const {
     settings.setValue(prefix_ + "/seed", qulonglong(r.seed));
     settings.setValue(prefix_ + "/count", qlonglong(r.count));
     settings.setValue(prefix_ + "/guidance", r.guidance);
+    settings.setValue(prefix_ + "/prompt", prompt_->text());
+    settings.setValue(prefix_ + "/negativePrompt", negativePrompt_->text());
 }
 
 }  // namespace ddpm::ui

@@ -1,15 +1,21 @@
 #pragma once
 // The sampling settings both the Denoise and the Samples tab offer: sampler
-// (DDPM over all T steps, or DDIM with N steps and η), seed, batch size, and
-// class and guidance scale for class-conditional models. Kept in QSettings
-// under the owner's prefix.
+// (DDPM over all T steps, or DDIM with N steps and η), seed, batch size, the
+// class for class-conditional models, the prompt and negative prompt for text
+// models (the model's caption words offered as completions, words it never saw
+// named), and the guidance scale. Kept in QSettings under the owner's prefix.
 #include <QGroupBox>
 
 #include "generation/Sampling.h"
 
 class QComboBox;
+class QCompleter;
 class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
 class QSpinBox;
+class QStringListModel;
 
 namespace ddpm::ui {
 
@@ -27,22 +33,36 @@ public:
     // Enables class and guidance for class-conditional models, caps DDIM steps at T.
     void setModel(const ModelSummary& model);
 
+    // The prompt's words as the model reads them (start and end excluded): the tokens a
+    // cross-attention map can be shown for, token k + 1 for word k. Empty for other models.
+    QStringList promptTokens() const;
+
 signals:
     void changed();
 
 private:
     void updateEnabled();
+    void updatePromptNote();
+    void completeWord(const QString& word);   // replaces the word being typed in the prompt
     void saveSettings() const;
 
     QString prefix_;
     int numClasses_ = 0;
+    QStringList promptWords_;   // text models: their vocabulary
+    int promptContext_ = 0;
     std::string checkpointName_;   // the model's file name
+    QFormLayout* form_;
     QComboBox* sampler_;
     QSpinBox* steps_;
     QDoubleSpinBox* eta_;
     QSpinBox* seed_;
     QSpinBox* count_;
     QComboBox* classLabel_;
+    QLineEdit* prompt_;
+    QLineEdit* negativePrompt_;
+    QLabel* promptNote_;
+    QStringListModel* completions_;
+    QCompleter* completer_;
     QDoubleSpinBox* guidance_;
 };
 

@@ -22,6 +22,8 @@ struct ModelSummary {
     int timesteps = 1000;     // T
     int numClasses = 0;       // > 0: class-conditional (guidance applies)
     QStringList classNames;
+    QStringList promptWords;  // text models: the words of their captions (non-empty: prompts apply)
+    int promptContext = 0;    // text models: tokens per prompt, start and end included
     QVector<QPointF> dataPoints;   // toys: points of the training data, when its name is a built-in toy
 };
 
@@ -29,6 +31,7 @@ struct ModelSummary {
 struct SamplingRequest {
     ddpm::SamplingParameters parameters;
     bool keepFrames = true;   // send x_t and x̂0 of every step (the Denoise tab)
+    int attentionToken = -1;  // text models, with frames: the prompt token (0 = start) whose cross-attention to show
 };
 
 struct SamplingFrame {
@@ -36,6 +39,7 @@ struct SamplingFrame {
     int total = 0;      // denoising steps
     int t = 0;          // the timestep x_t is at (T for the initial noise)
     QImage xt, x0;      // grids of the batch; x0 is null for the initial frame
+    QImage attention;   // the request's token: where the batch attended to it at this step, over x̂0 (null if none)
     QVector<QPointF> xtPoints, x0Points;   // toys
 };
 

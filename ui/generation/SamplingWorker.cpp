@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <algorithm>
+#include <torch/nn/functional/upsampling.h>
 #include <torch/torch.h>
 
 #include "common/TensorImage.h"
@@ -26,6 +27,8 @@ ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     s.timesteps = config.schedule.timesteps;
     s.numClasses = config.model.numClasses;
     for (const std::string& name : config.data.classNames) s.classNames << QString::fromStdString(name);
+    for (const std::string& word : config.model.text.words) s.promptWords << QString::fromStdString(word);
+    s.promptContext = config.model.text.context;
     s.description = QStringLiteral("%1 · %2 schedule, T = %3 · trained on %4")
                         .arg(QString::fromStdString(config.model.describe()),
                              QString::fromStdString(ddpm::toString(config.schedule.kind)))
@@ -49,6 +52,37 @@ int frameStride(const ddpm::SampleSpace& space, int64_t count, int totalSteps) {
     const int64_t frameBytes = std::max<int64_t>(1, 2 * side * side * space.channels + 32 * count);
     const int64_t affordable = std::max<int64_t>(2, SamplingWorker::kFrameBudgetBytes / frameBytes);
     return int(std::max<int64_t>(1, (totalSteps + affordable - 1) / affordable));
+}
+
+// pictures (B,C,H,W) in [-1,1] (x̂0), the maps of the model's last forward, token k ->
+// (B,3,H,W) in [-1,1]: x̂0 in grey under the token's attention in orange (each picture's
+// own maximum at full strength). Guidance runs the batch twice: its first B rows are the
+// prompt's. The maps cover the model's padded input (pixels or latents), whose top-left
+// part the picture shows.
+torch::Tensor attentionOverlay(const torch::Tensor& pictures, const std::vector<ddpm::CrossAttentionMap>& maps, int k,
+                               const ddpm::ModelConfig& model) {
+    namespace F = torch::nn::functional;
+    const auto cpuPictures = pictures.to(torch::kCPU, torch::kFloat);
+    const int64_t B = cpuPictures.size(0), H = cpuPictures.size(2), W = cpuPictures.size(3);
+    const int64_t divisor = int64_t(1) << (model.channelMults.size() - 1);
+    const int64_t side = model.resolution, padded = (side + divisor - 1) / divisor * divisor;
+    const auto resize = [](const torch::Tensor& x, int64_t h, int64_t w) {
+        return F::interpolate(x, F::InterpolateFuncOptions()
+                                     .size(std::vector<int64_t>{h, w})
+                                     .mode(torch::kBilinear)
+                                     .align_corners(false));
+    };
+    torch::Tensor heat = torch::zeros({B, 1, side, side});
+    for (const ddpm::CrossAttentionMap& map : maps) {
+        if (k >= map.weights.size(2) || map.weights.size(0) < B) continue;
+        const auto w = map.weights.slice(0, 0, B).select(2, k).to(torch::kCPU, torch::kFloat).reshape({B, 1, map.height, map.width});
+        heat = heat + resize(w, padded, padded).slice(2, 0, side).slice(3, 0, side);   // (B,1,side,side)
+    }
+    heat = resize(heat, H, W);
+    heat = heat / heat.amax({1, 2, 3}, true).clamp_min(1e-12);                   // (B,1,H,W) in [0,1]
+    const auto grey = (cpuPictures.mean(1, true) + 1) / 2;                       // (B,1,H,W) in [0,1]
+    const auto orange = torch::tensor({1.0f, 0.55f, 0.0f}).reshape({1, 3, 1, 1});
+    return (0.45 * grey + 0.55 * heat * orange) * 2 - 1;                          // (B,3,H,W)
 }
 
 }  // namespace
@@ -149,10 +183,12 @@ void SamplingWorker::draw(const SamplingRequest& r) {
         return;
     }
     ddpm::SamplingParameters sc = r.parameters;
-    if (model_->config.model.numClasses == 0) {
-        sc.classLabel = -1;
-        sc.guidance = 1.0;
-    }
+    const bool text = model_->config.model.text.enabled();
+    if (model_->config.model.numClasses == 0) sc.classLabel = -1;
+    if (model_->config.model.numClasses == 0 && !text) sc.guidance = 1.0;
+    if (!text) sc.prompt = sc.negativePrompt = "";
+    const bool showAttention = text && r.keepFrames && r.attentionToken >= 0 && !sc.prompt.empty();
+    model_->ema->setCrossAttentionRecording(showAttention);
     const ddpm::SampleSpace& space = model_->config.data.space;
     const auto pictures = [&](const torch::Tensor& samples) {
         return ddpm::picturesOf(samples, space, model_->autoencoder.get());
@@ -180,8 +216,15 @@ void SamplingWorker::draw(const SamplingRequest& r) {
                                                   if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
                                               } else {
                                                   frame.xt = gridImage(pictures(f.xt), columns, kGridPadding);
-                                                  if (f.x0.defined())
-                                                      frame.x0 = gridImage(pictures(f.x0), columns, kGridPadding);
+                                                  if (f.x0.defined()) {
+                                                      const auto x0 = pictures(f.x0);
+                                                      frame.x0 = gridImage(x0, columns, kGridPadding);
+                                                      if (showAttention)
+                                                          frame.attention = gridImage(
+                                                              attentionOverlay(x0, model_->ema->crossAttentionMaps(),
+                                                                               r.attentionToken, model_->config.model),
+                                                              columns, kGridPadding);
+                                                  }
                                               }
                                               emit frameReady(frame);
                                               return !cancel_;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "autoencoder/LatentCodec.h"
+#include "conditioning/PromptEncoding.h"
 
 namespace ddpm::ui {
 
@@ -15,12 +16,14 @@ RunConfig runConfigFromSettings(const TrainSettings& s, const Dataset& dataset, 
         checkAutoencoderFits(autoencoder->model->config(), dataset);
         space = latentSpaceOf(autoencoder->model->config());
     }
-    const bool conditional = s.classConditional && dataset.hasLabels();
+    const bool text = s.textEncoder == "builtin" && !points && !dataset.captions.empty();
+    const bool conditional = !text && s.classConditional && dataset.hasLabels();
     // 2-D points only fit the MLP, and the MLP only fits points.
     const std::string preset = points ? "mlp" : (s.preset == "mlp" ? "tiny" : s.preset.toStdString());
     RunConfig c;   // every field not set here keeps core's default
     c.model = ModelConfig::preset(preset, points ? 2 : space.channels, points ? 0 : space.width,
                                   conditional ? dataset.numClasses() : 0);
+    if (text) c.model.useBuiltinText(captionVocabulary(dataset));
     c.schedule.kind = scheduleKindFromString(s.schedule.toStdString());
     c.objective = objectiveFromString(s.objective.toStdString());
     c.train.batchSize = s.batchSize;

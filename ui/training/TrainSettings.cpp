@@ -54,6 +54,7 @@ TrainSettings TrainSettings::load(const QSettings& settings) {
     s.minutes = settings.value("train/minutes", d.minutes).toDouble();
     s.classConditional = settings.value("train/classConditional", d.classConditional).toBool();
     s.classDropProb = settings.value("train/classDropProb", d.classDropProb).toDouble();
+    s.textEncoder = settings.value("train/textEncoder", d.textEncoder).toString();
     s.previewEvery = settings.value("train/previewEvery", d.previewEvery).toInt();
     s.autosaveMinutes = settings.value("train/autosaveMinutes", d.autosaveMinutes).toDouble();
     s.saveEverySteps = settings.value("train/saveEverySteps", d.saveEverySteps).toLongLong();
@@ -76,6 +77,7 @@ void TrainSettings::save(QSettings& settings) const {
     settings.setValue("train/minutes", minutes);
     settings.setValue("train/classConditional", classConditional);
     settings.setValue("train/classDropProb", classDropProb);
+    settings.setValue("train/textEncoder", textEncoder);
     settings.setValue("train/previewEvery", previewEvery);
     settings.setValue("train/autosaveMinutes", autosaveMinutes);
     settings.setValue("train/saveEverySteps", saveEverySteps);

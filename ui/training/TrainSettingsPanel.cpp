@@ -59,6 +59,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
       steps_(new QSpinBox(this)),
       minutes_(makeDoubleSpin(0.1, 100000, 1, 1, this)),
       conditional_(new QCheckBox(tr("class-conditional"), this)),
+      textEncoder_(new QComboBox(this)),
       classDrop_(makeDoubleSpin(0.0, 1.0, 2, 0.05, this)),
       previewEvery_(new QSpinBox(this)),
       autosave_(makeDoubleSpin(0, 1440, 1, 1, this)),
@@ -80,6 +81,9 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     steps_->setObjectName("stepsSpin");
     minutes_->setObjectName("minutesSpin");
     conditional_->setObjectName("conditionalCheck");
+    textEncoder_->setObjectName("textEncoderCombo");
+    textEncoder_->addItem(tr("none"), QString());
+    textEncoder_->addItem(tr("built-in text encoder"), QStringLiteral("builtin"));
     classDrop_->setObjectName("classDropSpin");
     previewEvery_->setObjectName("previewEverySpin");
     autosave_->setObjectName("autosaveSpin");
@@ -128,7 +132,9 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
                                                           tr("Autoencoder checkpoint (*.ckpt)"));
         if (!path.isEmpty()) autoencoderPath_->setText(path);
     });
-    connect(conditional_, &QCheckBox::toggled, this, [this](bool on) { classDrop_->setEnabled(on && modelEditable_); });
+    connect(conditional_, &QCheckBox::toggled, this, &TrainSettingsPanel::updateConditioningEnabled);
+    connect(textEncoder_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &TrainSettingsPanel::updateConditioningEnabled);
     connect(preset_, &QComboBox::activated, this, [this] {
         if (preset_->currentData().toString() != kMlpPreset) preferredImagePreset_ = preset_->currentData().toString();
     });
@@ -192,9 +198,15 @@ void TrainSettingsPanel::addRows() {
     conditional_->setToolTip(tr("<p>Give the model the class label (digit, category) so that samples can "
                                 "be asked for a class, with classifier-free guidance. Needs a labelled "
                                 "dataset.</p>"));
-    classDrop_->setToolTip(tr("<p>Share of training labels replaced by a \"no class\" token, so the same "
-                              "model also learns to denoise without a label: classifier-free guidance "
-                              "needs both.</p>"));
+    classDrop_->setToolTip(tr("<p>Share of training labels (or captions) replaced by a \"no class\" token "
+                              "(the empty prompt), so the same model also learns to denoise without one: "
+                              "classifier-free guidance needs both.</p>"));
+    textEncoder_->setToolTip(tr("<p>Train on the dataset's captions, so that samples can be asked for with a "
+                                "prompt. The <b>built-in text encoder</b> is a small transformer over the words of "
+                                "the captions, trained with the U-Net, which attends to the prompt's words. "
+                                "Captions come from <i>metadata.jsonl</i>, <i>metadata.csv</i> or <i>NAME.txt</i> "
+                                "files in an image folder; the built-in digits and clothes have generated ones. "
+                                "Prompts take the place of classes.</p>"));
     previewEvery_->setToolTip(tr("<p>Every this many steps the preview shows fresh samples from the EMA "
                                  "weights (DDIM, %1 steps, the same seed each time). Sampling pauses "
                                  "training briefly.</p>")
@@ -237,6 +249,7 @@ void TrainSettingsPanel::addRows() {
     form->addRow(tr("Precision"), precision_);
     form->addRow(tr("Length"), length);
     form->addRow(tr("Classes"), conditioning);
+    form->addRow(tr("Prompts"), textEncoder_);
     form->addRow(tr("Preview every"), previewEvery_);
     form->addRow(tr("Autosave every"), autosave_);
     form->addRow(tr("Also save every"), saveEvery_);
@@ -257,6 +270,7 @@ TrainSettings TrainSettingsPanel::settings() const {
     s.minutes = minutes_->value();
     s.classConditional = conditional_->isChecked();   // the choice; it applies where the data has labels
     s.classDropProb = classDrop_->value();
+    s.textEncoder = textEncoder_->currentData().toString();
     s.previewEvery = previewEvery_->value();
     s.autosaveMinutes = autosave_->value();
     s.saveEverySteps = saveEvery_->value();
@@ -280,6 +294,7 @@ void TrainSettingsPanel::setSettings(const TrainSettings& s) {
     minutes_->setValue(s.minutes);
     conditional_->setChecked(s.classConditional);
     classDrop_->setValue(s.classDropProb);
+    selectData(textEncoder_, s.textEncoder);
     previewEvery_->setValue(s.previewEvery);
     autosave_->setValue(s.autosaveMinutes);
     saveEvery_->setValue(int(s.saveEverySteps));
@@ -312,8 +327,12 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
     const bool points = pointsData_ = dataset && dataset->isPoints();
     updatePresetChoices(points);
     hasLabels_ = dataset && dataset->hasLabels();
-    conditional_->setEnabled(hasLabels_ && modelEditable_);
-    classDrop_->setEnabled(hasLabels_ && conditional_->isChecked() && modelEditable_);
+    hasCaptions_ = dataset && !dataset->captions.empty();
+    // A folder that comes with captions trains on them by default; the built-in sets keep their classes.
+    // Prompts follow the dataset: a folder's own captions train a text model, the built-in sets'
+    // generated ones leave their classes (as ddpm train does); the combo changes it.
+    if (dataset) selectData(textEncoder_, dataset->format == "image-folder" && hasCaptions_ ? QStringLiteral("builtin") : QString());
+    updateConditioningEnabled();
     const bool images = dataset && !points;
     if (images) {
         if (resolution_->findData(dataset->width) < 0)   // a size no image folder loads at: show it as is
@@ -326,6 +345,13 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
     updateSpaceRows();
 }
 
+void TrainSettingsPanel::updateConditioningEnabled() {
+    const bool text = hasCaptions_ && !textEncoder_->currentData().toString().isEmpty();
+    conditional_->setEnabled(modelEditable_ && hasLabels_ && !text);
+    textEncoder_->setEnabled(modelEditable_ && hasCaptions_);
+    classDrop_->setEnabled(modelEditable_ && (text || (hasLabels_ && conditional_->isChecked())));
+}
+
 void TrainSettingsPanel::setModelEditable(bool editable) {
     modelEditable_ = editable;
     for (QWidget* w : std::initializer_list<QWidget*>{preset_, space_, autoencoderPath_, chooseAutoencoder_,
@@ -333,8 +359,7 @@ void TrainSettingsPanel::setModelEditable(bool editable) {
                                                       schedule_, objective_, emaDecay_, precision_, lengthKind_, steps_,
                                                       minutes_})
         w->setEnabled(editable);
-    conditional_->setEnabled(editable && hasLabels_);
-    classDrop_->setEnabled(editable && hasLabels_ && conditional_->isChecked());
+    updateConditioningEnabled();
     resolution_->setEnabled(editable && resolutionChoosable_);
 }
 

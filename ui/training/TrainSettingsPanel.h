@@ -43,6 +43,7 @@ private:
     void addRows();
     void updatePresetChoices(bool points);
     void updateSpaceRows();   // the autoencoder row only for latents of images
+    void updateConditioningEnabled();   // classes where there are labels, prompts where there are captions
 
     QComboBox* preset_;
     QComboBox* space_;              // pixels, or latents of an autoencoder
@@ -62,6 +63,7 @@ private:
     QSpinBox* steps_;
     QDoubleSpinBox* minutes_;
     QCheckBox* conditional_;
+    QComboBox* textEncoder_;
     QDoubleSpinBox* classDrop_;
     QSpinBox* previewEvery_;
     QDoubleSpinBox* autosave_;
@@ -70,6 +72,7 @@ private:
     QString preferredImagePreset_;   // what the user chose for images, kept across a toy dataset
     bool pointsData_ = false;   // 2-D points: only the MLP fits
     bool hasLabels_ = false;
+    bool hasCaptions_ = false;
     bool resolutionChoosable_ = false;   // an image folder: it can be loaded at another size
     bool modelEditable_ = true;
 };
