@@ -102,7 +102,7 @@ private slots:
         pixels.data = dataInfoOf(data, pixels.model);
         QVERIFY(pixels.serialize().find("format = ddpm-studio-run 1") != std::string::npos);
         std::string newer = text;
-        newer.replace(newer.find("ddpm-studio-run 2"), 17, "ddpm-studio-run 3");
+        newer.replace(newer.find("ddpm-studio-run 2"), 17, "ddpm-studio-run 4");
         expectError([&] { RunConfig::deserialize(newer); }, "a newer DDPM Studio wrote it?");
 
         // Pixels and points are shown as they are; latents only through their autoencoder.

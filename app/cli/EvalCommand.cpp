@@ -47,7 +47,11 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
     std::printf("\"seconds\": %.3f}\n", r.seconds);
 }
 
-void printText(const EvalResult& r, const Subject& s, const std::string& dataset) {
+std::string className(const std::vector<std::string>& names, size_t k) {
+    return k < names.size() ? names[k] : "class " + std::to_string(k);
+}
+
+void printText(const EvalResult& r, const Subject& s, const std::string& dataset, const std::vector<std::string>& classNames) {
     std::printf("extractor   %s\n", r.extractor.c_str());
     if (!s.samplesPath.empty()) {
         std::printf("samples     %lld images of %s\n", (long long)r.count, s.samplesPath.c_str());
@@ -63,6 +67,17 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
     std::printf("KID         %.5f ± %.5f\n", r.kid, r.kidStd);
     if (r.confidentShare >= 0) std::printf("confident   %.1f%% of samples classified with probability > 0.9\n", 100 * r.confidentShare);
     if (r.classMatchShare >= 0) std::printf("class match %.1f%% of samples classified as the class asked for\n", 100 * r.classMatchShare);
+    if (!r.classifiedAs.empty() && r.count > 0) {
+        // The classes most samples fell in, as names where the reference has them.
+        std::vector<size_t> order(r.classifiedAs.size());
+        for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.classifiedAs[a] > r.classifiedAs[b]; });
+        std::printf("classified ");
+        for (size_t i = 0; i < std::min<size_t>(3, order.size()) && r.classifiedAs[order[i]] > 0; ++i)
+            std::printf("%s %s %.1f%%", i ? "," : "", className(classNames, order[i]).c_str(),
+                        100.0 * double(r.classifiedAs[order[i]]) / double(r.count));
+        std::printf("\n");
+    }
     if (!r.classPrompts.empty()) {
         std::printf("asked with  ");
         for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s'%s'", i ? ", " : "", r.classPrompts[i].c_str());
@@ -139,11 +154,13 @@ int runEval(const Args& args) {
 
     Subject subject;
     EvalResult result;
+    std::vector<std::string> referenceClassNames;
     std::string dataName = p.get("data");
     if (p.has("samples")) {
         subject.samplesPath = p.get("samples");
         const Dataset reference = loadDatasetWithProgress(dataName, p.getInt("resolution", 1, 4096));
         const Dataset samples = loadDatasetWithProgress(subject.samplesPath, reference.height);
+        referenceClassNames = reference.classNames;
         const Evaluator evaluator(reference, config, printProgress);
         result = evaluator.evaluate(samples, printProgress);
     } else {
@@ -153,12 +170,13 @@ int runEval(const Args& args) {
         subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model);
         if (!p.has("data")) dataName = checkpoint.config.data.name;
         const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.pictureSpace().height);
+        referenceClassNames = reference.classNames;
         const Evaluator evaluator(reference, config, printProgress);
         result = evaluator.evaluate(checkpoint, printProgress);
     }
     std::fprintf(stderr, "\n");
     if (p.has("json")) printJson(result, subject, dataName);
-    else printText(result, subject, dataName);
+    else printText(result, subject, dataName, referenceClassNames);
     return 0;
 }
 

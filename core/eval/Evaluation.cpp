@@ -39,6 +39,7 @@ std::string geometry(int channels, int height, int width) {
 struct Evaluator::SampleScores {
     std::vector<torch::Tensor> features;   // (n_i, D) on the CPU
     int64_t count = 0, confident = 0, matched = 0;
+    std::vector<int64_t> classifiedAs;     // per class of the classifier
     bool conditional = false;              // matched counts
     int64_t step = 0;
 
@@ -51,6 +52,9 @@ struct Evaluator::SampleScores {
         if (!out.probabilities.defined()) return;
         const auto [top, label] = out.probabilities.cpu().max(1);   // (n), (n)
         confident += top.gt(confidence).sum().item<int64_t>();
+        const auto counts = torch::bincount(label, {}, out.probabilities.size(1));   // (K)
+        classifiedAs.resize(size_t(counts.size(0)), 0);
+        for (int64_t k = 0; k < counts.size(0); ++k) classifiedAs[size_t(k)] += counts[k].item<int64_t>();
         if (classes.defined()) matched += label.eq(classes.cpu()).sum().item<int64_t>();
     }
 };
@@ -166,7 +170,10 @@ EvalResult Evaluator::score(const SampleScores& scores, double seconds) const {
     const auto kid = kernelInceptionDistance(referenceFeatures_, fake, config_.kidSubsets, subsetSize, config_.sampler.seed);
     result.kid = kid.mean;
     result.kidStd = kid.std;
-    if (extractor_->numClasses() > 0) result.confidentShare = double(scores.confident) / double(scores.count);
+    if (extractor_->numClasses() > 0) {
+        result.confidentShare = double(scores.confident) / double(scores.count);
+        result.classifiedAs = scores.classifiedAs;
+    }
     if (scores.conditional) result.classMatchShare = double(scores.matched) / double(scores.count);
     result.seconds = seconds;
     return result;

@@ -31,6 +31,7 @@ struct EvalResult {
     double confidentShare = -1;         // classifiers: share of samples with max probability > confidence
     double classMatchShare = -1;        // class-conditional and text models: share put in the class asked for
     std::vector<std::string> classPrompts;   // text models: the prompt that asked for each class
+    std::vector<int64_t> classifiedAs;       // classifiers: how many samples fell in each class
     int64_t step = 0;                   // the checkpoint's training step (0 for given images)
     double seconds = 0;                 // wall time of this evaluation (the reference features are the constructor's)
 };

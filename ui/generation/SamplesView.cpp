@@ -63,7 +63,7 @@ SamplesView::SamplesView(QWidget* parent)
     layout->addWidget(makeHelpLabel(
         tr("<b>Samples.</b> Draw a grid of new images from the model: each starts as Gaussian noise (<b>ε</b>, "
            "fixed by the seed) and is denoised with <b>DDPM</b> (all T steps) or <b>DDIM</b> (N steps; "
-           "<b>η</b> = 0 is deterministic). Class-conditional models take a class and a <b>guidance</b> scale. "
+           "<b>η</b> = 0 is deterministic). Class-conditional models take a class, text models a prompt, and both a <b>guidance</b> scale. "
            "An exported PNG remembers these settings: drop it on the window to get them back."),
         "samplesHelp", this));
     layout->addWidget(splitter, 1);

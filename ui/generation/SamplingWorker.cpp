@@ -56,7 +56,7 @@ int frameStride(const ddpm::SampleSpace& space, int64_t count, int totalSteps) {
 
 // pictures (B,C,H,W) in [-1,1] (x̂0), the maps of the model's last forward, token k ->
 // (B,3,H,W) in [-1,1]: x̂0 in grey under the token's attention in orange (each picture's
-// own maximum at full strength). Guidance runs the batch twice: its first B rows are the
+// own range stretched to full strength). Guidance runs the batch twice: its first B rows are the
 // prompt's. The maps cover the model's padded input (pixels or latents), whose top-left
 // part the picture shows.
 torch::Tensor attentionOverlay(const torch::Tensor& pictures, const std::vector<ddpm::CrossAttentionMap>& maps, int k,
@@ -79,7 +79,9 @@ torch::Tensor attentionOverlay(const torch::Tensor& pictures, const std::vector<
         heat = heat + resize(w, padded, padded).slice(2, 0, side).slice(3, 0, side);   // (B,1,side,side)
     }
     heat = resize(heat, H, W);
-    heat = heat / heat.amax({1, 2, 3}, true).clamp_min(1e-12);                   // (B,1,H,W) in [0,1]
+    // Each picture's own range: attention spreads over the whole image, its contrast is the point.
+    const auto low = heat.amin({1, 2, 3}, true), high = heat.amax({1, 2, 3}, true);
+    heat = (heat - low) / (high - low).clamp_min(1e-12);                          // (B,1,H,W) in [0,1]
     const auto grey = (cpuPictures.mean(1, true) + 1) / 2;                       // (B,1,H,W) in [0,1]
     const auto orange = torch::tensor({1.0f, 0.55f, 0.0f}).reshape({1, 3, 1, 1});
     return (0.45 * grey + 0.55 * heat * orange) * 2 - 1;                          // (B,3,H,W)
