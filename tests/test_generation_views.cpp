@@ -481,6 +481,26 @@ private slots:
         QCOMPARE(prompt->text(), QString("a dim square"));
     }
 
+    // The Samples tab draws a row per prompt from the same noise and exports their prompts.
+    void samplesDrawARowPerPrompt() {
+        SamplesView samples;
+        QVERIFY(loadModel(samples, trainTextModel()));
+        ddpm::SamplingParameters p = ddim(2, 3, 5);
+        samples.controls()->setParameters(p);
+        samples.setRowPrompts({"a bright square", "a dim square"});
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        QCOMPARE(samples.result().images.size(), 6);
+        QCOMPARE(samples.gridImage().size(), QSize(3 * 16 + 4 * 2, 2 * 16 + 3 * 2));   // 3 columns, a row per prompt
+        QVERIFY(samples.result().images[0] != samples.result().images[3]);             // the prompts differ
+        const QString file = path("rows.png");
+        QVERIFY(samples.exportPng(file));
+        const auto text = ddpm::readPngText(file.toStdString());
+        QCOMPARE(QString::fromStdString(text.at("ddpm:prompts")), QString("a bright square\na dim square"));
+        QVERIFY(!text.count("ddpm:prompt"));
+    }
+
     void screenshots() {
         if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR")) QSKIP("DDPM_SCREENSHOT_DIR is not set");
         MainWindow window;

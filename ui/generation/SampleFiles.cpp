@@ -8,7 +8,7 @@
 
 namespace ddpm::ui {
 
-QImage sampleGrid(const QList<QImage>& samples, int padding) {
+QImage sampleGrid(const QList<QImage>& samples, int padding, int columns) {
     if (samples.isEmpty()) return {};
     // Back to the (N,C,H,W) [-1,1] tensor core's grid takes; uint8 -> [-1,1] -> uint8 is exact.
     std::vector<torch::Tensor> items;
@@ -18,7 +18,7 @@ QImage sampleGrid(const QList<QImage>& samples, int padding) {
                             .permute({2, 0, 1})
                             .to(torch::kFloat) / 127.5 - 1.0);
     }
-    return toQImage(ddpm::makeGrid(torch::stack(items), gridColumns(samples.size()), padding));
+    return toQImage(ddpm::makeGrid(torch::stack(items), columns > 0 ? columns : gridColumns(samples.size()), padding));
 }
 
 void writeSamplePng(const QString& path, const QImage& picture, const std::map<std::string, std::string>& text) {

@@ -13,7 +13,7 @@
 namespace ddpm::ui {
 
 // The samples in a square-ish grid with `padding` black pixels around and between them.
-QImage sampleGrid(const QList<QImage>& samples, int padding);
+QImage sampleGrid(const QList<QImage>& samples, int padding, int columns = 0);   // columns 0: about square
 // Atomically; throws std::runtime_error naming the file and the reason.
 void writeSamplePng(const QString& path, const QImage& picture, const std::map<std::string, std::string>& text);
 // nullopt when the file is not a PNG or has no DDPM Studio text chunks; throws

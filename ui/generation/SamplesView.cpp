@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QPlainTextEdit>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -26,6 +27,13 @@
 namespace ddpm::ui {
 
 namespace {
+
+constexpr int kMaxRowPrompts = 64;
+
+// A grid of row prompts is a row of the batch per prompt; otherwise about square.
+int gridColumnsOf(const SamplingResult& result) {
+    return result.request.rowPrompts.isEmpty() ? 0 : int(result.request.parameters.count);
+}
 constexpr int kShownPadding = 2;
 const char kPaddingKey[] = "samples/exportPadding";
 const char kExportFolderKey[] = "samples/exportFolder";
@@ -40,6 +48,8 @@ SamplesView::SamplesView(QWidget* parent)
       cancel_(new QPushButton(tr("Cancel"), this)),
       progress_(new QProgressBar(this)),
       padding_(new QSpinBox(this)),
+      rowPromptsLabel_(new QLabel(tr("Prompts, one per row (optional)"), this)),
+      rowPrompts_(new QPlainTextEdit(this)),
       export_(new QPushButton(tr("Export PNG…"), this)),
       message_(new QLabel(this)),
       picture_(new QStackedWidget(this)),
@@ -128,8 +138,18 @@ QWidget* SamplesView::makeSidePanel() {
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    rowPrompts_->setObjectName("samplesRowPrompts");
+    rowPrompts_->setPlaceholderText(tr("a thick seven\na thin seven"));
+    rowPrompts_->setToolTip(tr("Text models: a row of the grid for each line, every row from the same noise, so "
+                               "that the rows differ only by their prompts. Empty: the Prompt field's one batch."));
+    rowPrompts_->setMaximumHeight(80);
+    rowPromptsLabel_->hide();
+    rowPrompts_->hide();
+
     column->addWidget(modelLabel_);
     column->addWidget(controls_);
+    column->addWidget(rowPromptsLabel_);
+    column->addWidget(rowPrompts_);
     column->addLayout(buttons);
     column->addWidget(progress_);
     column->addWidget(exportBox);
@@ -163,17 +183,24 @@ void SamplesView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
     modelLabel_->showModel(model);
     controls_->setModel(model);
+    rowPromptsLabel_->setVisible(!model.promptWords.isEmpty());
+    rowPrompts_->setVisible(!model.promptWords.isEmpty());
     picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : grid_);
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);
     emit modelReady(model);
 }
 
+void SamplesView::setRowPrompts(const QStringList& prompts) { rowPrompts_->setPlainText(prompts.join('\n')); }
+
 void SamplesView::generate() {
     if (running_ || !hasModel()) return;
     SamplingRequest request;
     request.parameters = controls_->parameters();
     request.keepFrames = false;
+    if (!model_.promptWords.isEmpty())
+        for (const QString& line : rowPrompts_->toPlainText().split('\n'))
+            if (!line.trimmed().isEmpty() && request.rowPrompts.size() < kMaxRowPrompts) request.rowPrompts << line.trimmed();
     message_->clear();
     setRunning(true);
     worker_->sample(request);
@@ -187,8 +214,8 @@ void SamplesView::onFinished(const SamplingResult& result) {
     result_ = result;
     setRunning(false);
     if (model_.space.isPoints()) points_->setPoints(result.points, tr("samples"));
-    else grid_->setImage(sampleGrid(result.images, kShownPadding));
-    message_->setText(tr("%n sample(s) drawn.", nullptr, int(result.request.parameters.count)));
+    else grid_->setImage(sampleGrid(result.images, kShownPadding, gridColumnsOf(result)));
+    message_->setText(tr("%n sample(s) drawn.", nullptr, int(model_.space.isPoints() ? result.points.size() : result.images.size())));
     emit runFinished();
 }
 
@@ -223,8 +250,13 @@ bool SamplesView::exportPng(const QString& path) {
     try {
         // Points have no pixels of their own: the plot as it is shown is the picture.
         const QImage picture = model_.space.isPoints() ? points_->toPixmap(600, 600).toImage()
-                                             : sampleGrid(result_.images, padding_->value());
-        writeSamplePng(path, picture, ddpm::toPngText(result_.request.parameters, model_.timesteps));
+                                             : sampleGrid(result_.images, padding_->value(), gridColumnsOf(result_));
+        auto text = ddpm::toPngText(result_.request.parameters, model_.timesteps);
+        if (!result_.request.rowPrompts.isEmpty()) {
+            text.erase("ddpm:prompt");
+            text["ddpm:prompts"] = result_.request.rowPrompts.join('\n').toStdString();   // one per row
+        }
+        writeSamplePng(path, picture, text);
     } catch (const std::exception& e) {
         message_->setText(QString::fromStdString(e.what()));
         return false;

@@ -12,6 +12,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QPlainTextEdit;
 class QSpinBox;
 class QStackedWidget;
 
@@ -35,6 +36,8 @@ public:
     const ModelSummary& model() const { return model_; }
     const SamplingResult& result() const { return result_; }   // the last finished grid
     SamplerControls* controls() const { return controls_; }
+    // Text models: one prompt per line, a grid row of the batch for each (empty: the Prompt field's one batch).
+    void setRowPrompts(const QStringList& prompts);
     QImage gridImage() const;   // what is shown, padding 2
 
     // True when the file is a PNG with DDPM Studio's generation parameters.
@@ -72,6 +75,8 @@ private:
     QPushButton* cancel_;
     QProgressBar* progress_;
     QSpinBox* padding_;
+    QLabel* rowPromptsLabel_;
+    QPlainTextEdit* rowPrompts_;   // text models: a grid row per line
     QPushButton* export_;
     QLabel* message_;
     QStackedWidget* picture_;

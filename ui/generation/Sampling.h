@@ -32,6 +32,7 @@ struct SamplingRequest {
     ddpm::SamplingParameters parameters;
     bool keepFrames = true;   // send x_t and x̂0 of every step (the Denoise tab)
     int attentionToken = -1;  // text models, with frames: the prompt token (0 = start) whose cross-attention to show
+    QStringList rowPrompts;   // text models, without frames: a row of parameters.count samples per prompt, each from the same noise
 };
 
 struct SamplingFrame {

@@ -202,36 +202,44 @@ void SamplingWorker::draw(const SamplingRequest& r) {
     int stepsDone = 0;
     emit started(total);
     try {
-        const auto samples = ddpm::sample(*model_->ema, *model_->schedule, model_->config.objective,
-                                          model_->config.data.space, sc,
-                                          [&](const ddpm::SampleFrame& f) {
-                                              if (cancel_) return false;
-                                              stepsDone = f.index;
-                                              emit progressed(f.index, f.total);
-                                              if (!r.keepFrames) return true;
-                                              SamplingFrame frame;
-                                              frame.index = f.index;
-                                              frame.total = f.total;
-                                              frame.t = f.t;
-                                              if (space.isPoints()) {
-                                                  frame.xtPoints = toPoints(f.xt);
-                                                  if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
-                                              } else {
-                                                  frame.xt = gridImage(pictures(f.xt), columns, kGridPadding);
-                                                  if (f.x0.defined()) {
-                                                      const auto x0 = pictures(f.x0);
-                                                      frame.x0 = gridImage(x0, columns, kGridPadding);
-                                                      if (showAttention)
-                                                          frame.attention = gridImage(
-                                                              attentionOverlay(x0, model_->ema->crossAttentionMaps(),
-                                                                               r.attentionToken, model_->config.model),
-                                                              columns, kGridPadding);
-                                                  }
-                                              }
-                                              emit frameReady(frame);
-                                              return !cancel_;
-                                          },
-                                          frameEvery);
+        // One batch, or a row of the batch for each prompt (from the same noise: the seed is the same).
+        const QStringList rows = text && !r.keepFrames && !r.rowPrompts.isEmpty() ? r.rowPrompts : QStringList{QString()};
+        std::vector<torch::Tensor> drawn;
+        for (int row = 0; row < rows.size(); ++row) {
+            if (!rows[row].isEmpty()) sc.prompt = rows[row].toStdString();
+            const int done = row * total;
+            drawn.push_back(ddpm::sample(*model_->ema, *model_->schedule, model_->config.objective,
+                                         model_->config.data.space, sc,
+                                         [&](const ddpm::SampleFrame& f) {
+                                             if (cancel_) return false;
+                                             stepsDone = done + f.index;
+                                             emit progressed(done + f.index, total * int(rows.size()));
+                                             if (!r.keepFrames) return true;
+                                             SamplingFrame frame;
+                                             frame.index = f.index;
+                                             frame.total = f.total;
+                                             frame.t = f.t;
+                                             if (space.isPoints()) {
+                                                 frame.xtPoints = toPoints(f.xt);
+                                                 if (f.x0.defined()) frame.x0Points = toPoints(f.x0);
+                                             } else {
+                                                 frame.xt = gridImage(pictures(f.xt), columns, kGridPadding);
+                                                 if (f.x0.defined()) {
+                                                     const auto x0 = pictures(f.x0);
+                                                     frame.x0 = gridImage(x0, columns, kGridPadding);
+                                                     if (showAttention)
+                                                         frame.attention = gridImage(
+                                                             attentionOverlay(x0, model_->ema->crossAttentionMaps(),
+                                                                              r.attentionToken, model_->config.model),
+                                                             columns, kGridPadding);
+                                                 }
+                                             }
+                                             emit frameReady(frame);
+                                             return !cancel_;
+                                         },
+                                         frameEvery));
+        }
+        const torch::Tensor samples = torch::cat(drawn);   // (rows·count,…)
         SamplingResult result;
         result.request = r;
         result.checkpoint = model_->path;
