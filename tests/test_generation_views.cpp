@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -499,6 +500,9 @@ private slots:
         const auto text = ddpm::readPngText(file.toStdString());
         QCOMPARE(QString::fromStdString(text.at("ddpm:prompts")), QString("a bright square\na dim square"));
         QVERIFY(!text.count("ddpm:prompt"));
+        samples.setRowPrompts({});
+        QVERIFY(samples.restoreFromPng(file));   // as dropping the PNG on the window does
+        QCOMPARE(samples.findChild<QPlainTextEdit*>("samplesRowPrompts")->toPlainText(), QString("a bright square\na dim square"));
     }
 
     void screenshots() {

@@ -36,4 +36,15 @@ std::optional<ddpm::SamplingParameters> readSamplingParameters(const QString& pa
     return ddpm::samplingParametersFromPngText(text);
 }
 
+QStringList readRowPrompts(const QString& path) {
+    try {
+        const auto text = ddpm::readPngText(path.toStdString());
+        const auto rows = text.find("ddpm:prompts");
+        if (rows != text.end()) return QString::fromUtf8(rows->second.c_str()).split('\n');
+    } catch (const std::runtime_error&) {
+        // Not a PNG: no rows.
+    }
+    return {};
+}
+
 }  // namespace ddpm::ui

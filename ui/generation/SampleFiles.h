@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,5 +20,7 @@ void writeSamplePng(const QString& path, const QImage& picture, const std::map<s
 // nullopt when the file is not a PNG or has no DDPM Studio text chunks; throws
 // std::invalid_argument naming the key of a malformed value.
 std::optional<ddpm::SamplingParameters> readSamplingParameters(const QString& path);
+// The prompts of a grid drawn a row per prompt (its ddpm:prompts); empty for any other file.
+QStringList readRowPrompts(const QString& path);
 
 }  // namespace ddpm::ui

@@ -2,11 +2,11 @@
 
 #include <QDir>
 #include <QFileDialog>
-#include <QPlainTextEdit>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -273,6 +273,8 @@ bool SamplesView::restoreFromPng(const QString& path) {
             return false;
         }
         controls_->setParameters(*parameters);
+        // A grid of a row per prompt brings its rows back; any other grid clears them.
+        setRowPrompts(readRowPrompts(path));
         QString note = tr("Settings restored from %1.").arg(QFileInfo(path).fileName());
         const QString drawnWith = QString::fromStdString(parameters->checkpoint);
         if (!drawnWith.isEmpty() && drawnWith != QFileInfo(model_.path).fileName())
