@@ -29,13 +29,35 @@ const char* wordFor(double value, const std::pair<double, double>& cut, const ch
     return "";
 }
 
-}  // namespace
-
 std::string withArticle(const std::string& phrase) {
     // By the sound: "an eight", "an ankle boot", but "a one".
     const bool vowel = !phrase.empty() && std::string("aeiou").find(phrase[0]) != std::string::npos &&
                        phrase.compare(0, 3, "one") != 0;
     return (vowel ? "an " : "a ") + phrase;
+}
+
+}  // namespace
+
+std::vector<CaptionAttribute> captionAttributes(CaptionScheme scheme) {
+    std::vector<CaptionAttribute> list = {{"size", "small", "large", false, &ImageAttributes::size}};
+    if (scheme == CaptionScheme::Digits) {
+        list.push_back({"thickness", "thin", "thick", false, &ImageAttributes::thickness});
+        list.push_back({"slant", "slanted left", "slanted right", true, &ImageAttributes::slant});
+    } else {
+        list.push_back({"lightness", "dark", "light", false, &ImageAttributes::lightness});
+    }
+    return list;
+}
+
+std::string captionPhrase(CaptionScheme scheme, const std::string& className, const std::vector<std::string>& words) {
+    const std::vector<CaptionAttribute> attributes = captionAttributes(scheme);
+    std::string before, after;
+    for (size_t k = 0; k < attributes.size() && k < words.size(); ++k) {
+        if (words[k].empty()) continue;
+        std::string& side = attributes[k].after ? after : before;
+        side += (side.empty() ? "" : " ") + words[k];
+    }
+    return withArticle(before.empty() ? className : before + " " + className) + (after.empty() ? "" : " " + after);
 }
 
 std::vector<std::string> captionClassNames(CaptionScheme scheme) {
@@ -87,44 +109,26 @@ std::vector<std::string> generatedCaptions(const Dataset& d, CaptionScheme schem
     for (int64_t i = 0; i < d.count; ++i) measured[size_t(i)] = measureAttributes(d.image(i), d.height, d.width);
 
     // Each attribute's terciles per class, on the training split.
-    struct Cuts {
-        std::pair<double, double> size, thickness, slant, lightness;
-    };
-    std::array<Cuts, kClasses> cuts;
-    for (int c = 0; c < kClasses; ++c) {
-        std::vector<double> size, thickness, slant, lightness;
-        for (int64_t i = 0; i < d.trainCount; ++i) {
-            if (d.labels[size_t(i)] != c) continue;
-            const ImageAttributes& a = measured[size_t(i)];
-            size.push_back(a.size);
-            thickness.push_back(a.thickness);
-            slant.push_back(a.slant);
-            lightness.push_back(a.lightness);
+    const std::vector<CaptionAttribute> attributes = captionAttributes(scheme);
+    const std::vector<std::string> classNames = captionClassNames(scheme);
+    std::array<std::vector<std::pair<double, double>>, kClasses> cuts;   // [class][attribute]
+    for (int c = 0; c < kClasses; ++c)
+        for (const CaptionAttribute& attribute : attributes) {
+            std::vector<double> values;
+            for (int64_t i = 0; i < d.trainCount; ++i)
+                if (d.labels[size_t(i)] == c) values.push_back(measured[size_t(i)].*attribute.measure);
+            cuts[size_t(c)].push_back(terciles(std::move(values)));
         }
-        cuts[size_t(c)] = {terciles(size), terciles(thickness), terciles(slant), terciles(lightness)};
-    }
 
     std::vector<std::string> captions;
     captions.reserve(size_t(d.count));
     for (int64_t i = 0; i < d.count; ++i) {
         const int c = d.labels[size_t(i)];
-        const ImageAttributes& a = measured[size_t(i)];
-        const Cuts& cut = cuts[size_t(c)];
-        std::vector<std::string> words = {wordFor(a.size, cut.size, "small", "large")};
-        std::string after;
-        if (scheme == CaptionScheme::Digits) {
-            words.push_back(wordFor(a.thickness, cut.thickness, "thin", "thick"));
-            words.push_back(kDigitNames[size_t(c)]);
-            after = wordFor(a.slant, cut.slant, "slanted left", "slanted right");
-        } else {
-            words.push_back(wordFor(a.lightness, cut.lightness, "dark", "light"));
-            words.push_back(kClothesNames[size_t(c)]);
-        }
-        std::string phrase;
-        for (const std::string& word : words)
-            if (!word.empty()) phrase += (phrase.empty() ? "" : " ") + word;
-        if (!after.empty()) phrase += " " + after;
-        captions.push_back(withArticle(phrase));
+        std::vector<std::string> words;
+        for (size_t k = 0; k < attributes.size(); ++k)
+            words.push_back(wordFor(measured[size_t(i)].*attributes[k].measure, cuts[size_t(c)][k], attributes[k].low,
+                                    attributes[k].high));
+        captions.push_back(captionPhrase(scheme, classNames[size_t(c)], words));
     }
     return captions;
 }

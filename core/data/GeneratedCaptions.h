@@ -28,10 +28,23 @@ ImageAttributes measureAttributes(const uint8_t* image, int height, int width);
 
 enum class CaptionScheme { Digits, Clothes };
 
+// An attribute a scheme's captions describe: its words for the lower and the upper third of
+// a class, whether they follow the class name ("a seven slanted right") or precede it ("a
+// thick seven"), and its measure.
+struct CaptionAttribute {
+    const char* name;    // "size", "thickness", "slant", "lightness"
+    const char* low;     // "small"
+    const char* high;    // "large"
+    bool after;          // the words follow the class name
+    double ImageAttributes::*measure;
+};
+// In caption order: digits size, thickness, slant; clothes size, lightness.
+std::vector<CaptionAttribute> captionAttributes(CaptionScheme scheme);
+// The caption of an item of `className` with one word (or "") per attribute, as the captions write it.
+std::string captionPhrase(CaptionScheme scheme, const std::string& className, const std::vector<std::string>& words);
+
 // The class words of a scheme's captions, in class order: "zero" … "nine"; "t-shirt" … "ankle boot".
 std::vector<std::string> captionClassNames(CaptionScheme scheme);
-// "a " or "an " before the phrase, as the captions write it.
-std::string withArticle(const std::string& phrase);
 
 // One caption per item of a grey, labelled dataset of the scheme's 10 classes (digits in
 // order 0…9; Fashion-MNIST's classes in theirs). Throws std::invalid_argument otherwise.

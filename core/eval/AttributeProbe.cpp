@@ -11,33 +11,6 @@
 
 namespace ddpm {
 
-namespace {
-
-struct Attribute {
-    const char* name;
-    const char* high;
-    const char* low;
-    bool after;                             // the words follow the class name ("a seven slanted right")
-    double ImageAttributes::*measure;
-};
-
-std::vector<Attribute> attributesOf(CaptionScheme scheme) {
-    std::vector<Attribute> list = {{"size", "large", "small", false, &ImageAttributes::size}};
-    if (scheme == CaptionScheme::Digits) {
-        list.push_back({"thickness", "thick", "thin", false, &ImageAttributes::thickness});
-        list.push_back({"slant", "slanted right", "slanted left", true, &ImageAttributes::slant});
-    } else {
-        list.push_back({"lightness", "light", "dark", false, &ImageAttributes::lightness});
-    }
-    return list;
-}
-
-std::string promptWith(const std::string& className, const Attribute& a, const char* word) {
-    return a.after ? withArticle(className) + " " + word : withArticle(std::string(word) + " " + className);
-}
-
-}  // namespace
-
 CaptionScheme captionSchemeOf(const std::string& name) {
     if (name == "mnist") return CaptionScheme::Digits;
     if (name == "fashion-mnist") return CaptionScheme::Clothes;
@@ -53,7 +26,7 @@ std::vector<AttributePairs> probeAttributes(const CheckpointContents& checkpoint
     if (pairs < 1) throw std::invalid_argument("the probe needs at least one pair per prompt");
     const NoiseSchedule schedule(run.schedule, checkpoint.ema->device());
     const std::vector<std::string> classes = captionClassNames(scheme);
-    const std::vector<Attribute> attributes = attributesOf(scheme);
+    const std::vector<CaptionAttribute> attributes = captionAttributes(scheme);
     const int64_t total = int64_t(classes.size() * attributes.size()) * pairs;
     // prompt -> (pairs,H,W) uint8 pictures
     const auto draw = [&](const std::string& prompt) {
@@ -65,8 +38,15 @@ std::vector<AttributePairs> probeAttributes(const CheckpointContents& checkpoint
     };
     std::vector<AttributePairs> results;
     for (const std::string& className : classes)
-        for (const Attribute& a : attributes) {
-            AttributePairs r{a.name, className, promptWith(className, a, a.high), promptWith(className, a, a.low), pairs, 0};
+        for (size_t k = 0; k < attributes.size(); ++k) {
+            const CaptionAttribute& a = attributes[k];
+            // The prompt with this attribute's word only, as a caption would say it.
+            const auto prompt = [&](const char* word) {
+                std::vector<std::string> words(attributes.size());
+                words[k] = word;
+                return captionPhrase(scheme, className, words);
+            };
+            AttributePairs r{a.name, className, prompt(a.high), prompt(a.low), pairs, 0};
             const auto high = draw(r.higher), low = draw(r.lower);   // (pairs,H,W)
             const int H = int(high.size(1)), W = int(high.size(2));
             for (int64_t i = 0; i < pairs; ++i) {
