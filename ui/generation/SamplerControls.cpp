@@ -136,7 +136,7 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     // Completions for the word being typed, not for the whole prompt.
     connect(prompt_, &QLineEdit::textEdited, this, [this](const QString& text) {
         const QString typing = text.left(prompt_->cursorPosition()).section(' ', -1);
-        if (typing.isEmpty() || promptWords_.isEmpty()) {
+        if (typing.isEmpty() || !tokenizer_) {
             completer_->popup()->hide();
             return;
         }
@@ -157,7 +157,7 @@ void SamplerControls::completeWord(const QString& word) {
 
 QStringList SamplerControls::promptTokens() const {
     QStringList tokens;
-    if (promptWords_.isEmpty()) return tokens;
+    if (!tokenizer_) return tokens;
     for (const std::string& word : ddpm::captionWords(prompt_->text().toStdString()))
         if (tokens.size() < promptContext_ - 2) tokens << QString::fromStdString(word);
     return tokens;
@@ -165,13 +165,10 @@ QStringList SamplerControls::promptTokens() const {
 
 void SamplerControls::updatePromptNote() {
     QStringList notes;
-    if (!promptWords_.isEmpty()) {
-        std::vector<std::string> words;
-        for (const QString& w : promptWords_) words.push_back(w.toStdString());
+    if (tokenizer_) {
         try {
-            const auto tokenizer = ddpm::WordTokenizer::fromWords(words);
             for (QLineEdit* line : {prompt_, negativePrompt_}) {
-                const ddpm::TokenizedPrompt t = tokenizer.encode(line->text().toStdString(), size_t(promptContext_));
+                const ddpm::TokenizedPrompt t = tokenizer_->encode(line->text().toStdString(), size_t(promptContext_));
                 for (const std::string& word : t.unknown)
                     notes << tr("The model never saw “%1”.").arg(QString::fromStdString(word));
                 if (t.truncated()) notes << tr("Only the first %1 words are read.").arg(promptContext_ - 2);
@@ -197,7 +194,7 @@ ddpm::SamplingParameters SamplerControls::parameters() const {
     r.count = count_->value();
     r.classLabel = classLabel_->currentData().toInt();
     r.guidance = guidance_->value();
-    if (!promptWords_.isEmpty()) {
+    if (tokenizer_) {
         r.prompt = promptBytes(prompt_->text());
         r.negativePrompt = promptBytes(negativePrompt_->text());
     }
@@ -232,9 +229,18 @@ void SamplerControls::setModel(const ModelSummary& model) {
         classLabel_->setCurrentIndex(std::max(0, classLabel_->findData(previous)));
     }
     steps_->setMaximum(std::max(1, model.timesteps));
-    promptWords_ = model.promptWords;
+    tokenizer_.reset();
+    if (!model.promptWords.isEmpty()) {
+        std::vector<std::string> words;
+        for (const QString& w : model.promptWords) words.push_back(w.toStdString());
+        try {
+            tokenizer_ = ddpm::WordTokenizer::fromWords(words);
+        } catch (const std::invalid_argument&) {
+            // A vocabulary the tokenizer refuses (checkpoints are checked when they load) leaves prompts off.
+        }
+    }
     promptContext_ = model.promptContext;
-    completions_->setStringList(promptWords_);
+    completions_->setStringList(model.promptWords);
     updatePromptNote();
     updateEnabled();
 }
@@ -243,7 +249,7 @@ void SamplerControls::updateEnabled() {
     const bool ddim = sampler_->currentData().toString() == "ddim";
     steps_->setEnabled(ddim);
     eta_->setEnabled(ddim);
-    const bool text = !promptWords_.isEmpty();
+    const bool text = tokenizer_.has_value();
     classLabel_->setEnabled(numClasses_ > 0);
     // Each model shows what it takes: classes, or prompts.
     form_->setRowVisible(classLabel_, !text);

@@ -5,7 +5,9 @@
 // models (the model's caption words offered as completions, words it never saw
 // named), and the guidance scale. Kept in QSettings under the owner's prefix.
 #include <QGroupBox>
+#include <optional>
 
+#include "conditioning/WordTokenizer.h"
 #include "generation/Sampling.h"
 
 class QComboBox;
@@ -48,7 +50,7 @@ private:
 
     QString prefix_;
     int numClasses_ = 0;
-    QStringList promptWords_;   // text models: their vocabulary
+    std::optional<ddpm::WordTokenizer> tokenizer_;   // text models: their vocabulary
     int promptContext_ = 0;
     std::string checkpointName_;   // the model's file name
     QFormLayout* form_;
