@@ -41,6 +41,7 @@
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
+#include "support/TestDatasets.h"
 #include "training/Trainer.h"
 #include "util/ResourcePaths.h"
 
@@ -132,20 +133,9 @@ private:
         return file;
     }
 
-    // A text model in seconds: 16×16 bright or dim squares, captioned so, 20 steps.
+    // A text model in seconds: the captioned squares, 20 steps.
     QString trainTextModel() {
-        ddpm::Dataset d;
-        d.name = "squares";
-        d.format = "image-folder";
-        d.count = d.trainCount = 16;
-        d.channels = 1;
-        d.height = d.width = 16;
-        d.pixels.assign(size_t(16 * 16 * 16), 0);
-        for (int64_t i = 0; i < d.count; ++i) {
-            for (int y = 4; y < 12; ++y)
-                for (int x = 4; x < 12; ++x) d.pixels[size_t(i * 256 + y * 16 + x)] = i % 2 ? 60 : 255;
-            d.captions.push_back(i % 2 ? "a dim square" : "a bright square");
-        }
+        const ddpm::Dataset d = ddpm::test::captionedSquares();
         ddpm::RunConfig config;
         config.model = ddpm::ModelConfig::preset("tiny", 1, 16);
         config.model.baseChannels = 8;

@@ -15,6 +15,7 @@
 #include "random/WeightInit.h"
 #include "sampling/Guidance.h"
 #include "sampling/Sampler.h"
+#include "support/TestDatasets.h"
 #include "training/Trainer.h"
 
 using namespace ddpm;
@@ -119,9 +120,7 @@ private slots:
     // prompt change nothing; another word changes the output.
     void crossAttentionReadsOnlyThePromptsRealTokens() {
         const ModelConfig config = smallTextModel();
-        at::Generator init = makeGenerator(1, RandomStream::WeightInit);
-        auto model = makeDenoiser(config, init);
-        model->eval();
+        const auto model = initializedModel(config);
         torch::NoGradGuard noGrad;
         const EncodedPrompts prompts = encodePrompts(config, {"a thick seven", "a two"}, torch::kCPU);
         QVERIFY(prompts.notes.empty());
@@ -153,9 +152,7 @@ private slots:
     // subtracts, what dropout trains with.
     void theEmptyPromptIsTheNullCondition() {
         const ModelConfig config = smallTextModel();
-        at::Generator init = makeGenerator(1, RandomStream::WeightInit);
-        auto model = makeDenoiser(config, init);
-        model->eval();
+        const auto model = initializedModel(config);
         torch::NoGradGuard noGrad;
         const Conditioning conditioning = model->conditioning();
         QVERIFY(conditioning.takesText() && conditioning.conditional());
@@ -198,9 +195,8 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encodePrompts(config, {"a two", ""}, torch::kCPU));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encodePrompts(ModelConfig::preset("tiny", 1, 16), {"a two"}, torch::kCPU));
 
-        at::Generator init = makeGenerator(1, RandomStream::WeightInit);
-        auto textModel = makeDenoiser(config, init);
-        auto classModel = makeDenoiser(ModelConfig::preset("tiny", 1, 16, 10), init);
+        const auto textModel = initializedModel(config);
+        const auto classModel = initializedModel(ModelConfig::preset("tiny", 1, 16, 10));
         SamplingParameters p;
         p.classLabel = 3;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, samplingCondition(p, *textModel, torch::kCPU));
@@ -212,19 +208,7 @@ private slots:
 
     // A text run trains, saves its vocabulary in its configuration, resumes and samples a prompt.
     void aTextModelTrainsAndSamplesEndToEnd() {
-        Dataset d;
-        d.name = "shapes";
-        d.format = "image-folder";
-        d.count = d.trainCount = 16;
-        d.channels = 1;
-        d.height = d.width = 16;
-        d.pixels.assign(size_t(16 * 16 * 16), 0);
-        for (int64_t i = 0; i < d.count; ++i) {
-            const bool bright = i % 2 == 0;
-            for (int y = 4; y < 12; ++y)
-                for (int x = 4; x < 12; ++x) d.pixels[size_t(i * 256 + y * 16 + x)] = bright ? 255 : 60;
-            d.captions.push_back(bright ? "a bright square" : "a dim square");
-        }
+        const Dataset d = ddpm::test::captionedSquares();
         RunConfig run;
         run.model = ModelConfig::preset("tiny", 1, 16);
         run.model.baseChannels = 8;
@@ -299,6 +283,14 @@ private slots:
     }
 
 private:
+    // A denoiser of `config` with its weights drawn from a run's weight stream, in eval mode.
+    static std::shared_ptr<Denoiser> initializedModel(const ModelConfig& config) {
+        at::Generator init = makeGenerator(1, RandomStream::WeightInit);
+        auto model = makeDenoiser(config, init);
+        model->eval();
+        return model;
+    }
+
     // 16×16 grey, two levels, the built-in encoder over the words of a few digit captions.
     static ModelConfig smallTextModel() {
         ModelConfig c = ModelConfig::preset("tiny", 1, 16);

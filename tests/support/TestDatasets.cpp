@@ -29,4 +29,21 @@ Dataset squaresDataset(int n, int R, uint32_t seed) {
     return d;
 }
 
+Dataset captionedSquares() {
+    Dataset d;
+    d.name = "squares";
+    d.format = "image-folder";
+    d.count = d.trainCount = 16;
+    d.channels = 1;
+    d.height = d.width = 16;
+    d.pixels.assign(size_t(16 * 16 * 16), 0);
+    for (int64_t i = 0; i < d.count; ++i) {
+        const bool bright = i % 2 == 0;
+        for (int y = 4; y < 12; ++y)
+            for (int x = 4; x < 12; ++x) d.pixels[size_t(i * 256 + y * 16 + x)] = bright ? 255 : 60;
+        d.captions.push_back(bright ? "a bright square" : "a dim square");
+    }
+    return d;
+}
+
 }  // namespace ddpm::test
