@@ -17,6 +17,7 @@ PACKAGES=(
   dataset-fashion-mnist         # the built-in fashion-mnist dataset
   libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data   # the built-in emoji set
   xvfb xauth                    # screenshots and headless GUI runs
+  python3-numpy python3-regex   # the independent CLIP reference the tests compare with
   dpkg-dev desktop-file-utils appstream groff-base   # the .deb (dpkg-shlibdeps) and its test's validators
 )
 

@@ -16,6 +16,7 @@
 #include "image/ImageGrid.h"
 #include "sampling/SamplingParameters.h"
 #include "support/SafetensorsReader.h"
+#include "support/TinyClipFolder.h"
 #include "training/Checkpoint.h"
 #include "training/RunConfig.h"
 
@@ -396,6 +397,31 @@ private slots:
         QVERIFY2(probe.out.contains("thickness") && probe.out.contains("of 10") &&
                      probe.out.contains("held out    'a thick seven' against 'a thin seven'"),
                  qPrintable(probe.out));
+    }
+
+    // A run through a frozen CLIP encoder (a small one in the Hugging Face layout): it trains,
+    // says where its encoder is, samples a prompt, and a folder that is not one is named.
+    void clipTextEndToEnd() {
+        ddpm::test::writeTinyClipFolder(path("clip").toStdString());
+        Run train = runDdpm({"train", "--data", "mnist", "--text", "clip:" + path("clip"), "--steps", "2", "--batch", "4",
+                             "--base-channels", "8", "--groups", "4", "--channel-mults", "1,2", "--attention", "1",
+                             "--threads", "1", "--save-every", "0", "--out", path("clip-run")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        Run info = runDdpm({"info", path("clip-run/model.ckpt")});
+        QVERIFY2(info.out.contains("prompts    CLIP text encoder (frozen) from " + path("clip") + ", 24 tokens"), qPrintable(info.out));
+        Run sample = runDdpm({"sample", path("clip-run/model.ckpt"), "--steps", "2", "-n", "2", "--prompt",
+                              QString::fromUtf8("a thick seven \xf0\x9f\x8d\x8e"), "--guidance", "2", "-o", path("clip.png")});
+        QVERIFY2(sample.exitCode == 0, qPrintable(sample.err));
+        QCOMPARE(pngSize(path("clip.png")), QSize(2 * 28 + 3 * 2, 28 + 2 * 2));
+        Run tokens = runDdpm({"encode-text", "--text", path("clip-run/model.ckpt"), "--prompt", "a seven", "--tokens"});
+        QVERIFY2(tokens.exitCode == 0, qPrintable(tokens.err));
+        QCOMPARE(tokens.out.split(' ').size(), 4);   // start, a, seven, end
+        Run width = runDdpm({"train", "--data", "mnist", "--text", "clip:" + path("clip"), "--text-width", "64", "--out", path("x")});
+        QCOMPARE(width.exitCode, 2);
+        QVERIFY2(width.err.contains("a CLIP encoder's size is its own"), qPrintable(width.err));
+        Run notFolder = runDdpm({"train", "--data", "mnist", "--text", "clip:" + path("nowhere"), "--out", path("x")});
+        QCOMPARE(notFolder.exitCode, 1);
+        QVERIFY2(notFolder.err.contains(path("nowhere") + ": not a folder"), qPrintable(notFolder.err));
     }
 
     void shippedModelSamplesDigits() {

@@ -42,6 +42,7 @@
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
 #include "support/TestDatasets.h"
+#include "support/TinyClipFolder.h"
 #include "training/Trainer.h"
 #include "util/ResourcePaths.h"
 
@@ -134,7 +135,8 @@ private:
     }
 
     // A text model in seconds: the captioned squares, 20 steps.
-    QString trainTextModel() {
+    // A small text model of the captioned squares: the built-in encoder, or CLIP from `clipFolder`.
+    QString trainTextModel(const QString& clipFolder = QString()) {
         const ddpm::Dataset d = ddpm::test::captionedSquares();
         ddpm::RunConfig config;
         config.model = ddpm::ModelConfig::preset("tiny", 1, 16);
@@ -142,14 +144,18 @@ private:
         config.model.groups = 4;
         config.model.channelMults = {1, 2};
         config.model.attentionLevels = {};
-        config.model.useBuiltinText(ddpm::captionVocabulary(d));
-        config.model.text.width = 16;
-        config.model.text.layers = 1;
+        if (clipFolder.isEmpty()) {
+            config.model.useBuiltinText(ddpm::captionVocabulary(d));
+            config.model.text.width = 16;
+            config.model.text.layers = 1;
+        } else {
+            config.model.useClipText(clipFolder.toStdString(), 32, 24);
+        }
         config.data = ddpm::dataInfoOf(d, config.model);
         config.train.batchSize = 8;
         ddpm::Trainer trainer(config, d, torch::kCPU);
         for (int i = 0; i < 20; ++i) trainer.step();
-        const QString file = path("squares.ckpt");
+        const QString file = path(clipFolder.isEmpty() ? "squares.ckpt" : "clip-squares.ckpt");
         trainer.save(file.toStdString());
         return file;
     }
@@ -470,6 +476,38 @@ private slots:
         p.prompt = "a dim square";   // as a grid's text chunks bring it back
         controls.setParameters(p);
         QCOMPARE(prompt->text(), QString("a dim square"));
+    }
+
+    // A CLIP model: prompts instead of classes, its BPE tokens to pick a word's attention from,
+    // and a note when a prompt goes beyond its context.
+    void clipModelTakesPrompts() {
+        const QString clip = QString::fromStdString(ddpm::test::writeTinyClipFolder(path("clip").toStdString()));
+        DenoiseView denoise;
+        QVERIFY(loadModel(denoise, trainTextModel(clip)));
+        SamplerControls& controls = *denoise.controls();
+        auto* prompt = controls.findChild<QLineEdit*>("samplerPrompt");
+        auto* note = controls.findChild<QLabel*>("samplerPromptNote");
+        denoise.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&denoise));
+        QVERIFY(prompt->isVisible() && !controls.findChild<QComboBox*>("samplerClass")->isVisible());
+        prompt->setText("a bright zq square");
+        QCOMPARE(controls.promptTokens(), (QStringList{"a", "bright", "z", "q", "square"}));   // "zq" is two byte tokens
+        QVERIFY(!note->isVisible());
+        prompt->setText(QString("a red apple ").repeated(8));
+        QVERIFY2(note->isVisible() && note->text().contains("first 22 tokens"), qPrintable(note->text()));
+        prompt->setText("a bright square");
+        auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
+        QTRY_COMPARE(word->count(), 4);   // no word, a, bright, square
+        word->setCurrentIndex(word->findText("square"));
+        ddpm::SamplingParameters p = controls.parameters();
+        p.steps = 3;
+        p.count = 2;
+        p.guidance = 2;
+        controls.setParameters(p);
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        QVERIFY(!denoise.trajectory().last().attention.isNull());
     }
 
     // The Samples tab draws a row per prompt from the same noise and exports their prompts.

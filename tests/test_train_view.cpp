@@ -8,6 +8,8 @@
 // points. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QProcess>
@@ -38,6 +40,7 @@
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
 #include "support/TestDatasets.h"
+#include "support/TinyClipFolder.h"
 
 using namespace ddpm::ui;
 using State = TrainingWorker::State;
@@ -137,6 +140,29 @@ private slots:
         TrainSettings unconditional = s;
         unconditional.classConditional = false;
         QCOMPARE(ddpm::ui::runConfigFromSettings(unconditional, *load("mnist")).model.numClasses, 0);
+    }
+
+    // Prompts through a CLIP folder: the Prompts list keeps the folder, the run reads its width and
+    // context from config.json, and the choice persists.
+    void clipFolderIsAPromptsChoice() {
+        QTemporaryDir dir;
+        const QString clip = QString::fromStdString(ddpm::test::writeTinyClipFolder((dir.path() + "/my-clip").toStdString()));
+        {
+            TrainView view;
+            view.setDataset(std::make_shared<const ddpm::Dataset>(ddpm::test::captionedSquares()));
+            QVERIFY(view.settingsPanel()->chooseClipFolder(clip));
+            auto* prompts = view.findChild<QComboBox*>("textEncoderCombo");
+            QCOMPARE(prompts->currentText(), QString("CLIP: my-clip"));
+            const TrainSettings s = view.settingsPanel()->settings();
+            QCOMPARE(s.textEncoder, "clip:" + clip);
+            const ddpm::RunConfig run = ddpm::ui::runConfigFromSettings(s, ddpm::test::captionedSquares());
+            QCOMPARE(run.model.text.clipFolder(), clip.toStdString());
+            QCOMPARE(run.model.text.width, 32);
+            QCOMPARE(run.model.text.context, 24);
+            QVERIFY(view.findChild<QDoubleSpinBox*>("classDropSpin")->isEnabled());
+        }
+        TrainView reopened;
+        QCOMPARE(reopened.settingsPanel()->settings().textEncoder, "clip:" + clip);
     }
 
     void toyTrainsToTheEndWithScatterPreviewAndAutosave() {

@@ -10,6 +10,7 @@
 #include "data/CaptionWords.h"
 #include "data/DatasetLoader.h"
 #include "models/Denoiser.h"
+#include "util/DisplayPath.h"
 #include "training/Checkpoint.h"
 
 namespace ddpm::cli {
@@ -67,7 +68,10 @@ void printCheckpoint(const std::string& path) {
         for (const auto& n : r.data.classNames) std::cout << " " << n;
         std::cout << "\n";
     }
-    if (r.model.text.enabled()) {
+    if (r.model.text.usesClip()) {
+        std::cout << "prompts    CLIP text encoder (frozen) from " << escapeNonUtf8(r.model.text.clipFolder()) << ", "
+                  << r.model.text.context << " tokens\n";
+    } else if (r.model.text.enabled()) {
         std::cout << "prompts    " << r.model.text.words.size() << " words:";
         const size_t shown = std::min<size_t>(r.model.text.words.size(), 24);
         for (size_t i = 0; i < shown; ++i) std::cout << " " << r.model.text.words[i];

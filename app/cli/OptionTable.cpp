@@ -93,12 +93,15 @@ const std::vector<OptionSpec>& optionTable() {
          "training time."},
         {"unconditional", "", "", K::Flag, {}, "", "no class labels, even where the data has them"},
         {"cond-drop", "", "P", K::Number, {}, "0.1", "share of labels (or captions) dropped to the null condition"},
-        {"text", "", "ENCODER", K::Text, {}, "", "train on captions, with this text encoder: builtin",
+        {"text", "", "ENCODER", K::Text, {}, "", "train on captions, with this text encoder: builtin or clip:FOLDER",
          "builtin: a small transformer trained with the U-Net, over one token per word of the training\n"
          "captions (metadata.jsonl or .csv, NAME.txt sidecars; generated for the built-in sets). It is the\n"
          "default for a folder with captions; on the built-in sets, class labels stay the default.\n"
+         "clip:FOLDER: a frozen CLIP text encoder from a Hugging Face folder (config.json,\n"
+         "model.safetensors, vocab.json, merges.txt; openai/clip-vit-base-patch32, for instance). Each\n"
+         "distinct caption is encoded once; the run keeps the folder's path, so keep the folder.\n"
          "docs/text-prompts.md has the details and the measurements."},
-        {"text-context", "", "N", K::Int, {}, "16", "text models: tokens per prompt, start and end included"},
+        {"text-context", "", "N", K::Int, {}, "16", "text models: tokens per prompt, start and end included (CLIP: its own, 77)"},
         {"text-width", "", "D", K::Int, {}, "128", "text models: width of the token features"},
         {"text-layers", "", "N", K::Int, {}, "2", "text models: layers of the built-in encoder"},
         {"hold-out", "", "WORDS", K::Text, {}, "", "text models: leave out the training items whose captions hold all these words",
@@ -141,7 +144,7 @@ const std::vector<OptionSpec>& optionTable() {
 
         // Sampling output
         {"no-ema", "", "", K::Flag, {}, "", "sample from the raw weights instead of the EMA copy"},
-        {"pooled", "", "", K::Flag, {}, "", "one vector per prompt: the mean of its token features"},
+        {"pooled", "", "", K::Flag, {}, "", "one vector per prompt: the mean of its token features (CLIP: its end token's, projected)"},
         {"tokens", "", "", K::Flag, {}, "", "print each prompt's token ids"},
         {"prompts", "", "FILE", K::Text, {}, "", "text models: a grid row of --count samples per line of FILE",
          "Every row starts from the same noise, so the rows differ only by their prompts."},
@@ -348,20 +351,24 @@ const std::vector<VerbSpec>& verbTable() {
                    deviceOptions()),
               samplerOptions())},
 
-        {"encode-text", "a text model's prompt features, as .npy",
-         "ddpm encode-text --text CKPT (--prompt TEXT | --prompts FILE) -o OUT.npy [--pooled] [--tokens]",
-         "Run a text model's built-in encoder on prompts and write what its cross-attention reads: float32\n"
-         "(N, context, width), zero at padding, or with --pooled (N, width), the mean over each prompt's\n"
-         "tokens. --tokens prints each prompt's token ids (start, words, end). Unknown words and cut\n"
-         "prompts are named on stderr; an empty prompt is the model's null condition.",
+        {"encode-text", "a text encoder's prompt features, as .npy",
+         "ddpm encode-text --text (CKPT | clip:FOLDER) (--prompt TEXT | --prompts FILE) -o OUT.npy [--pooled] [--tokens]",
+         "Run a text encoder on prompts and write float32 features. A text model's checkpoint: what its\n"
+         "cross-attention reads, (N, context, width), zero at padding, or with --pooled (N, width), the mean\n"
+         "over each prompt's tokens; an empty prompt is the model's null condition. clip:FOLDER: CLIP's last\n"
+         "hidden state at every position, padding included, (N, context, width), as Hugging Face's\n"
+         "CLIPTextModel gives it, or with --pooled its end token's feature through text_projection\n"
+         "(N, projection_dim). --tokens prints each prompt's token ids (start to end). Unknown words and\n"
+         "cut prompts are named on stderr.",
          "",
          {},
-         join({{"text", "the checkpoint of a text model (ddpm train --text builtin)"},
+         join({{"text", "a text model's checkpoint (ddpm train --text), or clip:FOLDER"},
                {"prompt", "the prompt to encode"},
                {"prompts", "a prompt per line of FILE"},
                {"out", "output .npy"},
                {"pooled"},
-               {"tokens"}},
+               {"tokens"},
+               {"text-context", "clip:FOLDER: tokens per prompt, start and end included (default: the model's)"}},
               {{"threads"}})},
 
         {"train-classifier", "train the feature classifier that eval measures with",

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <iostream>
 #include <thread>
+#include <unordered_set>
+#include <chrono>
 
 #include "cli/ArgParser.h"
 #include "cli/CliSupport.h"
@@ -10,11 +12,14 @@
 #include "cli/RunProgress.h"
 #include "cli/LocalRanks.h"
 #include "autoencoder/LatentCodec.h"
+#include "conditioning/ClipTextModel.h"
 #include "conditioning/PromptEncoding.h"
 #include "data/CaptionWords.h"
 #include "util/DisplayPath.h"
 #include "distributed/DistributedGroup.h"
 #include "training/Trainer.h"
+
+namespace fs = std::filesystem;
 
 namespace ddpm::cli {
 
@@ -41,7 +46,12 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     const bool text = p.has("text") || (folderCaptions && !p.has("classes") && !p.has("unconditional"));
     if (p.has("text") && (p.has("classes") || p.has("unconditional")))
         throw UsageError("give --text, --classes or --unconditional, not two of them");
-    if (p.has("text") && p.get("text") != "builtin") throw UsageError("--text: unknown encoder '" + p.get("text") + "' (builtin)");
+    TextConfig named;
+    named.encoder = p.has("text") ? p.get("text") : "";
+    const bool clip = named.usesClip();
+    if (clip && named.clipFolder().empty()) throw UsageError("--text clip:FOLDER names no folder");
+    if (p.has("text") && p.get("text") != "builtin" && !clip)
+        throw UsageError("--text: unknown encoder '" + p.get("text") + "' (builtin, clip:FOLDER)");
     if (text && data.captions.empty()) throw UsageError("--text needs captions; " + data.name + " has none");
     const bool conditional =
         !text && (p.has("classes") || (recipe.classConditional && data.hasLabels() && !p.has("unconditional")));
@@ -59,7 +69,15 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
     if (p.has("dropout")) c.model.dropout = p.getDouble("dropout", 0, 0.9);
     if (p.has("film")) c.model.film = true;
     if (p.has("layout")) c.model.layout = unetLayoutFromString(p.getChoice("layout"));
-    if (text) {
+    if (clip) {
+        // The run keeps the folder's absolute path: it is resumed and sampled from other working folders.
+        for (const char* option : {"text-width", "text-layers"})
+            if (p.has(option)) throw UsageError(std::string("--") + option + ": a CLIP encoder's size is its own");
+        const std::string folder = fs::absolute(named.clipFolder()).lexically_normal().string();
+        const ClipTextConfig clipConfig = readClipTextConfig(folder);   // the encoder itself loads with the run
+        const int context = p.has("text-context") ? p.getInt("text-context", 3, int(clipConfig.context)) : int(clipConfig.context);
+        c.model.useClipText(folder, int(clipConfig.width), context);
+    } else if (text) {
         try {
             c.model.useBuiltinText(captionVocabulary(data));
         } catch (const std::invalid_argument& e) {
@@ -68,6 +86,8 @@ RunConfig configFromArgs(const ArgParser& p, const Dataset& data, const SampleSp
         c.model.text.context = p.getInt("text-context", 3, 512);
         c.model.text.width = p.getInt("text-width", 8, 4096);
         c.model.text.layers = p.getInt("text-layers", 1, 48);
+    }
+    if (text) {
         if (p.has("cross-attention")) c.model.text.crossAttentionLevels = intListOption(p, "cross-attention");
     } else {
         for (const char* option : {"text-context", "text-width", "text-layers", "cross-attention", "hold-out"})
@@ -170,7 +190,15 @@ int runTrain(const Args& args) {
                                             std::move(autoencoder), encodingProgress());
     } else {
         const Dataset data = loadDatasetWithProgress(p.get("data"), p.getInt("resolution", 28, 64));
-        trainer = std::make_unique<Trainer>(configFromArgs(p, data, sampleSpaceOf(data)), data, device);
+        RunConfig config = configFromArgs(p, data, sampleSpaceOf(data));
+        const auto started = std::chrono::steady_clock::now();
+        trainer = std::make_unique<Trainer>(std::move(config), data, device);
+        if (trainer->config().model.text.usesClip()) {
+            const std::unordered_set<std::string> distinct(data.captions.begin(), data.captions.begin() + data.trainCount);
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            std::fprintf(stderr, "CLIP: %zu distinct captions of %lld encoded once (the run's setup took %.1f s)\n",
+                         distinct.size(), (long long)data.trainCount, seconds);
+        }
     }
     setHorizonFromOptions(*trainer, p, p.has("resume"));
     const std::shared_ptr<DistributedGroup> group = rank ? std::make_shared<DistributedGroup>(*rank) : nullptr;

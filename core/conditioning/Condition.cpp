@@ -56,6 +56,14 @@ Condition Condition::expand(int64_t count) const {
     });
 }
 
+Condition Condition::firstTokens(int64_t length) const {
+    Condition c = *this;
+    if (tokens.defined()) c.tokens = tokens.slice(1, 0, length);
+    if (features.defined()) c.features = features.slice(1, 0, length);
+    if (mask.defined()) c.mask = mask.slice(1, 0, length);
+    return c;
+}
+
 Condition Condition::cat(const Condition& first, const Condition& second) {
     if (!sameFields(first, second)) throw std::invalid_argument("cannot join conditions of different kinds");
     Condition joined;
@@ -91,7 +99,9 @@ Condition Conditioning::dropped(const Condition& condition, double p, at::Genera
     const int64_t B = condition.batch();
     const torch::Device device = (condition.classes.defined() ? condition.classes : condition.mask).device();
     const auto drop = (torch::rand({B}, generator, torch::TensorOptions().dtype(torch::kFloat)) < p).to(device);   // (B) bool
-    const Condition nulls = null(B, device);
+    Condition nulls = null(B, device);
+    // Captions cut to their longest (CaptionConditions): the empty prompt is padding there too.
+    if (condition.mask.defined() && nulls.mask.size(1) > condition.mask.size(1)) nulls = nulls.firstTokens(condition.mask.size(1));
     Condition c;
     if (condition.classes.defined()) c.classes = choose(drop, nulls.classes, condition.classes);
     if (condition.tokens.defined()) c.tokens = choose(drop, nulls.tokens, condition.tokens);

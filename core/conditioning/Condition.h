@@ -29,6 +29,7 @@ struct Condition {
     Condition slice(int64_t begin, int64_t end) const;     // items [begin, end)
     Condition to(torch::Device device) const;
     Condition expand(int64_t batch) const;                  // a one-item condition repeated (B); empty stays empty
+    Condition firstTokens(int64_t length) const;            // a prompt's first `length` positions (B,length…); classes unchanged
     static Condition cat(const Condition& first, const Condition& second);   // (B1+B2)
 };
 

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 
+#include "conditioning/ClipTextEncoder.h"
 #include "conditioning/WordTokenizer.h"
 #include "data/CaptionWords.h"
 #include "data/Dataset.h"
+#include "util/DisplayPath.h"
 
 namespace ddpm {
 
@@ -35,16 +38,59 @@ std::string joined(const std::vector<std::string>& words) {
 
 }  // namespace
 
+namespace {
+
+// prompts (N) -> their condition for `model` (on the CPU) and how each was tokenized: tokens
+// (N,context), or CLIP's features (N,P,D) up to the longest prompt's end (P ≤ context).
+Condition encodeAll(const ModelConfig& model, const std::vector<std::string>& prompts, std::vector<TokenizedPrompt>& tokenized) {
+    if (model.text.usesClip()) {
+        const auto encoder = ClipTextEncoder::open(model.text.clipFolder());
+        const ClipTextConfig& clip = encoder->config();
+        if (clip.width != model.text.width || clip.context < model.text.context)
+            throw std::runtime_error(escapeNonUtf8(model.text.clipFolder()) + ": its CLIP text model is " + std::to_string(clip.width) +
+                                     " wide with " + std::to_string(clip.context) + " positions, the run's was " +
+                                     std::to_string(model.text.width) + " wide with " + std::to_string(model.text.context));
+        ClipEncoding e = encoder->encode(prompts, model.text.context, true);
+        tokenized = std::move(e.tokenized);
+        Condition c;
+        c.features = e.hidden;                                 // (N,P,D), zero past each end token
+        c.mask = e.mask.slice(1, 0, e.hidden.size(1));         // (N,P)
+        return c;
+    }
+    const WordTokenizer tokenizer = WordTokenizer::fromWords(model.text.words);
+    tokenized.clear();
+    for (const std::string& prompt : prompts) tokenized.push_back(tokenizer.encode(prompt, size_t(model.text.context)));
+    return toCondition(tokenized, model.text.context);
+}
+
+}  // namespace
+
 EncodedPrompts encodePrompts(const ModelConfig& model, const std::vector<std::string>& prompts, torch::Device device) {
     if (!model.text.enabled()) throw std::invalid_argument("this model takes no prompts (it was trained without text)");
-    const WordTokenizer tokenizer = WordTokenizer::fromWords(model.text.words);
     EncodedPrompts out;
+    // Blank prompts need no encoder (the null condition is the model's own): a CLIP model samples
+    // unconditionally without its folder. Invalid UTF-8 goes on to be reported by the tokenizer.
+    const auto blank = [](const std::string& prompt) {
+        try {
+            return ClipTokenizer::words(prompt).empty();
+        } catch (const std::invalid_argument&) {
+            return false;
+        }
+    };
+    if (model.text.usesClip() && !prompts.empty() && std::all_of(prompts.begin(), prompts.end(), blank)) {
+        out.notes.push_back("an empty prompt: sampling unconditionally");
+        return out;
+    }
     std::vector<TokenizedPrompt> tokenized;
+    const Condition condition = encodeAll(model, prompts, tokenized);
+    // The built-in encoder drops whole words; CLIP drops tokens, so its cut word may be partly in.
+    const std::string unit = model.text.usesClip() ? " tokens" : " words";
+    const std::string cut = model.text.usesClip() ? "' is cut in its word " : "' is cut before its word ";
     std::vector<std::string> seen;
     size_t empty = 0;
-    for (const std::string& prompt : prompts) {
-        tokenized.push_back(tokenizer.encode(prompt, size_t(model.text.context)));
-        const TokenizedPrompt& t = tokenized.back();
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        const std::string& prompt = prompts[i];
+        const TokenizedPrompt& t = tokenized[i];
         const bool blank = std::count(t.mask.begin(), t.mask.end(), 1) == 2 && !t.truncated();
         empty += blank ? 1 : 0;
         if (std::find(seen.begin(), seen.end(), prompt) != seen.end()) continue;
@@ -54,13 +100,19 @@ EncodedPrompts encodePrompts(const ModelConfig& model, const std::vector<std::st
             out.notes.push_back("'" + prompt + "': the model never saw the word" + (t.unknown.size() > 1 ? "s " : " ") +
                                 joined(t.unknown) + " (read as its unknown-word token)");
         if (t.truncated())
-            out.notes.push_back("'" + prompt + "' is cut before its word " + std::to_string(t.truncatedAt + 1) + " ('" +
-                                captionWords(prompt)[t.truncatedAt] + "'): the model reads " +
-                                std::to_string(model.text.context - 2) + " words");
+            out.notes.push_back("'" + prompt + cut + std::to_string(t.truncatedAt + 1) + " ('" + t.cutWord +
+                                "'): the model reads " + std::to_string(model.text.context - 2) + unit);
     }
     if (empty == prompts.size()) return out;   // the null condition: unconditional
     if (empty > 0) throw std::invalid_argument("a batch of prompts mixes empty and non-empty ones");
-    out.condition = toCondition(tokenized, model.text.context).to(device);
+    out.condition = condition;
+    if (condition.features.defined() && condition.features.size(1) < model.text.context) {
+        // Padding up to the context, as the empty prompt (the null condition it is joined with) has.
+        const int64_t pad = model.text.context - condition.features.size(1);
+        out.condition.features = torch::constant_pad_nd(condition.features, {0, 0, 0, pad});
+        out.condition.mask = torch::constant_pad_nd(condition.mask, {0, pad}, 0);
+    }
+    out.condition = out.condition.to(device);
     return out;
 }
 
@@ -72,12 +124,38 @@ std::vector<std::string> captionVocabulary(const Dataset& d) {
     return tokenizer.words();
 }
 
-Condition captionTokens(const ModelConfig& model, const Dataset& d, int64_t begin, int64_t end) {
+Condition CaptionConditions::forItems(const torch::Tensor& index) const {
+    const torch::Tensor rows = items.index_select(0, index);   // (B)
+    Condition c;
+    if (distinct.tokens.defined()) c.tokens = distinct.tokens.index_select(0, rows);
+    if (distinct.features.defined()) c.features = distinct.features.index_select(0, rows);
+    c.mask = distinct.mask.index_select(0, rows);
+    return c;
+}
+
+CaptionConditions CaptionConditions::keep(const torch::Tensor& kept) const { return {distinct, items.index_select(0, kept)}; }
+
+CaptionConditions CaptionConditions::to(torch::Device device) const { return {distinct.to(device), items.to(device)}; }
+
+CaptionConditions captionConditions(const ModelConfig& model, const Dataset& d, int64_t begin, int64_t end) {
     if (d.captions.size() != size_t(d.count)) throw std::invalid_argument(d.name + " has no captions for a text run");
-    const WordTokenizer tokenizer = WordTokenizer::fromWords(model.text.words);
+    std::unordered_map<std::string, int64_t> row;
+    std::vector<std::string> distinct;
+    CaptionConditions out;
+    out.items = torch::empty({end - begin}, torch::kInt64);
+    auto items = out.items.accessor<int64_t, 1>();
+    for (int64_t i = begin; i < end; ++i) {
+        const std::string& caption = d.captions[size_t(i)];
+        const auto [it, added] = row.emplace(caption, int64_t(distinct.size()));
+        if (added) distinct.push_back(caption);
+        items[i - begin] = it->second;
+    }
     std::vector<TokenizedPrompt> tokenized;
-    for (int64_t i = begin; i < end; ++i) tokenized.push_back(tokenizer.encode(d.captions[size_t(i)], size_t(model.text.context)));
-    return toCondition(tokenized, model.text.context);
+    out.distinct = encodeAll(model, distinct, tokenized);
+    // Positions past the longest caption's end are padding in every row; the null condition is cut to match.
+    const int64_t longest = distinct.empty() ? 2 : out.distinct.mask.sum(1).max().item<int64_t>();
+    out.distinct = out.distinct.firstTokens(std::max<int64_t>(longest, 2));
+    return out;
 }
 
 }  // namespace ddpm

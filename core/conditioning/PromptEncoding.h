@@ -1,8 +1,9 @@
 #pragma once
 // Prompts as a text model reads them: the token ids and mask of its built-in
-// encoder, with what a user should hear about them (words the model never saw,
-// a prompt cut at the context, the empty prompt), and the vocabulary a run
-// learns from its dataset's captions.
+// encoder or the features of its frozen CLIP encoder, with what a user should
+// hear about them (words the model never saw, a prompt cut at the context, the
+// empty prompt); the vocabulary a run learns from its dataset's captions; and the
+// training captions' conditions, each distinct caption encoded once.
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace ddpm {
 struct Dataset;
 
 struct EncodedPrompts {
-    Condition condition;             // (B,L) tokens and mask on the device; empty when every prompt is
+    Condition condition;             // (B,L) tokens or (B,L,D) features, and the mask, on the device; empty when every prompt is
     std::vector<std::string> notes;  // one line each: unknown words, truncation, an empty prompt
 };
 
@@ -29,7 +30,19 @@ EncodedPrompts encodePrompts(const ModelConfig& model, const std::vector<std::st
 // ModelConfig::useBuiltinText. Throws std::invalid_argument when the dataset has none.
 std::vector<std::string> captionVocabulary(const Dataset& dataset);
 
-// The tokens and mask (N,L) of every caption of items [begin, end), for training.
-Condition captionTokens(const ModelConfig& model, const Dataset& dataset, int64_t begin, int64_t end);
+// A run's captions, each distinct one encoded once (for CLIP, whose encoder is large
+// and frozen, this is the cache that keeps it out of every training step).
+struct CaptionConditions {
+    Condition distinct;    // (K,L) tokens or (K,L,D) features, with the mask; L is cut to the longest caption
+    torch::Tensor items;   // (N) int64: each item's row of `distinct`
+    bool empty() const { return !items.defined(); }
+    // index (B) int64 positions in `items` -> the (B,L…) condition of those items.
+    Condition forItems(const torch::Tensor& index) const;
+    CaptionConditions keep(const torch::Tensor& kept) const;   // items kept (N') int64 positions
+    CaptionConditions to(torch::Device device) const;
+};
+
+// The captions of items [begin, end) of `dataset` as `model` reads them.
+CaptionConditions captionConditions(const ModelConfig& model, const Dataset& dataset, int64_t begin, int64_t end);
 
 }  // namespace ddpm

@@ -61,6 +61,7 @@ TokenizedPrompt WordTokenizer::encode(const std::string& prompt, size_t context)
     for (size_t i = 0; i < words.size(); ++i) {
         if (t.ids.size() == context - 1) {
             t.truncatedAt = i;
+            t.cutWord = words[i];
             break;
         }
         const auto found = ids_.find(words[i]);

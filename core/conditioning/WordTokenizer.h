@@ -18,8 +18,9 @@ struct TokenizedPrompt {
     std::vector<int64_t> ids;           // start, words, end, then padding: `context` long
     std::vector<uint8_t> mask;          // 1 for start, words and end; 0 for padding
     std::vector<std::string> unknown;   // the prompt's words not in the vocabulary (as they map to id 1)
-    size_t truncatedAt = 0;             // > 0: the prompt's words from this one (0-based) on did not fit
-    bool truncated() const { return truncatedAt > 0; }
+    size_t truncatedAt = 0;             // when truncated: the first word (0-based, as the tokenizer splits) that did not fit whole
+    std::string cutWord;                // that word; empty when the whole prompt fit
+    bool truncated() const { return !cutWord.empty(); }
 };
 
 class WordTokenizer {

@@ -1,6 +1,6 @@
 #include "models/Denoiser.h"
 
-#include "conditioning/WordTokenizer.h"
+#include "conditioning/ClipTextEncoder.h"
 #include "models/MlpDenoiser.h"
 #include "models/UNet.h"
 #include "random/Generators.h"
@@ -10,15 +10,10 @@ namespace ddpm {
 
 Conditioning Denoiser::conditioning() const {
     if (!config_.text.enabled()) return Conditioning(config_.numClasses);
-    // The empty prompt: start, end, padding (WordTokenizer::encode("")).
-    const int64_t L = config_.text.context;
-    Condition prompt;
-    prompt.tokens = torch::full({1, L}, WordTokenizer::kPad, torch::kInt64);                   // (1,L)
-    prompt.tokens.index_put_({0, 0}, WordTokenizer::kStart);
-    prompt.tokens.index_put_({0, 1}, WordTokenizer::kEnd);
-    prompt.mask = torch::arange(L, torch::kInt64).lt(2).unsqueeze(0);                         // (1,L) bool
-    return Conditioning(prompt);
+    return Conditioning(emptyPrompt());
 }
+
+Condition Denoiser::emptyPrompt() const { throw std::logic_error("this denoiser takes no prompts"); }
 
 int64_t Denoiser::parameterCount() const {
     int64_t n = 0;
@@ -39,6 +34,12 @@ std::shared_ptr<Denoiser> makeBlankDenoiser(const ModelConfig& config) {
 std::shared_ptr<Denoiser> makeDenoiser(const ModelConfig& config, at::Generator& generator) {
     auto model = makeBlankDenoiser(config);
     initializeWeights(*model, generator);
+    if (config.text.usesClip()) {
+        // The null condition is what the frozen encoder makes of "" (start, end), zero past its end.
+        const int64_t L = config.text.context;
+        const ClipEncoding empty = ClipTextEncoder::open(config.text.clipFolder())->encode({""}, L, true);   // (1,2,D)
+        static_cast<UNetImpl&>(*model).setEmptyPromptFeatures(torch::constant_pad_nd(empty.hidden, {0, 0, 0, L - empty.hidden.size(1)}));
+    }
     return model;
 }
 

@@ -27,6 +27,8 @@ public:
     virtual torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const Condition& condition) = 0;
     const ModelConfig& config() const { return config_; }
     Conditioning conditioning() const;   // classes, prompts (the empty one as null) or none
+    // Text models: the empty prompt, one item of tokens or features with its mask (on the CPU).
+    virtual Condition emptyPrompt() const;
     // Text models keep the cross-attention weights of each forward while recording is on.
     virtual void setCrossAttentionRecording(bool) {}
     virtual std::vector<CrossAttentionMap> crossAttentionMaps() const { return {}; }

@@ -58,7 +58,8 @@ std::string ModelConfig::describe() const {
     }
     if (numClasses > 0) out << ", " << numClasses << " classes (+null)";
     if (text.enabled()) {
-        out << ", text (" << text.encoder << ", " << text.words.size() << " words, " << text.context << " tokens × "
+        out << ", text (" << (text.usesClip() ? "CLIP, frozen" : text.encoder + ", " + std::to_string(text.words.size()) + " words")
+            << ", " << text.context << " tokens × "
             << text.width << ", cross-attention at (";
         for (size_t i = 0; i < text.crossAttentionLevels.size(); ++i) out << (i ? "," : "") << text.crossAttentionLevels[i];
         out << ") and the middle)";
@@ -70,12 +71,28 @@ SampleSpace ModelConfig::space() const {
     return kind == DenoiserKind::Mlp ? SampleSpace::points() : SampleSpace::pixels(inChannels, resolution, resolution);
 }
 
+namespace {
+
+// Prompts instead of classes, attended to at every level but the full-resolution one (where it costs most).
+void useText(ModelConfig& model, const std::string& encoder) {
+    model.numClasses = 0;
+    model.text.encoder = encoder;
+    model.text.crossAttentionLevels.clear();
+    for (int level = 1; level < int(model.channelMults.size()); ++level) model.text.crossAttentionLevels.push_back(level);
+}
+
+}  // namespace
+
 void ModelConfig::useBuiltinText(std::vector<std::string> words) {
-    numClasses = 0;
-    text.encoder = "builtin";
+    useText(*this, "builtin");
     text.words = std::move(words);
-    text.crossAttentionLevels.clear();
-    for (int level = 1; level < int(channelMults.size()); ++level) text.crossAttentionLevels.push_back(level);
+}
+
+void ModelConfig::useClipText(const std::string& folder, int width, int context) {
+    useText(*this, "clip:" + folder);
+    text.words.clear();
+    text.width = width;
+    text.context = context;
 }
 
 std::string toString(UNetLayout layout) { return layout == UNetLayout::Compact ? "compact" : "ho"; }

@@ -18,14 +18,18 @@ enum class UNetLayout { Compact, Ho };
 // A U-Net's text conditioning: the encoder of its prompts and where the image
 // features attend to the prompt's tokens.
 struct TextConfig {
-    std::string encoder;                       // "": no text; "builtin": WordTokenizer + TextTransformer
+    std::string encoder;                       // "": no text; "builtin": WordTokenizer + TextTransformer;
+                                               // "clip:FOLDER": a frozen CLIP text encoder (ClipTextEncoder)
     std::vector<std::string> words;            // the built-in encoder's vocabulary, ids from WordTokenizer::kFirstWord
     int context = 16;                          // tokens per prompt, start and end included
     int width = 128;                           // the token features' width
     int layers = 2;                            // the built-in encoder's transformer
     int heads = 4;
+    // CLIP: width and context are its hidden size and (at most) its positions; words, layers and heads are unused.
     std::vector<int> crossAttentionLevels;     // levels (0 = full resolution) that attend to the prompt; the middle always does
     bool enabled() const { return !encoder.empty(); }
+    bool usesClip() const { return encoder.rfind("clip:", 0) == 0; }
+    std::string clipFolder() const { return usesClip() ? encoder.substr(5) : std::string(); }
 };
 
 struct ModelConfig {
@@ -54,6 +58,8 @@ struct ModelConfig {
     // Turns on the built-in text encoder with the vocabulary `words`, cross-attention at
     // every level but the full-resolution one (where it costs most), and no classes.
     void useBuiltinText(std::vector<std::string> words);
+    // The same with the frozen CLIP text encoder of `folder`: its features are `width` wide, `context` tokens.
+    void useClipText(const std::string& folder, int width, int context);
 };
 
 std::string toString(UNetLayout layout);

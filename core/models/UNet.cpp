@@ -37,7 +37,11 @@ UNetImpl::UNetImpl(const ModelConfig& c) : Denoiser(c) {
     };
 
     timeEmbedding_ = register_module("time_embedding", TimeEmbedding(c.baseChannels, E, c.numClasses));
-    if (c.text.enabled()) {
+    if (c.text.usesClip()) {
+        // The frozen encoder stays outside; the empty prompt's features (the null condition) travel with the weights.
+        emptyPromptFeatures_ = register_buffer("empty_prompt", torch::zeros({1, int64_t(c.text.context), int64_t(c.text.width)}));
+        promptGist_ = register_module("prompt_gist", torch::nn::Linear(c.text.width, E));
+    } else if (c.text.enabled()) {
         if (c.text.encoder != "builtin") throw std::invalid_argument("unknown text encoder '" + c.text.encoder + "'");
         TextTransformerConfig text;
         text.vocabulary = WordTokenizer::kFirstWord + int64_t(c.text.words.size());
@@ -106,7 +110,7 @@ torch::Tensor UNetImpl::runStage(Stage& stage, const torch::Tensor& h, const tor
 }
 
 UNetImpl::Prompt UNetImpl::encodePrompt(const Condition& condition, int64_t batch, torch::Tensor& temb) {
-    if (!textEncoder_) {
+    if (!config_.text.enabled()) {
         if (condition.tokens.defined() || condition.features.defined())
             throw std::invalid_argument("this model takes no prompts");
         return {};
@@ -121,15 +125,39 @@ UNetImpl::Prompt UNetImpl::encodePrompt(const Condition& condition, int64_t batc
 }
 
 torch::Tensor UNetImpl::promptFeatures(const Condition& c) {
-    if (!textEncoder_) throw std::invalid_argument("this model takes no prompts");
+    if (!config_.text.enabled()) throw std::invalid_argument("this model takes no prompts");
     if (c.features.defined()) {
         // The tokens' own path refuses these in the encoder; features must not reach a softmax over nothing.
         if (!c.mask.defined() || !c.mask.to(torch::kBool).any(1).all().item<bool>())
             throw std::invalid_argument("a prompt's features without a single real token");
         return c.features;
     }
+    if (!textEncoder_) throw std::invalid_argument("a CLIP model's prompts come as the features of its frozen encoder");
     if (!c.tokens.defined() || !c.mask.defined()) throw std::invalid_argument("the built-in text encoder needs the prompt's token ids");
     return textEncoder_->forward(c.tokens, c.mask);
+}
+
+Condition UNetImpl::emptyPrompt() const {
+    if (!config_.text.enabled()) throw std::logic_error("a model without text has no empty prompt");
+    const int64_t L = config_.text.context;
+    Condition prompt;
+    prompt.mask = torch::arange(L, torch::kInt64).lt(2).unsqueeze(0);   // (1,L) bool: start and end
+    if (config_.text.usesClip()) {
+        prompt.features = emptyPromptFeatures_.to(torch::kCPU);          // (1,L,D)
+        return prompt;
+    }
+    // WordTokenizer::encode(""): start, end, padding.
+    prompt.tokens = torch::full({1, L}, WordTokenizer::kPad, torch::kInt64);   // (1,L)
+    prompt.tokens.index_put_({0, 0}, WordTokenizer::kStart);
+    prompt.tokens.index_put_({0, 1}, WordTokenizer::kEnd);
+    return prompt;
+}
+
+void UNetImpl::setEmptyPromptFeatures(const torch::Tensor& features) {
+    if (!emptyPromptFeatures_.defined() || features.sizes() != emptyPromptFeatures_.sizes())
+        throw std::invalid_argument("the empty prompt's features do not fit this model's frozen text encoder");
+    torch::NoGradGuard noGrad;
+    emptyPromptFeatures_.copy_(features);
 }
 
 std::vector<CrossAttentionBlock> UNetImpl::crossAttentionBlocks() const {

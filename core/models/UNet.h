@@ -27,6 +27,9 @@ public:
     // Text models: the prompt's token features as the cross-attention reads them, (B,L,D),
     // zero at padding; the condition's features as they are for a frozen encoder's.
     torch::Tensor promptFeatures(const Condition& condition);
+    Condition emptyPrompt() const override;
+    // CLIP models: the frozen encoder's features of the empty prompt, (1,context,width), zero past its end token.
+    void setEmptyPromptFeatures(const torch::Tensor& features);
     void setCrossAttentionRecording(bool on) override;
     std::vector<CrossAttentionMap> crossAttentionMaps() const override;
 
@@ -50,6 +53,7 @@ private:
     TimeEmbedding timeEmbedding_{nullptr};
     TextTransformer textEncoder_{nullptr};        // built-in text encoder
     torch::nn::Linear promptGist_{nullptr};       // mean token feature -> time embedding
+    torch::Tensor emptyPromptFeatures_;           // CLIP models: the null condition's features (1,L,D), a buffer
     torch::nn::Conv2d inputConv_{nullptr}, outputConv_{nullptr};
     torch::nn::GroupNorm outputNorm_{nullptr};
     std::vector<std::vector<Stage>> down_, up_;   // per level

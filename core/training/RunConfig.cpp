@@ -1,5 +1,6 @@
 #include "training/RunConfig.h"
 
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -105,18 +106,30 @@ void validateText(const ModelConfig& model) {
     const TextConfig& t = model.text;
     if (!t.enabled()) return;
     const auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
-    if (t.encoder != "builtin") fail("model.text.encoder '" + t.encoder + "' is none this program knows (builtin)");
     if (model.numClasses > 0) fail("a model takes classes or prompts, not both");
-    if (t.words.empty() || t.words.size() > 100000) fail("model.text.words must list 1 … 100000 words");
-    try {
-        WordTokenizer::fromWords(t.words);
-    } catch (const std::invalid_argument& e) {
-        fail(std::string("model.text.words: ") + e.what());
+    if (t.usesClip()) {
+        const std::string folder = t.clipFolder();
+        if (folder.empty()) fail("model.text.encoder 'clip:' names no folder");
+        // The configuration is one line per key, its values trimmed.
+        if (folder.find_first_of("\r\n") != std::string::npos || std::isspace(static_cast<unsigned char>(folder.front())) ||
+            std::isspace(static_cast<unsigned char>(folder.back())))
+            fail("model.text.encoder: a CLIP folder's path must not hold a line break or begin or end with a space");
+        if (!t.words.empty()) fail("model.text.words: a CLIP model has no word list");
+        if (t.context < 3 || t.context > 4096) fail("model.text.context must be 3 … 4096 tokens");
+        if (t.width < 8 || t.width > 8192) fail("model.text.width must be 8 … 8192");
+    } else {
+        if (t.encoder != "builtin") fail("model.text.encoder '" + t.encoder + "' is none this program knows (builtin, clip:FOLDER)");
+        if (t.words.empty() || t.words.size() > 100000) fail("model.text.words must list 1 … 100000 words");
+        try {
+            WordTokenizer::fromWords(t.words);
+        } catch (const std::invalid_argument& e) {
+            fail(std::string("model.text.words: ") + e.what());
+        }
+        if (t.context < 3 || t.context > 512) fail("model.text.context must be 3 … 512 tokens");
+        if (t.width < 8 || t.width > 4096) fail("model.text.width must be 8 … 4096");
+        if (t.layers < 1 || t.layers > 48) fail("model.text.layers must be 1 … 48");
+        if (t.heads < 1 || t.width % t.heads) fail("model.text.heads must divide model.text.width");
     }
-    if (t.context < 3 || t.context > 512) fail("model.text.context must be 3 … 512 tokens");
-    if (t.width < 8 || t.width > 4096) fail("model.text.width must be 8 … 4096");
-    if (t.layers < 1 || t.layers > 48) fail("model.text.layers must be 1 … 48");
-    if (t.heads < 1 || t.width % t.heads) fail("model.text.heads must divide model.text.width");
     for (int level : t.crossAttentionLevels)
         if (level < 0 || level >= int(model.channelMults.size()))
             fail("model.text.cross_attention_levels names level " + std::to_string(level) + ", beyond the U-Net's levels");

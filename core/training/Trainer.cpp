@@ -225,13 +225,12 @@ void Trainer::prepareData(const Dataset& d, at::Generator dataOrder, const Encod
                                         std::to_string(config_.model.numClasses) + " classes");
         labels_ = datasetLabels(d, 0, d.trainCount).to(device_);
     }
-    if (config_.model.text.enabled()) captions_ = captionTokens(config_.model, d, 0, d.trainCount).to(device_);
+    if (config_.model.text.enabled()) captions_ = captionConditions(config_.model, d, 0, d.trainCount).to(device_);
     if (!config_.data.heldOutWords.empty()) {
         const torch::Tensor kept = itemsWithoutWords(d, config_.data.heldOutWords).to(device_);   // (N') int64
         if (kept.size(0) == 0) throw std::invalid_argument("every training caption holds the held-out words");
         data_ = data_.index_select(0, kept);
-        captions_.tokens = captions_.tokens.index_select(0, kept);
-        captions_.mask = captions_.mask.index_select(0, kept);
+        if (!captions_.empty()) captions_ = captions_.keep(kept);
     }
     batches_ = std::make_unique<BatchSampler>(data_.size(0), config_.train.batchSize, std::move(dataOrder));
     useGenerator(*model_, noise_);
@@ -276,10 +275,7 @@ StepStats Trainer::step() {
     if (labels_.defined())
         condition = conditioning.dropped(conditioning.fromLabels(labels_.index_select(0, index)), tc.classDropProb, noise_);
     if (!captions_.empty()) {
-        Condition batchCaptions;
-        batchCaptions.tokens = captions_.tokens.index_select(0, index);   // (B,L)
-        batchCaptions.mask = captions_.mask.index_select(0, index);       // (B,L)
-        condition = conditioning.dropped(batchCaptions, tc.classDropProb, noise_);
+        condition = conditioning.dropped(captions_.forItems(index), tc.classDropProb, noise_);   // (B,L…)
     }
     t = t.to(device_);
 

@@ -15,6 +15,7 @@
 #include <torch/optim/adamw.h>
 
 #include "autoencoder/LatentCodec.h"
+#include "conditioning/PromptEncoding.h"
 #include "data/Dataset.h"
 #include "diffusion/NoiseSchedule.h"
 #include "models/Denoiser.h"
@@ -136,7 +137,7 @@ private:
     std::shared_ptr<TrainedAutoencoder> autoencoder_;   // latent runs
     torch::Tensor data_;     // train split as stored (storedItems) or encoded (latent runs), on the device
     torch::Tensor labels_;   // (N) int64 on the device, or undefined
-    Condition captions_;     // text runs: the training captions' tokens and mask (N,L) on the device
+    CaptionConditions captions_;   // text runs: the training captions, each distinct one encoded once, on the device
     StepMeter meter_;
     std::shared_ptr<DistributedGroup> group_;   // data-parallel runs
     std::unique_ptr<GradientAllReduce> allReduce_;

@@ -18,6 +18,7 @@
 #include "image/Apng.h"
 #include "image/ImageGrid.h"
 #include "sampling/SamplingParameters.h"
+#include "support/TinyClipFolder.h"
 #include "training/Trainer.h"
 
 namespace fs = std::filesystem;
@@ -123,6 +124,25 @@ void writeCaptions(const fs::path& out) {
     }
 }
 
+// Prompts in every script the tokenizer splits differently, and each file of a small CLIP
+// folder behind the byte that picks it (fuzz_clip_folder's order).
+void writeClip(const fs::path& out) {
+    const std::vector<std::string> prompts = {"a thick seven, slanted right!", "Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e",
+                                              "\xe6\x9d\xb1\xe4\xba\xac\xe3\x82\xbf\xe3\x83\xaf\xe3\x83\xbc 2024",
+                                              "\xf0\x9f\x8d\x8e\xf0\x9f\x8d\x8f red apple's <|endoftext|> ...?!"};
+    for (size_t i = 0; i < prompts.size(); ++i)
+        writeBytes(out / "clip_tokenizer" / ("prompt-" + std::to_string(i)), {prompts[i].begin(), prompts[i].end()});
+    const fs::path folder = ddpm::test::writeTinyClipFolder((out / "clip-folder-source").string());
+    const char* const files[] = {"config.json", "vocab.json", "merges.txt", "model.safetensors", "special_tokens_map.json"};
+    for (uint8_t i = 0; i < 5; ++i) {
+        std::ifstream in(folder / files[i], std::ios::binary);
+        std::vector<uint8_t> bytes{i};
+        bytes.insert(bytes.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        writeBytes(out / "clip_folder" / files[i], bytes);
+    }
+    fs::remove_all(folder);
+}
+
 void writePngs(const fs::path& out) {
     fs::create_directories(out / "png_text");
     ddpm::SamplingParameters p;
@@ -172,6 +192,7 @@ int main(int argc, char** argv) {
     writeCaptions(out);
     writePngs(out);
     writeCheckpoint(out);
+    writeClip(out);
     std::cout << "seed inputs written to " << out.string() << "\n";
     return 0;
 }

@@ -157,6 +157,15 @@ void SamplerControls::completeWord(const QString& word) {
 
 QStringList SamplerControls::promptTokens() const {
     QStringList tokens;
+    if (clipTokenizer_) {
+        try {
+            for (const std::string& text : clipTokenizer_->tokenTexts(prompt_->text().toStdString(), size_t(promptContext_)))
+                tokens << QString::fromStdString(text);
+        } catch (const std::invalid_argument&) {
+            // Not UTF-8 (the note under the field says so): no tokens to pick.
+        }
+        return tokens;
+    }
     if (!tokenizer_) return tokens;
     for (const std::string& word : ddpm::captionWords(prompt_->text().toStdString()))
         if (tokens.size() < promptContext_ - 2) tokens << QString::fromStdString(word);
@@ -165,13 +174,17 @@ QStringList SamplerControls::promptTokens() const {
 
 void SamplerControls::updatePromptNote() {
     QStringList notes;
-    if (tokenizer_) {
+    if (takesPrompts()) {
         try {
             for (QLineEdit* line : {prompt_, negativePrompt_}) {
-                const ddpm::TokenizedPrompt t = tokenizer_->encode(line->text().toStdString(), size_t(promptContext_));
+                const std::string text = line->text().toStdString();
+                const ddpm::TokenizedPrompt t = clipTokenizer_ ? clipTokenizer_->encode(text, size_t(promptContext_))
+                                                               : tokenizer_->encode(text, size_t(promptContext_));
                 for (const std::string& word : t.unknown)
                     notes << tr("The model never saw “%1”.").arg(QString::fromStdString(word));
-                if (t.truncated()) notes << tr("Only the first %1 words are read.").arg(promptContext_ - 2);
+                if (t.truncated())
+                    notes << (clipTokenizer_ ? tr("Only the first %1 tokens are read.") : tr("Only the first %1 words are read."))
+                                 .arg(promptContext_ - 2);
             }
             if (!negativePrompt_->text().isEmpty() && guidance_->value() == 1.0)
                 notes << tr("A negative prompt acts through guidance: set it above 1.");
@@ -194,7 +207,7 @@ ddpm::SamplingParameters SamplerControls::parameters() const {
     r.count = count_->value();
     r.classLabel = classLabel_->currentData().toInt();
     r.guidance = guidance_->value();
-    if (tokenizer_) {
+    if (takesPrompts()) {
         r.prompt = promptBytes(prompt_->text());
         r.negativePrompt = promptBytes(negativePrompt_->text());
     }
@@ -230,6 +243,7 @@ void SamplerControls::setModel(const ModelSummary& model) {
     }
     steps_->setMaximum(std::max(1, model.timesteps));
     tokenizer_.reset();
+    clipTokenizer_ = model.clipTokenizer;
     if (!model.promptWords.isEmpty()) {
         std::vector<std::string> words;
         for (const QString& w : model.promptWords) words.push_back(w.toStdString());
@@ -249,7 +263,7 @@ void SamplerControls::updateEnabled() {
     const bool ddim = sampler_->currentData().toString() == "ddim";
     steps_->setEnabled(ddim);
     eta_->setEnabled(ddim);
-    const bool text = tokenizer_.has_value();
+    const bool text = takesPrompts();
     classLabel_->setEnabled(numClasses_ > 0);
     // Each model shows what it takes: classes, or prompts.
     form_->setRowVisible(classLabel_, !text);

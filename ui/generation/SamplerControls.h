@@ -50,7 +50,9 @@ private:
 
     QString prefix_;
     int numClasses_ = 0;
-    std::optional<ddpm::WordTokenizer> tokenizer_;   // text models: their vocabulary
+    std::optional<ddpm::WordTokenizer> tokenizer_;   // built-in text models: their vocabulary
+    std::shared_ptr<const ddpm::ClipTokenizer> clipTokenizer_;   // CLIP text models
+    bool takesPrompts() const { return tokenizer_ || clipTokenizer_; }
     int promptContext_ = 0;
     std::string checkpointName_;   // the model's file name
     QFormLayout* form_;

@@ -183,8 +183,8 @@ void SamplesView::onModelLoaded(const ModelSummary& model) {
     model_ = model;
     modelLabel_->showModel(model);
     controls_->setModel(model);
-    rowPromptsLabel_->setVisible(!model.promptWords.isEmpty());
-    rowPrompts_->setVisible(!model.promptWords.isEmpty());
+    rowPromptsLabel_->setVisible(model.takesPrompts());
+    rowPrompts_->setVisible(model.takesPrompts());
     picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : grid_);
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);
@@ -198,7 +198,7 @@ void SamplesView::generate() {
     SamplingRequest request;
     request.parameters = controls_->parameters();
     request.keepFrames = false;
-    if (!model_.promptWords.isEmpty())
+    if (model_.takesPrompts())
         for (const QString& line : rowPrompts_->toPlainText().split('\n'))
             if (!line.trimmed().isEmpty() && request.rowPrompts.size() < kMaxRowPrompts) request.rowPrompts << line.trimmed();
     message_->clear();

@@ -9,6 +9,9 @@
 #include <QStringList>
 #include <QVector>
 
+#include <memory>
+
+#include "conditioning/ClipTokenizer.h"
 #include "diffusion/SampleSpace.h"
 #include "sampling/SamplingParameters.h"
 
@@ -22,8 +25,10 @@ struct ModelSummary {
     int timesteps = 1000;     // T
     int numClasses = 0;       // > 0: class-conditional (guidance applies)
     QStringList classNames;
-    QStringList promptWords;  // text models: the words of their captions (non-empty: prompts apply)
+    QStringList promptWords;  // built-in text models: the words of their captions
+    std::shared_ptr<const ddpm::ClipTokenizer> clipTokenizer;   // CLIP text models: their tokenizer
     int promptContext = 0;    // text models: tokens per prompt, start and end included
+    bool takesPrompts() const { return !promptWords.isEmpty() || clipTokenizer; }
     QVector<QPointF> dataPoints;   // toys: points of the training data, when its name is a built-in toy
 };
 

@@ -28,6 +28,8 @@ ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     s.numClasses = config.model.numClasses;
     for (const std::string& name : config.data.classNames) s.classNames << QString::fromStdString(name);
     for (const std::string& word : config.model.text.words) s.promptWords << QString::fromStdString(word);
+    if (config.model.text.usesClip())
+        s.clipTokenizer = std::make_shared<const ddpm::ClipTokenizer>(ddpm::ClipTokenizer::fromFolder(config.model.text.clipFolder()));
     s.promptContext = config.model.text.context;
     s.description = QStringLiteral("%1 · %2 schedule, T = %3 · trained on %4")
                         .arg(QString::fromStdString(config.model.describe()),

@@ -23,7 +23,7 @@ struct TrainSettings {
     double minutes = 0;
     bool classConditional = false;   // applies only to datasets with labels (runConfigFromSettings)
     double classDropProb = 0;     // share of labels (or captions) dropped for guidance
-    QString textEncoder;          // "builtin": prompts from the captions (applies to captioned data, over classes); "": none
+    QString textEncoder;          // "builtin" or "clip:FOLDER": prompts from the captions (applies to captioned data, over classes); "": none
     int previewEvery = 0;      // steps between preview grids
     double autosaveMinutes = 0;   // 0: no autosave
     qint64 saveEverySteps = 0;    // also save every this many steps (0: not by steps)

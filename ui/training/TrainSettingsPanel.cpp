@@ -7,7 +7,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QDir>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -23,6 +25,8 @@ namespace {
 
 const int kResolutions[] = {28, 32, 64};   // what image folders can be loaded at
 const char kMlpPreset[] = "mlp";
+
+const QStringList kClipFiles = {"config.json", "model.safetensors", "vocab.json", "merges.txt"};
 
 void selectData(QComboBox* combo, const QVariant& value) {
     const int index = combo->findData(value);
@@ -60,6 +64,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
       minutes_(makeDoubleSpin(0.1, 100000, 1, 1, this)),
       conditional_(new QCheckBox(tr("class-conditional"), this)),
       textEncoder_(new QComboBox(this)),
+      chooseClip_(new QPushButton(tr("CLIP folder…"), this)),
       classDrop_(makeDoubleSpin(0.0, 1.0, 2, 0.05, this)),
       previewEvery_(new QSpinBox(this)),
       autosave_(makeDoubleSpin(0, 1440, 1, 1, this)),
@@ -84,6 +89,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     textEncoder_->setObjectName("textEncoderCombo");
     textEncoder_->addItem(tr("none"), QString());
     textEncoder_->addItem(tr("built-in text encoder"), QStringLiteral("builtin"));
+    chooseClip_->setObjectName("chooseClipButton");
     classDrop_->setObjectName("classDropSpin");
     previewEvery_->setObjectName("previewEverySpin");
     autosave_->setObjectName("autosaveSpin");
@@ -135,6 +141,10 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     connect(conditional_, &QCheckBox::toggled, this, &TrainSettingsPanel::updateConditioningEnabled);
     connect(textEncoder_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &TrainSettingsPanel::updateConditioningEnabled);
+    connect(chooseClip_, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("A CLIP model's folder (from Hugging Face)"));
+        if (!folder.isEmpty()) chooseClipFolder(folder);
+    });
     connect(preset_, &QComboBox::activated, this, [this] {
         if (preset_->currentData().toString() != kMlpPreset) preferredImagePreset_ = preset_->currentData().toString();
     });
@@ -201,12 +211,16 @@ void TrainSettingsPanel::addRows() {
     classDrop_->setToolTip(tr("<p>Share of training labels (or captions) replaced by a \"no class\" token "
                               "(the empty prompt), so the same model also learns to denoise without one: "
                               "classifier-free guidance needs both.</p>"));
+    chooseClip_->setToolTip(tr("<p>Pick the folder of a CLIP model from Hugging Face (such as "
+                               "openai/clip-vit-base-patch32): its frozen text encoder then reads the captions.</p>"));
     textEncoder_->setToolTip(tr("<p>Train on the dataset's captions, so that samples can be asked for with a "
                                 "prompt. The <b>built-in text encoder</b> is a small transformer over the words of "
                                 "the captions, trained with the U-Net, which attends to the prompt's words. "
                                 "Captions come from <i>metadata.jsonl</i>, <i>metadata.csv</i> or <i>NAME.txt</i> "
                                 "files in an image folder; the built-in digits and clothes have generated ones. "
-                                "Prompts take the place of classes.</p>"));
+                                "A <b>CLIP text encoder</b> is read, frozen, from a Hugging Face folder you have "
+                                "(config.json, model.safetensors, vocab.json, merges.txt); each caption is encoded "
+                                "once. Prompts take the place of classes.</p>"));
     previewEvery_->setToolTip(tr("<p>Every this many steps the preview shows fresh samples from the EMA "
                                  "weights (DDIM, %1 steps, the same seed each time). Sampling pauses "
                                  "training briefly.</p>")
@@ -249,7 +263,12 @@ void TrainSettingsPanel::addRows() {
     form->addRow(tr("Precision"), precision_);
     form->addRow(tr("Length"), length);
     form->addRow(tr("Classes"), conditioning);
-    form->addRow(tr("Prompts"), textEncoder_);
+    auto* prompts = new QWidget(this);
+    auto* promptsLayout = new QHBoxLayout(prompts);
+    promptsLayout->setContentsMargins(0, 0, 0, 0);
+    promptsLayout->addWidget(textEncoder_, 1);
+    promptsLayout->addWidget(chooseClip_);
+    form->addRow(tr("Prompts"), prompts);
     form->addRow(tr("Preview every"), previewEvery_);
     form->addRow(tr("Autosave every"), autosave_);
     form->addRow(tr("Also save every"), saveEvery_);
@@ -294,7 +313,7 @@ void TrainSettingsPanel::setSettings(const TrainSettings& s) {
     minutes_->setValue(s.minutes);
     conditional_->setChecked(s.classConditional);
     classDrop_->setValue(s.classDropProb);
-    selectData(textEncoder_, s.textEncoder);
+    selectTextEncoder(s.textEncoder);
     previewEvery_->setValue(s.previewEvery);
     autosave_->setValue(s.autosaveMinutes);
     saveEvery_->setValue(int(s.saveEverySteps));
@@ -331,7 +350,7 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
     // A folder that comes with captions trains on them by default; the built-in sets keep their classes.
     // Prompts follow the dataset: a folder's own captions train a text model, the built-in sets'
     // generated ones leave their classes (as ddpm train does); the combo changes it.
-    if (dataset) selectData(textEncoder_, dataset->format == "image-folder" && hasCaptions_ ? QStringLiteral("builtin") : QString());
+    if (dataset) selectTextEncoder(dataset->format == "image-folder" && hasCaptions_ ? QStringLiteral("builtin") : QString());
     updateConditioningEnabled();
     const bool images = dataset && !points;
     if (images) {
@@ -345,10 +364,43 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
     updateSpaceRows();
 }
 
+bool TrainSettingsPanel::chooseClipFolder(const QString& folder) {
+    QStringList missing;
+    for (const QString& file : kClipFiles)
+        if (!QFileInfo(QDir(folder).filePath(file)).isFile()) missing << file;
+    if (!missing.isEmpty()) {
+        QMessageBox::warning(this, tr("Not a CLIP folder"),
+                             tr("%1 has no %2. Pick the folder of a CLIP model from Hugging Face (such as "
+                                "openai/clip-vit-base-patch32), which holds %3.")
+                                 .arg(QDir::toNativeSeparators(folder), missing.join(tr(", ")), kClipFiles.join(tr(", "))));
+        return false;
+    }
+    selectTextEncoder("clip:" + QDir(folder).absolutePath());
+    return true;
+}
+
+void TrainSettingsPanel::selectTextEncoder(const QString& encoder) {
+    const auto named = [](const QVariant& encoder) {
+        ddpm::TextConfig text;
+        text.encoder = encoder.toString().toStdString();
+        return text;
+    };
+    if (named(encoder).usesClip() && textEncoder_->findData(encoder) < 0) {
+        // One CLIP folder at a time: the newest replaces the one before, after "built-in".
+        const int last = textEncoder_->count() - 1;
+        if (named(textEncoder_->itemData(last)).usesClip()) textEncoder_->removeItem(last);
+        const QString folder = QString::fromStdString(named(encoder).clipFolder());
+        textEncoder_->addItem(tr("CLIP: %1").arg(QFileInfo(folder).fileName()), encoder);
+        textEncoder_->setItemData(textEncoder_->count() - 1, QDir::toNativeSeparators(folder), Qt::ToolTipRole);
+    }
+    selectData(textEncoder_, encoder);
+}
+
 void TrainSettingsPanel::updateConditioningEnabled() {
     const bool text = hasCaptions_ && !textEncoder_->currentData().toString().isEmpty();
     conditional_->setEnabled(modelEditable_ && hasLabels_ && !text);
     textEncoder_->setEnabled(modelEditable_ && hasCaptions_);
+    chooseClip_->setEnabled(modelEditable_ && hasCaptions_);
     classDrop_->setEnabled(modelEditable_ && (text || (hasLabels_ && conditional_->isChecked())));
 }
 

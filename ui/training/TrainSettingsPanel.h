@@ -33,6 +33,10 @@ public:
     void setDataset(const DatasetPtr& dataset);
     // While a run exists its model settings are fixed; the cadences stay editable.
     void setModelEditable(bool editable);
+    // Prompts through the frozen CLIP text encoder of `folder` (a Hugging Face folder): what
+    // the folder picked with "CLIP folder…" does. Returns false, having warned, when the folder lacks
+    // one of its four files.
+    bool chooseClipFolder(const QString& folder);
 
 signals:
     // An image folder should be loaded again at this resolution.
@@ -44,6 +48,7 @@ private:
     void updatePresetChoices(bool points);
     void updateSpaceRows();   // the autoencoder row only for latents of images
     void updateConditioningEnabled();   // classes where there are labels, prompts where there are captions
+    void selectTextEncoder(const QString& encoder);   // adds the item of a CLIP folder when it is new
 
     QComboBox* preset_;
     QComboBox* space_;              // pixels, or latents of an autoencoder
@@ -64,6 +69,7 @@ private:
     QDoubleSpinBox* minutes_;
     QCheckBox* conditional_;
     QComboBox* textEncoder_;
+    QPushButton* chooseClip_;       // picks a CLIP folder for the Prompts list
     QDoubleSpinBox* classDrop_;
     QSpinBox* previewEvery_;
     QDoubleSpinBox* autosave_;
