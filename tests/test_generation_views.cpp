@@ -588,7 +588,7 @@ private slots:
         window.openDefaultDataset();
         window.openCheckpoint(model);
         DenoiseView& denoise = *window.denoiseView();
-        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel() && !denoise.model().promptWords.isEmpty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel() && denoise.model().takesPrompts(), kTimeoutMs);
         window.tabs()->setCurrentWidget(&denoise);
         ddpm::SamplingParameters p = ddim(50, 16, 2);
         p.prompt = "a thick seven slanted right";

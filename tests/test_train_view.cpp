@@ -153,6 +153,9 @@ private slots:
             QVERIFY(view.settingsPanel()->chooseClipFolder(clip));
             auto* prompts = view.findChild<QComboBox*>("textEncoderCombo");
             QCOMPARE(prompts->currentText(), QString("CLIP: my-clip"));
+            answerNextMessageBox(QMessageBox::Ok);   // "Not a CLIP folder": the choice stays
+            QVERIFY(!view.settingsPanel()->chooseClipFolder(dir.path()));
+            QCOMPARE(prompts->currentText(), QString("CLIP: my-clip"));
             const TrainSettings s = view.settingsPanel()->settings();
             QCOMPARE(s.textEncoder, "clip:" + clip);
             const ddpm::RunConfig run = ddpm::ui::runConfigFromSettings(s, ddpm::test::captionedSquares());
@@ -160,6 +163,12 @@ private slots:
             QCOMPARE(run.model.text.width, 32);
             QCOMPARE(run.model.text.context, 24);
             QVERIFY(view.findChild<QDoubleSpinBox*>("classDropSpin")->isEnabled());
+            if (!qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR")) {
+                view.resize(1360, 860);
+                view.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&view));
+                saveScreenshot(view, "train-clip.png");
+            }
         }
         TrainView reopened;
         QCOMPARE(reopened.settingsPanel()->settings().textEncoder, "clip:" + clip);

@@ -8,7 +8,7 @@
 #include <torch/utils.h>
 
 #include "cli/ArgParser.h"
-#include "conditioning/PromptEncoding.h"
+#include "conditioning/PromptNotes.h"
 #include "data/DatasetLoader.h"
 #include "util/DisplayPath.h"
 #include "util/KeyValueText.h"
@@ -120,9 +120,7 @@ std::vector<std::string> promptFileLines(const std::string& path) {
 
 void printPromptNotes(const ModelConfig& model, const std::vector<std::string>& prompts) {
     if (!model.text.enabled()) return;
-    for (const std::string& prompt : prompts)
-        for (const std::string& note : encodePrompts(model, {prompt}, torch::kCPU).notes)
-            std::cerr << "note: " << note << "\n";
+    for (const std::string& note : notePrompts(model, prompts).notes) std::cerr << "note: " << note << "\n";
 }
 
 }  // namespace ddpm::cli

@@ -41,6 +41,7 @@ public:
     ClipEncoding encode(const std::vector<std::string>& prompts, int64_t context, bool realTokensOnly = false) const;
 
     const ClipTextConfig& config() const { return model_->config(); }
+    const ClipTokenizer& tokenizer() const { return tokenizer_; }
 
     ClipTextEncoder(ClipTokenizer tokenizer, ClipTextModel model);
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "conditioning/ClipTextEncoder.h"
+#include "conditioning/PromptNotes.h"
 #include "conditioning/WordTokenizer.h"
 #include "data/CaptionWords.h"
 #include "data/Dataset.h"
@@ -30,19 +31,9 @@ Condition toCondition(const std::vector<TokenizedPrompt>& tokenized, int64_t con
     return c;
 }
 
-std::string joined(const std::vector<std::string>& words) {
-    std::string text;
-    for (const std::string& word : words) text += (text.empty() ? "" : ", ") + word;
-    return text;
-}
-
-}  // namespace
-
-namespace {
-
-// prompts (N) -> their condition for `model` (on the CPU) and how each was tokenized: tokens
-// (N,context), or CLIP's features (N,P,D) up to the longest prompt's end (P ≤ context).
-Condition encodeAll(const ModelConfig& model, const std::vector<std::string>& prompts, std::vector<TokenizedPrompt>& tokenized) {
+// prompts (N) -> their condition for `model` (on the CPU): tokens (N,context), or CLIP's
+// features (N,P,D) up to the longest prompt's end (P ≤ context).
+Condition encodeAll(const ModelConfig& model, const std::vector<std::string>& prompts) {
     if (model.text.usesClip()) {
         const auto encoder = ClipTextEncoder::open(model.text.clipFolder());
         const ClipTextConfig& clip = encoder->config();
@@ -50,15 +41,14 @@ Condition encodeAll(const ModelConfig& model, const std::vector<std::string>& pr
             throw std::runtime_error(escapeNonUtf8(model.text.clipFolder()) + ": its CLIP text model is " + std::to_string(clip.width) +
                                      " wide with " + std::to_string(clip.context) + " positions, the run's was " +
                                      std::to_string(model.text.width) + " wide with " + std::to_string(model.text.context));
-        ClipEncoding e = encoder->encode(prompts, model.text.context, true);
-        tokenized = std::move(e.tokenized);
+        const ClipEncoding e = encoder->encode(prompts, model.text.context, true);
         Condition c;
         c.features = e.hidden;                                 // (N,P,D), zero past each end token
         c.mask = e.mask.slice(1, 0, e.hidden.size(1));         // (N,P)
         return c;
     }
     const WordTokenizer tokenizer = WordTokenizer::fromWords(model.text.words);
-    tokenized.clear();
+    std::vector<TokenizedPrompt> tokenized;
     for (const std::string& prompt : prompts) tokenized.push_back(tokenizer.encode(prompt, size_t(model.text.context)));
     return toCondition(tokenized, model.text.context);
 }
@@ -66,45 +56,13 @@ Condition encodeAll(const ModelConfig& model, const std::vector<std::string>& pr
 }  // namespace
 
 EncodedPrompts encodePrompts(const ModelConfig& model, const std::vector<std::string>& prompts, torch::Device device) {
-    if (!model.text.enabled()) throw std::invalid_argument("this model takes no prompts (it was trained without text)");
+    PromptNotes noted = notePrompts(model, prompts);
     EncodedPrompts out;
-    // Blank prompts need no encoder (the null condition is the model's own): a CLIP model samples
-    // unconditionally without its folder. Invalid UTF-8 goes on to be reported by the tokenizer.
-    const auto blank = [](const std::string& prompt) {
-        try {
-            return ClipTokenizer::words(prompt).empty();
-        } catch (const std::invalid_argument&) {
-            return false;
-        }
-    };
-    if (model.text.usesClip() && !prompts.empty() && std::all_of(prompts.begin(), prompts.end(), blank)) {
-        out.notes.push_back("an empty prompt: sampling unconditionally");
-        return out;
-    }
-    std::vector<TokenizedPrompt> tokenized;
-    const Condition condition = encodeAll(model, prompts, tokenized);
-    // The built-in encoder drops whole words; CLIP drops tokens, so its cut word may be partly in.
-    const std::string unit = model.text.usesClip() ? " tokens" : " words";
-    const std::string cut = model.text.usesClip() ? "' is cut in its word " : "' is cut before its word ";
-    std::vector<std::string> seen;
-    size_t empty = 0;
-    for (size_t i = 0; i < prompts.size(); ++i) {
-        const std::string& prompt = prompts[i];
-        const TokenizedPrompt& t = tokenized[i];
-        const bool blank = std::count(t.mask.begin(), t.mask.end(), 1) == 2 && !t.truncated();
-        empty += blank ? 1 : 0;
-        if (std::find(seen.begin(), seen.end(), prompt) != seen.end()) continue;
-        seen.push_back(prompt);
-        if (blank) out.notes.push_back("an empty prompt: sampling unconditionally");
-        if (!t.unknown.empty())
-            out.notes.push_back("'" + prompt + "': the model never saw the word" + (t.unknown.size() > 1 ? "s " : " ") +
-                                joined(t.unknown) + " (read as its unknown-word token)");
-        if (t.truncated())
-            out.notes.push_back("'" + prompt + cut + std::to_string(t.truncatedAt + 1) + " ('" + t.cutWord +
-                                "'): the model reads " + std::to_string(model.text.context - 2) + unit);
-    }
+    out.notes = std::move(noted.notes);
+    const size_t empty = noted.blank;
     if (empty == prompts.size()) return out;   // the null condition: unconditional
     if (empty > 0) throw std::invalid_argument("a batch of prompts mixes empty and non-empty ones");
+    const Condition condition = encodeAll(model, prompts);
     out.condition = condition;
     if (condition.features.defined() && condition.features.size(1) < model.text.context) {
         // Padding up to the context, as the empty prompt (the null condition it is joined with) has.
@@ -150,8 +108,7 @@ CaptionConditions captionConditions(const ModelConfig& model, const Dataset& d, 
         if (added) distinct.push_back(caption);
         items[i - begin] = it->second;
     }
-    std::vector<TokenizedPrompt> tokenized;
-    out.distinct = encodeAll(model, distinct, tokenized);
+    out.distinct = encodeAll(model, distinct);
     // Positions past the longest caption's end are padding in every row; the null condition is cut to match.
     const int64_t longest = distinct.empty() ? 2 : out.distinct.mask.sum(1).max().item<int64_t>();
     out.distinct = out.distinct.firstTokens(std::max<int64_t>(longest, 2));

@@ -127,7 +127,7 @@ void writeCaptions(const fs::path& out) {
 // Prompts in every script the tokenizer splits differently, and each file of a small CLIP
 // folder behind the byte that picks it (fuzz_clip_folder's order).
 void writeClip(const fs::path& out) {
-    const std::vector<std::string> prompts = {"a thick seven, slanted right!", "Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e",
+    const std::vector<std::string> prompts = {"a thick seven, slanted right!", "Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9" "e",
                                               "\xe6\x9d\xb1\xe4\xba\xac\xe3\x82\xbf\xe3\x83\xaf\xe3\x83\xbc 2024",
                                               "\xf0\x9f\x8d\x8e\xf0\x9f\x8d\x8f red apple's <|endoftext|> ...?!"};
     for (size_t i = 0; i < prompts.size(); ++i)
