@@ -419,7 +419,7 @@ private slots:
         Run width = runDdpm({"train", "--data", "mnist", "--text", "clip:" + path("clip"), "--text-width", "64", "--out", path("x")});
         QCOMPARE(width.exitCode, 2);
         QVERIFY2(width.err.contains("a CLIP encoder's size is its own"), qPrintable(width.err));
-        Run notFolder = runDdpm({"train", "--data", "mnist", "--text", "clip:" + path("nowhere"), "--out", path("x")});
+        Run notFolder = runDdpm({"encode-text", "--text", "clip:" + path("nowhere"), "--prompt", "a seven", "--tokens"});
         QCOMPARE(notFolder.exitCode, 1);
         QVERIFY2(notFolder.err.contains(path("nowhere") + ": not a folder"), qPrintable(notFolder.err));
     }
