@@ -156,6 +156,8 @@ private slots:
             answerNextMessageBox(QMessageBox::Ok);   // "Not a CLIP folder": the choice stays
             QVERIFY(!view.settingsPanel()->chooseClipFolder(dir.path()));
             QCOMPARE(prompts->currentText(), QString("CLIP: my-clip"));
+            view.setDataset(std::make_shared<const ddpm::Dataset>(ddpm::test::captionedSquares()));   // a reload
+            QCOMPARE(prompts->currentText(), QString("CLIP: my-clip"));
             const TrainSettings s = view.settingsPanel()->settings();
             QCOMPARE(s.textEncoder, "clip:" + clip);
             const ddpm::RunConfig run = ddpm::ui::runConfigFromSettings(s, ddpm::test::captionedSquares());

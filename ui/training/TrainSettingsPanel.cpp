@@ -350,7 +350,11 @@ void TrainSettingsPanel::setDataset(const DatasetPtr& dataset) {
     // A folder that comes with captions trains on them by default; the built-in sets keep their classes.
     // Prompts follow the dataset: a folder's own captions train a text model, the built-in sets'
     // generated ones leave their classes (as ddpm train does); the combo changes it.
-    if (dataset) selectTextEncoder(dataset->format == "image-folder" && hasCaptions_ ? QStringLiteral("builtin") : QString());
+    // A CLIP folder the user picked stays chosen for any captioned data.
+    ddpm::TextConfig current;
+    current.encoder = textEncoder_->currentData().toString().toStdString();
+    if (dataset && !(current.usesClip() && hasCaptions_))
+        selectTextEncoder(dataset->format == "image-folder" && hasCaptions_ ? QStringLiteral("builtin") : QString());
     updateConditioningEnabled();
     const bool images = dataset && !points;
     if (images) {
