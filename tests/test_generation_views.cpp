@@ -508,6 +508,17 @@ private slots:
         denoise.generate();
         QVERIFY(done.wait(kTimeoutMs));
         QVERIFY(!denoise.trajectory().last().attention.isNull());
+        // The exports show the attention as a third panel (a third row in the strip), blank at x_T.
+        QSignalSpy exported(&denoise, &DenoiseView::exportFinished);
+        denoise.exportAnimation(path("clip-denoise.png"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        const ddpm::ApngFile apng = ddpm::readApng(path("clip-denoise.png").toStdString());
+        const QImage& x0 = denoise.trajectory().last().x0;
+        const int scale = std::max(1, 256 / x0.height()), gap = 8, caption = 22;   // AnimationExport's layout
+        QCOMPARE(apng.width, 3 * x0.width() * scale + 2 * gap);
+        denoise.exportStrip(path("clip-strip.png"));
+        QVERIFY(exported.wait(kTimeoutMs));
+        QCOMPARE(QImage(path("clip-strip.png")).height(), caption + 3 * x0.height() * scale + 2 * gap);
     }
 
     // The Samples tab draws a row per prompt from the same noise and exports their prompts.

@@ -40,41 +40,55 @@ QImage scatter(const QVector<QPointF>& points, const QColor& colour) {
     return image;
 }
 
-// The two panels of a frame: x_t and x̂0 (blank before the first step).
-std::pair<QImage, QImage> panels(const SamplingFrame& f) {
+// The panels of a frame: x_t, x̂0 (blank before the first step) and, with `attention`, where
+// the image attends to the picked word (blank where the frame has no map: x_T).
+QList<QImage> panels(const SamplingFrame& f, bool attention) {
     const bool points = f.xt.isNull();
-    QImage xt = points ? scatter(f.xtPoints, QColor(31, 119, 180)) : enlarged(f.xt);
-    QImage x0 = points ? scatter(f.x0Points, QColor(255, 127, 14)) : enlarged(f.x0);
-    if (x0.isNull()) {
-        x0 = QImage(xt.size(), QImage::Format_RGB888);
-        x0.fill(QColor(32, 32, 32));
-    }
-    return {xt, x0};
+    const QImage xt = points ? scatter(f.xtPoints, QColor(31, 119, 180)) : enlarged(f.xt);
+    QList<QImage> out{xt, points ? scatter(f.x0Points, QColor(255, 127, 14)) : enlarged(f.x0)};
+    if (attention) out.append(enlarged(f.attention));
+    for (QImage& panel : out)
+        if (panel.isNull()) {
+            panel = QImage(xt.size(), QImage::Format_RGB888);
+            panel.fill(QColor(32, 32, 32));
+        }
+    return out;
+}
+
+// A text model's trajectory with a word picked: every frame shows its attention too.
+bool hasAttention(const QVector<SamplingFrame>& frames) {
+    return std::any_of(frames.begin(), frames.end(), [](const SamplingFrame& f) { return !f.attention.isNull(); });
 }
 
 std::vector<cv::Mat> composeAll(const QVector<SamplingFrame>& frames) {
+    const bool attention = hasAttention(frames);
     std::vector<cv::Mat> mats;
     mats.reserve(size_t(frames.size()));
-    for (const SamplingFrame& f : frames) mats.push_back(toMat(composeFrame(f)));
+    for (const SamplingFrame& f : frames) mats.push_back(toMat(composeFrame(f, attention)));
     return mats;
 }
 
 }  // namespace
 
-QImage composeFrame(const SamplingFrame& frame) {
-    const auto [xt, x0] = panels(frame);
-    QImage out(xt.width() + kGap + x0.width(), kCaptionHeight + std::max(xt.height(), x0.height()),
-               QImage::Format_RGB888);
+QImage composeFrame(const SamplingFrame& frame, bool attention) {
+    const QList<QImage> cells = panels(frame, attention);
+    int width = -kGap, height = 0;
+    for (const QImage& cell : cells) {
+        width += cell.width() + kGap;
+        height = std::max(height, cell.height());
+    }
+    QImage out(width, kCaptionHeight + height, QImage::Format_RGB888);
     out.fill(Qt::white);
     QPainter painter(&out);
-    painter.drawImage(0, kCaptionHeight, xt.convertToFormat(QImage::Format_RGB888));
-    painter.drawImage(xt.width() + kGap, kCaptionHeight, x0.convertToFormat(QImage::Format_RGB888));
     painter.setPen(Qt::black);
     const QString step = frame.index == 0 ? QStringLiteral("x_T: pure noise")
                                           : QStringLiteral("step %1/%2 · t = %3").arg(frame.index).arg(frame.total).arg(frame.t);
-    painter.drawText(QRect(0, 0, xt.width(), kCaptionHeight), Qt::AlignCenter, QStringLiteral("x_t · ") + step);
-    painter.drawText(QRect(xt.width() + kGap, 0, x0.width(), kCaptionHeight), Qt::AlignCenter,
-                     QStringLiteral("predicted x̂0"));
+    const QStringList captions = {QStringLiteral("x_t · ") + step, QStringLiteral("predicted x̂0"),
+                                  QStringLiteral("where it attends to the word")};
+    for (int k = 0, left = 0; k < cells.size(); left += cells[k].width() + kGap, ++k) {
+        painter.drawImage(left, kCaptionHeight, cells[k].convertToFormat(QImage::Format_RGB888));
+        painter.drawText(QRect(left, 0, cells[k].width(), kCaptionHeight), Qt::AlignCenter, captions[k]);
+    }
     return out;
 }
 
@@ -94,10 +108,13 @@ void writeFrameStrip(const QString& path, const QVector<SamplingFrame>& frames, 
     for (int i = 0; i < n; ++i) picks.append(n == 1 ? 0 : int(std::lround(double(i) * (frames.size() - 1) / (n - 1))));
     picks.erase(std::unique(picks.begin(), picks.end()), picks.end());
 
-    QList<std::pair<QImage, QImage>> cells;
-    for (int i : picks) cells.append(panels(frames[i]));
-    const int cellW = cells.front().first.width(), cellH = cells.front().first.height();
-    QImage strip(int(cells.size()) * (cellW + kGap) - kGap, kCaptionHeight + 2 * cellH + kGap, QImage::Format_RGB888);
+    const bool attention = hasAttention(frames);
+    QList<QList<QImage>> cells;
+    for (int i : picks) cells.append(panels(frames[i], attention));
+    const int cellW = cells.front().front().width(), cellH = cells.front().front().height();
+    const int rows = int(cells.front().size());
+    QImage strip(int(cells.size()) * (cellW + kGap) - kGap, kCaptionHeight + rows * (cellH + kGap) - kGap,
+                 QImage::Format_RGB888);
     strip.fill(Qt::white);
     QPainter painter(&strip);
     painter.setPen(Qt::black);
@@ -106,8 +123,8 @@ void writeFrameStrip(const QString& path, const QVector<SamplingFrame>& frames, 
         const SamplingFrame& f = frames[picks[k]];
         painter.drawText(QRect(left, 0, cellW, kCaptionHeight), Qt::AlignCenter,
                          f.index == 0 ? QStringLiteral("x_T") : QStringLiteral("t = %1").arg(f.t));
-        painter.drawImage(left, kCaptionHeight, cells[k].first.convertToFormat(QImage::Format_RGB888));
-        painter.drawImage(left, kCaptionHeight + cellH + kGap, cells[k].second.convertToFormat(QImage::Format_RGB888));
+        for (int row = 0; row < rows; ++row)
+            painter.drawImage(left, kCaptionHeight + row * (cellH + kGap), cells[k][row].convertToFormat(QImage::Format_RGB888));
     }
     painter.end();
     ddpm::writePng(path.toStdString(), toMat(strip), text);
