@@ -81,6 +81,19 @@ def spelled(word):
     return "".join(BYTES[b] for b in word.encode("utf-8"))
 
 
+def merge(symbols, pair):
+    """symbols with every occurrence of pair, left to right, joined into one."""
+    out, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
+            out.append(symbols[i] + symbols[i + 1])
+            i += 2
+        else:
+            out.append(symbols[i])
+            i += 1
+    return out
+
+
 def learn_merges(texts, count):
     """Byte-pair encoding learned the classic way: merge the most frequent adjacent pair."""
     words = {}
@@ -103,14 +116,7 @@ def learn_merges(texts, count):
         merges.append(best)
         merged = {}
         for symbols, n in words.items():
-            out, i = [], 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
-                    out.append(symbols[i] + symbols[i + 1])
-                    i += 2
-                else:
-                    out.append(symbols[i])
-                    i += 1
+            out = merge(symbols, best)
             merged[tuple(out)] = merged.get(tuple(out), 0) + n
         words = merged
     return merges
@@ -138,15 +144,7 @@ class Tokenizer:
             rank, best = min(pairs)
             if rank == math.inf:
                 break
-            out, i = [], 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
-                    out.append(symbols[i] + symbols[i + 1])
-                    i += 2
-                else:
-                    out.append(symbols[i])
-                    i += 1
-            symbols = out
+            symbols = merge(symbols, best)
         return symbols
 
     def encode(self, text, context):

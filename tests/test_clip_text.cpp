@@ -11,10 +11,11 @@
 
 #include "conditioning/ClipTextEncoder.h"
 #include "conditioning/PromptEncoding.h"
-#include "conditioning/UnicodeText.h"
+#include "util/UnicodeText.h"
 #include "export/Safetensors.h"
 #include "sampling/Sampler.h"
 #include "support/TestDatasets.h"
+#include "support/TestModels.h"
 #include "support/TinyClipFolder.h"
 #include "training/Trainer.h"
 
@@ -177,13 +178,7 @@ private slots:
         const double expected = trainer.step().loss;
         QCOMPARE(resumed.step().loss, expected);
 
-        SamplingParameters p;
-        p.steps = 3;
-        p.count = 2;
-        p.prompt = "a bright square";
-        p.guidance = 2.0;
-        p.negativePrompt = "dim";
-        const auto samples = sample(trainer.emaModel(), trainer.schedule(), run.objective, run.data.space, p);
+        const auto samples = ddpm::test::brightSquareSamples(trainer);
         QCOMPARE(samples.sizes(), (c10::IntArrayRef{2, 1, 16, 16}));
         QVERIFY(torch::isfinite(samples).all().item<bool>());
         const EncodedPrompts long_ = encodePrompts(run.model, {"a red apple a red apple a red apple a red apple a red apple "

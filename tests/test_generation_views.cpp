@@ -135,6 +135,21 @@ private:
     }
 
     // A text model in seconds: the captioned squares, 20 steps.
+    // Denoises two samples of the prompt in `denoise`'s field in `steps` DDIM steps at guidance 2,
+    // showing where they attend to `word`; false when the run does not finish in time.
+    static bool denoiseAttendingTo(DenoiseView& denoise, const QString& word, int steps) {
+        auto* words = denoise.findChild<QComboBox*>("denoiseAttentionWord");
+        words->setCurrentIndex(words->findText(word));
+        ddpm::SamplingParameters p = denoise.controls()->parameters();
+        p.steps = steps;
+        p.count = 2;
+        p.guidance = 2;
+        denoise.controls()->setParameters(p);
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        return done.wait(kTimeoutMs);
+    }
+
     // A small text model of the captioned squares: the built-in encoder, or CLIP from `clipFolder`.
     QString trainTextModel(const QString& clipFolder = QString()) {
         const ddpm::Dataset d = ddpm::test::captionedSquares();
@@ -460,19 +475,12 @@ private slots:
         auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
         QVERIFY(word);
         QTRY_COMPARE(word->count(), 4);   // no word, a, bright, square
-        word->setCurrentIndex(word->findText("bright"));
-        ddpm::SamplingParameters p = controls.parameters();
-        p.steps = 4;
-        p.count = 2;
-        p.guidance = 2;
-        controls.setParameters(p);
-        QSignalSpy done(&denoise, &DenoiseView::runFinished);
-        denoise.generate();
-        QVERIFY(done.wait(kTimeoutMs));
+        QVERIFY(denoiseAttendingTo(denoise, "bright", 4));
         const SamplingFrame& last = denoise.trajectory().last();
         QVERIFY(!last.attention.isNull());
         QCOMPARE(last.attention.size(), last.x0.size());
         QVERIFY(denoise.findChild<QWidget*>("denoiseAttention")->isVisible());
+        ddpm::SamplingParameters p = controls.parameters();
         p.prompt = "a dim square";   // as a grid's text chunks bring it back
         controls.setParameters(p);
         QCOMPARE(prompt->text(), QString("a dim square"));
@@ -498,15 +506,7 @@ private slots:
         prompt->setText("a bright square");
         auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
         QTRY_COMPARE(word->count(), 4);   // no word, a, bright, square
-        word->setCurrentIndex(word->findText("square"));
-        ddpm::SamplingParameters p = controls.parameters();
-        p.steps = 3;
-        p.count = 2;
-        p.guidance = 2;
-        controls.setParameters(p);
-        QSignalSpy done(&denoise, &DenoiseView::runFinished);
-        denoise.generate();
-        QVERIFY(done.wait(kTimeoutMs));
+        QVERIFY(denoiseAttendingTo(denoise, "square", 3));
         QVERIFY(!denoise.trajectory().last().attention.isNull());
         // The exports show the attention as a third panel (a third row in the strip), blank at x_T.
         QSignalSpy exported(&denoise, &DenoiseView::exportFinished);

@@ -16,6 +16,7 @@
 #include "sampling/Guidance.h"
 #include "sampling/Sampler.h"
 #include "support/TestDatasets.h"
+#include "support/TestModels.h"
 #include "training/Trainer.h"
 
 using namespace ddpm;
@@ -239,13 +240,7 @@ private slots:
         const double expected = trainer.step().loss;
         QCOMPARE(resumed.step().loss, expected);
 
-        SamplingParameters p;
-        p.steps = 3;
-        p.count = 2;
-        p.prompt = "a bright square";
-        p.guidance = 2.0;
-        p.negativePrompt = "dim";
-        const auto samples = sample(trainer.emaModel(), trainer.schedule(), run.objective, run.data.space, p);
+        const auto samples = ddpm::test::brightSquareSamples(trainer);
         QCOMPARE(samples.sizes(), (c10::IntArrayRef{2, 1, 16, 16}));
         QVERIFY(torch::isfinite(samples).all().item<bool>());
     }

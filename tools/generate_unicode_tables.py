@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes core/conditioning/UnicodeTables.inc (included by UnicodeText.cpp) from the Unicode Character Database.
+"""Writes core/util/UnicodeTables.inc (included by UnicodeText.cpp) from the Unicode Character Database.
 
 The CLIP tokenizer needs three character classes and a lower-case mapping the way
 Python sees them (its reference is Python): letters (\\p{L}), numbers (\\p{N}),
@@ -7,7 +7,7 @@ whitespace (the regex module's \\s: the White_Space property) and str.lower()
 (the simple mappings plus U+0130, whose full lower case is two characters, and the
 final sigma, which needs the Cased and Case_Ignorable properties).
 
-    tools/generate_unicode_tables.py /usr/share/unicode > core/conditioning/UnicodeTables.inc
+    tools/generate_unicode_tables.py /usr/share/unicode > core/util/UnicodeTables.inc
 """
 import sys
 

@@ -6,7 +6,7 @@
 #include <tuple>
 #include <stdexcept>
 
-#include "conditioning/UnicodeText.h"
+#include "util/UnicodeText.h"
 #include "util/DisplayPath.h"
 #include "util/JsonValue.h"
 #include "util/TextFile.h"

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "util/UnicodeText.h"
+
 namespace ddpm {
 
 namespace {
@@ -165,24 +167,6 @@ private:
         return v;
     }
 
-    static void appendUtf8(std::string& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
-
     std::string string() {
         if (at_ >= s_.size() || s_[at_] != '"') fail("expected a string");
         ++at_;
@@ -217,7 +201,7 @@ private:
                     } else if (cp >= 0xDC00 && cp < 0xE000) {
                         fail("lone surrogate");
                     }
-                    appendUtf8(out, cp);
+                    out += encodeUtf8(char32_t(cp));
                     break;
                 }
                 default: fail("unknown escape");

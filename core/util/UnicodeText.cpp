@@ -1,4 +1,4 @@
-#include "conditioning/UnicodeText.h"
+#include "util/UnicodeText.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -14,7 +14,7 @@ struct CodeMapping {
     char32_t from, to;
 };
 
-#include "conditioning/UnicodeTables.inc"
+#include "util/UnicodeTables.inc"
 
 template <size_t N>
 bool inRanges(const CodeRange (&ranges)[N], char32_t c) {
