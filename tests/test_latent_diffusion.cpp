@@ -17,6 +17,7 @@
 #include "models/ModuleState.h"
 #include "random/Generators.h"
 #include "sampling/Sampler.h"
+#include "training/AutoencoderSource.h"
 #include "training/Trainer.h"
 #include "support/TestDatasets.h"
 
@@ -184,6 +185,17 @@ private slots:
         QCOMPARE(moduleStateChecksum(*imported.autoencoder->model), moduleStateChecksum(*autoencoder->model));
         QCOMPARE(imported.autoencoder->latentScale, 0.8);
         QCOMPARE(moduleStateChecksum(*imported.ema), moduleStateChecksum(*c.ema));
+
+        // A new latent run can take the autoencoder of this one's checkpoint (ddpm train --vae
+        // latent.ckpt); a pixel model's checkpoint has none to give.
+        const auto shared = loadAutoencoderFrom(path("latent.ckpt"), torch::kCPU);
+        QCOMPARE(moduleStateChecksum(*shared->model), moduleStateChecksum(*autoencoder->model));
+        QCOMPARE(shared->latentScale, 0.8);
+        RunConfig pixels = run;
+        pixels.model = ModelConfig::preset("tiny", 3, kResolution, data.numClasses());
+        pixels.data = dataInfoOf(data, pixels.model);
+        Trainer(pixels, data, torch::kCPU).save(path("pixels.ckpt"));
+        expectError([&] { loadAutoencoderFrom(path("pixels.ckpt"), torch::kCPU); }, "pixels.ckpt: a pixel model's checkpoint has no autoencoder");
     }
 
     void mismatchesAreNamed() {

@@ -17,6 +17,7 @@
 #include "data/CaptionWords.h"
 #include "util/DisplayPath.h"
 #include "distributed/DistributedGroup.h"
+#include "training/AutoencoderSource.h"
 #include "training/Trainer.h"
 
 namespace fs = std::filesystem;
@@ -175,7 +176,7 @@ int runTrain(const Args& args) {
         const Dataset data = loadDatasetWithProgress(p.get("data"), ckpt.config.data.space.pictureSpace().height);
         trainer = std::make_unique<Trainer>(std::move(ckpt), data, device, encodingProgress());
     } else if (p.has("vae")) {
-        auto autoencoder = std::make_shared<TrainedAutoencoder>(loadAutoencoderCheckpoint(p.get("vae"), device).autoencoder);
+        auto autoencoder = loadAutoencoderFrom(p.get("vae"), device);
         const AutoencoderConfig& vae = autoencoder->model->config();
         if (p.has("resolution") && p.getInt("resolution", 28, 64) != vae.resolution)
             throw UsageError("--resolution " + p.get("resolution") + " does not fit " + p.get("vae") + ", made for " +

@@ -12,6 +12,7 @@
 #include "training/MetricsFile.h"
 #include "training/RunDriver.h"
 #include "autoencoder/AutoencoderTrainer.h"
+#include "training/AutoencoderSource.h"
 #include "training/Trainer.h"
 #include "training/StepRecordBuffer.h"
 #include "util/Threads.h"
@@ -142,8 +143,7 @@ void TrainingWorker::startFresh(const TrainSettings& settings, DatasetPtr datase
             const torch::Device device = selectDevice("auto");
             std::shared_ptr<TrainedAutoencoder> autoencoder;
             if (settings.latent && !settings.autoencoder.isEmpty() && !dataset->isPoints())
-                autoencoder = std::make_shared<TrainedAutoencoder>(
-                    loadAutoencoderCheckpoint(settings.autoencoder.toStdString(), device).autoencoder);
+                autoencoder = loadAutoencoderFrom(settings.autoencoder.toStdString(), device);
             auto trainer = std::make_unique<Trainer>(runConfigFromSettings(settings, *dataset, autoencoder.get()),
                                                      *dataset, device, autoencoder);
             setHorizon(*trainer, settings);
