@@ -3,6 +3,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -10,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "autoencoder/AutoencoderFile.h"
+#include "data/DatasetLoader.h"
 #include "diffusion/NoiseSchedule.h"
 #include "eval/ClassifierTraining.h"
 #include "eval/Evaluation.h"
@@ -391,6 +393,27 @@ private slots:
         const QByteArray header = npy.read(128);
         QVERIFY2(header.startsWith("\x93NUMPY") && header.contains("'shape': (1, 16)"), header.constData());
         QCOMPARE(npy.size(), qint64(128 + 16 * 4));   // the data starts at 128 and is 1×16 floats
+
+        // Each held-out digit asked for by its own caption: the classes asked for are theirs.
+        Run heldOut = runDdpm({"eval", model, "--held-out-captions", "-n", "6", "--steps", "2", "--batch", "4", "--json",
+                               "--threads", "1"});
+        QVERIFY2(heldOut.exitCode == 0, qPrintable(heldOut.err));
+        const QJsonObject heldOutJson = QJsonDocument::fromJson(heldOut.out.toUtf8()).object();
+        const ddpm::Dataset digits = ddpm::loadDataset("mnist");
+        std::vector<int> expected(10, 0);
+        for (int64_t i = digits.trainCount; i < digits.trainCount + 6; ++i) ++expected[size_t(digits.labels[size_t(i)])];
+        const QJsonArray asked = heldOutJson["asked_for"].toArray(), matched = heldOutJson["matched_for"].toArray();
+        QCOMPARE(asked.size(), 10);
+        for (int k = 0; k < 10; ++k) {
+            QCOMPARE(asked[k].toInt(), expected[size_t(k)]);
+            QVERIFY(matched[k].toInt() <= asked[k].toInt());
+        }
+        const double chance = heldOutJson["chance_match_share"].toDouble(-1);
+        QVERIFY2(chance >= 0 && chance <= 1, qPrintable(heldOut.out));
+        Run heldOutOfClasses = runDdpm({"eval", shipped, "--held-out-captions", "-n", "4", "--steps", "1"});
+        QCOMPARE(heldOutOfClasses.exitCode, 1);
+        QVERIFY2(heldOutOfClasses.err.contains("needs a text model"), qPrintable(heldOutOfClasses.err));
+        QCOMPARE(runDdpm({"eval", model, "--held-out-captions", "--prompt", "a seven"}).exitCode, 2);
 
         Run probe = runDdpm({"eval", model, "--attributes", "1", "--steps", "2", "--threads", "1"});
         QVERIFY2(probe.exitCode == 0, qPrintable(probe.err));

@@ -282,6 +282,19 @@ def forward(self, x, return_features: bool = False):
         QVERIFY2(r.classMatchShare > 0.5 && r.classMatchShare <= 1, std::to_string(r.classMatchShare).c_str());
         QVERIFY(r.extractor.find("mnist.classifier") != std::string::npos);
         QVERIFY(r.step > 0);
+        // Per class: the digits in turn, 4 of each; chance is what the classified counts give
+        // against the asked ones.
+        QCOMPARE(r.askedFor, std::vector<int64_t>(10, 4));
+        double chance = 0;
+        int64_t matched = 0;
+        for (size_t k = 0; k < 10; ++k) {
+            QVERIFY(r.matchedFor[k] <= r.askedFor[k]);
+            matched += r.matchedFor[k];
+            chance += double(r.askedFor[k] * r.classifiedAs[k]) / (40.0 * 40.0);
+        }
+        QCOMPARE(double(matched) / 40.0, r.classMatchShare);
+        QVERIFY(std::abs(r.chanceMatchShare - chance) < 1e-12);
+        QVERIFY(std::abs(r.chanceMatchShare - 0.1) < 1e-12);   // 4 of each class asked: chance is 1/10 whatever came out
         QCOMPARE(stages, (std::vector<std::string>{"reference", "sampling"}));
         // The held-out digits themselves are recognised far more confidently than noise would be.
         QVERIFY(r.confidentShare > 0.1);

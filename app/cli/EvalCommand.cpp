@@ -31,7 +31,16 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
                 r.kidStd, (long long)r.count, (long long)r.referenceCount);
     std::printf("\"extractor\": %s, \"dataset\": %s, ", jsonString(r.extractor).c_str(), jsonString(dataset).c_str());
     if (r.confidentShare >= 0) std::printf("\"confident_share\": %.6f, ", r.confidentShare);
-    if (r.classMatchShare >= 0) std::printf("\"class_match_share\": %.6f, ", r.classMatchShare);
+    if (r.classMatchShare >= 0) {
+        std::printf("\"class_match_share\": %.6f, \"chance_match_share\": %.6f, ", r.classMatchShare, r.chanceMatchShare);
+        const auto list = [](const char* key, const std::vector<int64_t>& v) {
+            std::printf("\"%s\": [", key);
+            for (size_t i = 0; i < v.size(); ++i) std::printf("%s%lld", i ? ", " : "", (long long)v[i]);
+            std::printf("], ");
+        };
+        list("asked_for", r.askedFor);
+        list("matched_for", r.matchedFor);
+    }
     if (!r.classPrompts.empty()) {
         std::printf("\"class_prompts\": [");
         for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s%s", i ? ", " : "", jsonString(r.classPrompts[i]).c_str());
@@ -66,7 +75,15 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
     std::printf("FID         %.3f\n", r.fid);
     std::printf("KID         %.5f ± %.5f\n", r.kid, r.kidStd);
     if (r.confidentShare >= 0) std::printf("confident   %.1f%% of samples classified with probability > 0.9\n", 100 * r.confidentShare);
-    if (r.classMatchShare >= 0) std::printf("class match %.1f%% of samples classified as the class asked for\n", 100 * r.classMatchShare);
+    if (r.classMatchShare >= 0) {
+        std::printf("class match %.1f%% of samples classified as the class asked for (%.1f%% by chance)\n",
+                    100 * r.classMatchShare, 100 * r.chanceMatchShare);
+        for (size_t k = 0; k < r.askedFor.size(); ++k)
+            if (r.askedFor[k] > 0)
+                std::printf("  %-22s %5.1f%% of %lld\n", className(classNames, k).c_str(),
+                            100.0 * double(k < r.matchedFor.size() ? r.matchedFor[k] : 0) / double(r.askedFor[k]),
+                            (long long)r.askedFor[k]);
+    }
     if (!r.classifiedAs.empty() && r.count > 0) {
         // The classes most samples fell in, as names where the reference has them.
         std::vector<size_t> order(r.classifiedAs.size());
@@ -130,6 +147,9 @@ int runEval(const Args& args) {
     config.features = p.get("features");
     config.batchSize = p.getInt("batch", 1, 100000);
     if (p.has("count")) config.count = p.getInt64("count", 2, 10000000);
+    config.heldOutCaptions = p.has("held-out-captions");
+    if (config.heldOutCaptions && (p.has("samples") || p.has("attributes") || p.has("prompt")))
+        throw UsageError("--held-out-captions asks by the captions: leave out --samples, --attributes and --prompt");
 
     if (p.has("attributes")) {
         if (!p.has("CKPT")) throw UsageError("--attributes needs a checkpoint");

@@ -126,6 +126,7 @@ const std::vector<OptionSpec>& optionTable() {
 
         {"save-every", "", "N", K::Int, {}, "1000", "save (checkpoint, snapshot, sample grid) every N steps (0 = only at the end)"},
         {"vae", "", "VAE.ckpt", K::Text, {}, "", "latent diffusion: train on this autoencoder's latents (ddpm train-vae)",
+         "Or give a latent model's checkpoint to train on its autoencoder's latents.\n"
          "The training set is encoded once (cached); the checkpoint carries the autoencoder, so sampling,\n"
          "evaluation and the app decode its samples to pictures without the autoencoder's file."},
         {"resume", "", "CKPT", K::Text, {}, "", "continue a checkpoint exactly",
@@ -163,6 +164,12 @@ const std::vector<OptionSpec>& optionTable() {
         {"samples", "", "IMAGES", K::Text, {}, "", "score these images instead of a checkpoint's samples"},
         {"features", "", "SPEC", K::Text, {}, "builtin", "builtin, FILE.classifier, or a TorchScript FILE.pt"},
         {"json", "", "", K::Flag, {}, "", "print one JSON object instead of text"},
+        {"held-out-captions", "", "", K::Flag, {}, "",
+         "text models: ask for each held-out image by its caption, and match the class of that image",
+         "Sample i is drawn with the caption of held-out image i (the names of the held-out emoji, say);\n"
+         "the class match is the share the classifier puts in that image's class, printed per class\n"
+         "and against chance (what samples unrelated to their prompts would score). --count defaults\n"
+         "to one sample per held-out caption."},
         {"attributes", "", "PAIRS", K::Int, {}, "", "text models on mnist or fashion-mnist: test the attribute words on PAIRS seeds",
          "For each class and attribute (size, thickness, slant; clothes: size, lightness), PAIRS seeds are\n"
          "drawn under the prompt with the high word and with the low word ('a thick seven', 'a thin seven');\n"
@@ -347,6 +354,7 @@ const std::vector<VerbSpec>& verbTable() {
                     {"features"},
                     {"batch", "samples per sampler call", "250"},
                     {"json"},
+                    {"held-out-captions"},
                     {"attributes"}},
                    deviceOptions()),
               samplerOptions())},

@@ -40,6 +40,7 @@ struct Evaluator::SampleScores {
     std::vector<torch::Tensor> features;   // (n_i, D) on the CPU
     int64_t count = 0, confident = 0, matched = 0;
     std::vector<int64_t> classifiedAs;     // per class of the classifier
+    std::vector<int64_t> askedFor, matchedFor;   // per class asked for (conditional)
     bool conditional = false;              // matched counts
     int64_t step = 0;
 
@@ -52,10 +53,21 @@ struct Evaluator::SampleScores {
         if (!out.probabilities.defined()) return;
         const auto [top, label] = out.probabilities.cpu().max(1);   // (n), (n)
         confident += top.gt(confidence).sum().item<int64_t>();
-        const auto counts = torch::bincount(label, {}, out.probabilities.size(1));   // (K)
-        classifiedAs.resize(size_t(counts.size(0)), 0);
-        for (int64_t k = 0; k < counts.size(0); ++k) classifiedAs[size_t(k)] += counts[k].item<int64_t>();
-        if (classes.defined()) matched += label.eq(classes.cpu()).sum().item<int64_t>();
+        const int64_t K = out.probabilities.size(1);
+        addCounts(classifiedAs, torch::bincount(label, {}, K));
+        if (!classes.defined()) return;
+        const auto asked = classes.cpu();   // (n)
+        const auto hit = label.eq(asked);   // (n)
+        matched += hit.sum().item<int64_t>();
+        addCounts(askedFor, torch::bincount(asked, {}, K));
+        addCounts(matchedFor, torch::bincount(asked.masked_select(hit), {}, K));
+    }
+
+private:
+    // counts (K) int64 added to `into`, which grows to fit.
+    static void addCounts(std::vector<int64_t>& into, const torch::Tensor& counts) {
+        into.resize(std::max(into.size(), size_t(counts.size(0))), 0);
+        for (int64_t k = 0; k < counts.size(0); ++k) into[size_t(k)] += counts[k].item<int64_t>();
     }
 };
 
@@ -81,6 +93,13 @@ Evaluator::Evaluator(const Dataset& reference, const EvalConfig& config, const E
     }
     referenceFeatures_ = torch::cat(features);
     classPrompts_ = classPrompts(reference);
+    referenceClasses_ = reference.numClasses();
+    if (reference.hasLabels() && !reference.captions.empty())
+        for (int64_t i = reference.trainCount; i < reference.count; ++i)
+            if (!reference.captions[size_t(i)].empty()) {
+                heldOutCaptions_.push_back(reference.captions[size_t(i)]);
+                heldOutClasses_.push_back(reference.labels[size_t(i)]);
+            }
 }
 
 Evaluator::~Evaluator() = default;
@@ -94,7 +113,17 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
         throw std::invalid_argument("the model draws " + geometry(pictures.channels, pictures.height, pictures.width) +
                                     " images, those of " + referenceName_ + " are " +
                                     geometry(referenceChannels_, referenceHeight_, referenceWidth_));
-    const int64_t count = config_.count > 0 ? config_.count : referenceCount();
+    if (config_.heldOutCaptions) {
+        if (!run.model.text.enabled()) throw std::invalid_argument("asking by the held-out captions needs a text model");
+        if (heldOutCaptions_.empty())
+            throw std::invalid_argument(referenceName_ + ": no held-out image has both a caption and a class to ask for");
+        if (referenceClasses_ != extractor_->numClasses())
+            throw std::invalid_argument(referenceName_ + " has " + std::to_string(referenceClasses_) +
+                                        " classes, the features' classifier " + std::to_string(extractor_->numClasses()));
+    }
+    const int64_t count = config_.count > 0                ? config_.count
+                          : config_.heldOutCaptions ? int64_t(heldOutCaptions_.size())
+                                                    : referenceCount();
     if (count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
 
     // Samples from the EMA model, batch by batch, each batch its own seed.
@@ -112,6 +141,28 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
         return picturesOf(sample(*checkpoint.ema, schedule, run.objective, run.data.space, sc), run.data.space,
                           checkpoint.autoencoder.get());   // (n,C,H,W) in [-1,1]
     };
+    if (config_.heldOutCaptions) {
+        // One sample per caption (each its own seed), scored a batch at a time.
+        const int64_t n = int64_t(heldOutCaptions_.size());
+        for (int64_t i = 0; i < count;) {
+            const int64_t b = std::min(config_.batchSize, count - i);
+            std::vector<torch::Tensor> pictures;
+            std::vector<int64_t> asked;
+            for (int64_t j = i; j < i + b; ++j) {
+                SamplingParameters sc = config_.sampler;
+                sc.count = 1;
+                sc.seed = config_.sampler.seed + uint64_t(j);
+                sc.prompt = heldOutCaptions_[size_t(j % n)];
+                pictures.push_back(draw(sc));
+                asked.push_back(heldOutClasses_[size_t(j % n)]);
+                report(onProgress, "sampling", j + 1, count);
+            }
+            scores.add(*extractor_, torch::cat(pictures), torch::tensor(asked, torch::kInt64), config_.confidence);
+            i += b;
+        }
+        scores.conditional = true;
+        return score(scores, secondsSince(started));
+    }
     for (int64_t i = 0, batch = 0; i < count; i += config_.batchSize, ++batch) {
         SamplingParameters sc = config_.sampler;
         sc.count = std::min(config_.batchSize, count - i);
@@ -174,7 +225,15 @@ EvalResult Evaluator::score(const SampleScores& scores, double seconds) const {
         result.confidentShare = double(scores.confident) / double(scores.count);
         result.classifiedAs = scores.classifiedAs;
     }
-    if (scores.conditional) result.classMatchShare = double(scores.matched) / double(scores.count);
+    if (scores.conditional) {
+        result.classMatchShare = double(scores.matched) / double(scores.count);
+        result.askedFor = scores.askedFor;
+        result.matchedFor = scores.matchedFor;
+        double chance = 0;
+        for (size_t k = 0; k < std::min(scores.askedFor.size(), scores.classifiedAs.size()); ++k)
+            chance += double(scores.askedFor[k]) * double(scores.classifiedAs[k]);
+        result.chanceMatchShare = chance / (double(scores.count) * double(scores.count));
+    }
     result.seconds = seconds;
     return result;
 }

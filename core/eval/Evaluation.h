@@ -22,6 +22,7 @@ struct EvalConfig {
     int kidSubsets = 100;
     int64_t kidSubsetSize = 1000;       // capped at half the smaller side, so that subsets differ
     double confidence = 0.9;            // a sample counts as recognised above this class probability
+    bool heldOutCaptions = false;       // text models: ask for each held-out image by its own caption
 };
 
 struct EvalResult {
@@ -32,6 +33,10 @@ struct EvalResult {
     double classMatchShare = -1;        // class-conditional and text models: share put in the class asked for
     std::vector<std::string> classPrompts;   // text models: the prompt that asked for each class
     std::vector<int64_t> classifiedAs;       // classifiers: how many samples fell in each class
+    std::vector<int64_t> askedFor, matchedFor;   // conditional: samples asked for each class, and those classified so
+    // What the class match would be if samples had nothing to do with what they were asked for:
+    // Σ_k (asked for k / n)(classified as k / n).
+    double chanceMatchShare = -1;
     int64_t step = 0;                   // the checkpoint's training step (0 for given images)
     double seconds = 0;                 // wall time of this evaluation (the reference features are the constructor's)
 };
@@ -60,7 +65,8 @@ public:
     Evaluator& operator=(const Evaluator&) = delete;
 
     // Draws config.count samples with the checkpoint's EMA model (stage "sampling"). The
-    // checkpoint must be loaded on device().
+    // checkpoint must be loaded on device(). With config.heldOutCaptions, sample i asks for
+    // held-out image i's caption (cycling; count 0: one each) and its class is the one asked for.
     EvalResult evaluate(const CheckpointContents& checkpoint, const EvalProgressCallback& onProgress = {}) const;
     // Scores every image of `samples` (stage "samples"): another program's samples, or a
     // folder written by `ddpm sample --each`. Their geometry must match the reference's.
@@ -82,6 +88,9 @@ private:
     std::string extractorDescription_;
     torch::Tensor referenceFeatures_;   // (referenceCount, D) on the CPU
     std::vector<std::string> classPrompts_;   // classPrompts() of the reference dataset
+    int referenceClasses_ = 0;
+    std::vector<std::string> heldOutCaptions_;   // the held-out images with a caption and a class:
+    std::vector<int64_t> heldOutClasses_;        // their captions and classes
 };
 
 }  // namespace ddpm
