@@ -24,7 +24,15 @@ namespace {
 struct Subject {
     std::string samplesPath;   // non-empty for --samples
     SamplingParameters sampler;
+    bool heldOutCaptions = false;   // each sample asked for by a held-out image's caption
 };
+
+// "key": [n, …], as a member of the JSON object being printed.
+void printCounts(const char* key, const std::vector<int64_t>& counts) {
+    std::printf("\"%s\": [", key);
+    for (size_t i = 0; i < counts.size(); ++i) std::printf("%s%lld", i ? ", " : "", (long long)counts[i]);
+    std::printf("], ");
+}
 
 void printJson(const EvalResult& r, const Subject& s, const std::string& dataset) {
     std::printf("{\"fid\": %.6f, \"kid\": %.8f, \"kid_std\": %.8f, \"n\": %lld, \"reference_n\": %lld, ", r.fid, r.kid,
@@ -33,19 +41,17 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
     if (r.confidentShare >= 0) std::printf("\"confident_share\": %.6f, ", r.confidentShare);
     if (r.classMatchShare >= 0) {
         std::printf("\"class_match_share\": %.6f, \"chance_match_share\": %.6f, ", r.classMatchShare, r.chanceMatchShare);
-        const auto list = [](const char* key, const std::vector<int64_t>& v) {
-            std::printf("\"%s\": [", key);
-            for (size_t i = 0; i < v.size(); ++i) std::printf("%s%lld", i ? ", " : "", (long long)v[i]);
-            std::printf("], ");
-        };
-        list("asked_for", r.askedFor);
-        list("matched_for", r.matchedFor);
+        printCounts("asked_for", r.askedFor);
+        printCounts("matched_for", r.matchedFor);
     }
+    if (!r.classifiedAs.empty()) printCounts("classified_as", r.classifiedAs);
     if (!r.classPrompts.empty()) {
         std::printf("\"class_prompts\": [");
         for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s%s", i ? ", " : "", jsonString(r.classPrompts[i]).c_str());
         std::printf("], ");
     }
+    if (!s.sampler.prompt.empty()) std::printf("\"prompt\": %s, ", jsonString(s.sampler.prompt).c_str());
+    if (s.heldOutCaptions) std::printf("\"held_out_captions\": true, ");
     if (!s.samplesPath.empty())
         std::printf("\"samples\": %s, ", jsonString(s.samplesPath).c_str());
     else
@@ -95,6 +101,8 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
                         100.0 * double(r.classifiedAs[order[i]]) / double(r.count));
         std::printf("\n");
     }
+    if (s.heldOutCaptions) std::printf("asked with  each held-out image's caption\n");
+    if (!s.sampler.prompt.empty()) std::printf("asked with  '%s'\n", s.sampler.prompt.c_str());
     if (!r.classPrompts.empty()) {
         std::printf("asked with  ");
         for (size_t i = 0; i < r.classPrompts.size(); ++i) std::printf("%s'%s'", i ? ", " : "", r.classPrompts[i].c_str());
@@ -188,6 +196,7 @@ int runEval(const Args& args) {
         const torch::Device device = selectDevice(config.device);
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
         subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model);
+        subject.heldOutCaptions = config.heldOutCaptions;
         if (!p.has("data")) dataName = checkpoint.config.data.name;
         const Dataset reference = loadDatasetWithProgress(dataName, checkpoint.config.data.space.pictureSpace().height);
         referenceClassNames = reference.classNames;
