@@ -169,7 +169,8 @@ void TrainSettingsPanel::addRows() {
                           "the images encoded by an autoencoder (<tt>ddpm train-vae</tt>), 16×16×4 for "
                           "64×64×3 at factor 4: several times faster per step on a CPU; the samples are "
                           "decoded back to pictures. The checkpoint carries the autoencoder.</p>"));
-    autoencoderPath_->setToolTip(tr("<p>The autoencoder whose latents the model is trained on. It must have "
+    autoencoderPath_->setToolTip(tr("<p>The autoencoder whose latents the model is trained on: an autoencoder's "
+                                    "checkpoint, or a latent model's, whose autoencoder is taken. It must have "
                                     "been trained at the dataset's size and channels. Its encoding of the "
                                     "training set is cached. With none chosen, Start trains one first, with "
                                     "its own loss curve and a preview of held-out images above their "
