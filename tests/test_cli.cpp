@@ -218,13 +218,22 @@ private slots:
                                      "--out", path("latent")});
         QVERIFY2(latentResumed.exitCode == 0, qPrintable(latentResumed.err));
         QVERIFY2(latentResumed.out.contains("trained 4 steps"), qPrintable(latentResumed.out));
-        // Bad input: a missing autoencoder, a diffusion model as one, one that does not fit the data.
+        // A latent model's checkpoint lends its autoencoder to a new run.
+        Run shared = runDdpm({"train", "--data", "mnist", "--vae", path("latent/model.ckpt"), "--steps", "1",
+                              "--save-every", "0", "--out", path("shared-vae")});
+        QVERIFY2(shared.exitCode == 0, qPrintable(shared.err));
+        QVERIFY2(shared.err.contains("latent diffusion: 8×8×4 latents"), qPrintable(shared.err));
+        // Bad input: a missing autoencoder, a pixel model or a classifier as one, one that does not fit the data.
         Run missing = runDdpm({"train", "--data", "mnist", "--vae", path("nothere.ckpt"), "--steps", "1", "--out", path("x")});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains("nothere.ckpt"), qPrintable(missing.err));
-        Run notVae = runDdpm({"train", "--data", "mnist", "--vae", path("latent/model.ckpt"), "--steps", "1", "--out", path("x")});
+        const QString data = qEnvironmentVariable("DDPM_STUDIO_DATA_DIR");
+        Run pixels = runDdpm({"train", "--data", "mnist", "--vae", data + "/models/mnist-tiny.ckpt", "--steps", "1", "--out", path("x")});
+        QCOMPARE(pixels.exitCode, 1);
+        QVERIFY2(pixels.err.contains("mnist-tiny.ckpt: a pixel model's checkpoint has no autoencoder"), qPrintable(pixels.err));
+        Run notVae = runDdpm({"train", "--data", "mnist", "--vae", data + "/models/mnist.classifier", "--steps", "1", "--out", path("x")});
         QCOMPARE(notVae.exitCode, 1);
-        QVERIFY2(notVae.err.contains("not an autoencoder"), qPrintable(notVae.err));
+        QVERIFY2(notVae.err.contains("mnist.classifier: not an autoencoder but a"), qPrintable(notVae.err));
         Run otherSize = runDdpm({"train", "--data", "mnist", "--resolution", "32", "--vae", path("vae-kept.ckpt"), "--steps",
                                  "1", "--out", path("x")});
         QCOMPARE(otherSize.exitCode, 2);
@@ -403,15 +412,21 @@ private slots:
         std::vector<int> expected(10, 0);
         for (int64_t i = digits.trainCount; i < digits.trainCount + 6; ++i) ++expected[size_t(digits.labels[size_t(i)])];
         const QJsonArray asked = heldOutJson["asked_for"].toArray(), matched = heldOutJson["matched_for"].toArray();
+        QCOMPARE(heldOutJson["n"].toInt(), 6);
+        QVERIFY(heldOutJson["held_out_captions"].toBool());
         QCOMPARE(asked.size(), 10);
+        QCOMPARE(matched.size(), 10);
+        int matchedCount = 0;
         for (int k = 0; k < 10; ++k) {
             QCOMPARE(asked[k].toInt(), expected[size_t(k)]);
             QVERIFY(matched[k].toInt() <= asked[k].toInt());
+            matchedCount += matched[k].toInt();
         }
+        QVERIFY(std::abs(heldOutJson["class_match_share"].toDouble() - matchedCount / 6.0) < 1e-6);
         const double chance = heldOutJson["chance_match_share"].toDouble(-1);
         QVERIFY2(chance >= 0 && chance <= 1, qPrintable(heldOut.out));
         Run heldOutOfClasses = runDdpm({"eval", shipped, "--held-out-captions", "-n", "4", "--steps", "1"});
-        QCOMPARE(heldOutOfClasses.exitCode, 1);
+        QCOMPARE(heldOutOfClasses.exitCode, 2);
         QVERIFY2(heldOutOfClasses.err.contains("needs a text model"), qPrintable(heldOutOfClasses.err));
         QCOMPARE(runDdpm({"eval", model, "--held-out-captions", "--prompt", "a seven"}).exitCode, 2);
 

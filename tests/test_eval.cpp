@@ -306,6 +306,16 @@ def forward(self, x, return_features: bool = False):
         QCOMPARE(stages, std::vector<std::string>{"sampling"});
         QCOMPARE(again.fid, r.fid);
         QCOMPARE(again.confidentShare, r.confidentShare);
+
+        // Asking by the held-out captions needs a model that takes them.
+        EvalConfig byCaptions = c;
+        byCaptions.heldOutCaptions = true;
+        try {
+            Evaluator(d, byCaptions).evaluate(checkpoint);
+            QFAIL("a class model was asked by captions");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("needs a text model") != std::string::npos, e.what());
+        }
     }
 
     // Given images instead of a checkpoint: real digits score near the reference, noise far from it.

@@ -195,6 +195,8 @@ int runEval(const Args& args) {
         // The checkpoint says which dataset to compare with and whether --class is valid.
         const torch::Device device = selectDevice(config.device);
         const auto checkpoint = loadCheckpoint(p.get("CKPT"), device);
+        if (config.heldOutCaptions && !checkpoint.config.model.text.enabled())
+            throw UsageError("--held-out-captions needs a text model: " + p.get("CKPT") + " takes no prompts");
         subject.sampler = config.sampler = samplerFromOptions(p, checkpoint.config.model);
         subject.heldOutCaptions = config.heldOutCaptions;
         if (!p.has("data")) dataName = checkpoint.config.data.name;

@@ -166,10 +166,10 @@ const std::vector<OptionSpec>& optionTable() {
         {"json", "", "", K::Flag, {}, "", "print one JSON object instead of text"},
         {"held-out-captions", "", "", K::Flag, {}, "",
          "text models: ask for each held-out image by its caption, and match the class of that image",
-         "Sample i is drawn with the caption of held-out image i (the names of the held-out emoji, say);\n"
-         "the class match is the share the classifier puts in that image's class, printed per class\n"
-         "and against chance (what samples unrelated to their prompts would score). --count defaults\n"
-         "to one sample per held-out caption."},
+         "Sample i is drawn with the caption of the i-th held-out image that has one (the names of the\n"
+         "held-out emoji, say), with its own sampler call and seed; the class match is the share the\n"
+         "classifier puts in that image's class, printed per class and against chance (what samples\n"
+         "unrelated to their prompts would score). --count defaults to one sample per held-out caption."},
         {"attributes", "", "PAIRS", K::Int, {}, "", "text models on mnist or fashion-mnist: test the attribute words on PAIRS seeds",
          "For each class and attribute (size, thickness, slant; clothes: size, lightness), PAIRS seeds are\n"
          "drawn under the prompt with the high word and with the low word ('a thick seven', 'a thin seven');\n"

@@ -94,7 +94,7 @@ Evaluator::Evaluator(const Dataset& reference, const EvalConfig& config, const E
     referenceFeatures_ = torch::cat(features);
     classPrompts_ = classPrompts(reference);
     referenceClasses_ = reference.numClasses();
-    if (reference.hasLabels() && !reference.captions.empty())
+    if (reference.labels.size() == size_t(reference.count) && reference.captions.size() == size_t(reference.count))
         for (int64_t i = reference.trainCount; i < reference.count; ++i)
             if (!reference.captions[size_t(i)].empty()) {
                 heldOutCaptions_.push_back(reference.captions[size_t(i)]);
@@ -117,12 +117,15 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
         if (!run.model.text.enabled()) throw std::invalid_argument("asking by the held-out captions needs a text model");
         if (heldOutCaptions_.empty())
             throw std::invalid_argument(referenceName_ + ": no held-out image has both a caption and a class to ask for");
+        if (extractor_->numClasses() == 0)
+            throw std::invalid_argument("asking by the held-out captions needs a classifier as the features, not " +
+                                        extractorDescription_);
         if (referenceClasses_ != extractor_->numClasses())
             throw std::invalid_argument(referenceName_ + " has " + std::to_string(referenceClasses_) +
                                         " classes, the features' classifier " + std::to_string(extractor_->numClasses()));
     }
     const int64_t count = config_.count > 0                ? config_.count
-                          : config_.heldOutCaptions ? int64_t(heldOutCaptions_.size())
+                          : config_.heldOutCaptions ? std::min(kDefaultCount, int64_t(heldOutCaptions_.size()))
                                                     : referenceCount();
     if (count < 2) throw std::invalid_argument("evaluation needs at least 2 samples");
 

@@ -65,8 +65,9 @@ public:
     Evaluator& operator=(const Evaluator&) = delete;
 
     // Draws config.count samples with the checkpoint's EMA model (stage "sampling"). The
-    // checkpoint must be loaded on device(). With config.heldOutCaptions, sample i asks for
-    // held-out image i's caption (cycling; count 0: one each) and its class is the one asked for.
+    // checkpoint must be loaded on device(). With config.heldOutCaptions, sample i asks for the
+    // caption of the i-th held-out image that has one and a class (cycling; count 0: one each,
+    // at most 10,000), and that image's class is the one asked for.
     EvalResult evaluate(const CheckpointContents& checkpoint, const EvalProgressCallback& onProgress = {}) const;
     // Scores every image of `samples` (stage "samples"): another program's samples, or a
     // folder written by `ddpm sample --each`. Their geometry must match the reference's.
