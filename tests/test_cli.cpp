@@ -423,6 +423,9 @@ private slots:
             matchedCount += matched[k].toInt();
         }
         QVERIFY(std::abs(heldOutJson["class_match_share"].toDouble() - matchedCount / 6.0) < 1e-6);
+        // The held-out digits' captions use the training captions' words only.
+        QCOMPARE(heldOutJson["asked_with_seen_words"].toInt(-1), 6);
+        QVERIFY(heldOutJson["seen_words_matched"].toInt(-1) == matchedCount);
         const double chance = heldOutJson["chance_match_share"].toDouble(-1);
         QVERIFY2(chance >= 0 && chance <= 1, qPrintable(heldOut.out));
         Run heldOutOfClasses = runDdpm({"eval", shipped, "--held-out-captions", "-n", "4", "--steps", "1"});

@@ -175,6 +175,60 @@ private:
         return file;
     }
 
+    struct DenoiseShot {
+        const char* prompt;
+        const char* word;   // whose attention map is shown
+        const char* file;
+    };
+    struct SamplesShot {
+        const char* prompt;
+        const char* file;
+    };
+
+    // Denoise with a prompt and its word's attention at step 25 of 50, then 64 samples of another.
+    void takeTextScreenshots(const char* modelVariable, const QString& dataset, DenoiseShot shot, SamplesShot grid) {
+        const QString model = qEnvironmentVariable(modelVariable);
+        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || model.isEmpty())
+            QSKIP(qPrintable(QString("DDPM_SCREENSHOT_DIR and %1 are not both set").arg(modelVariable)));
+        MainWindow window;
+        window.resize(1360, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openDataset(dataset);
+        QTRY_VERIFY_WITH_TIMEOUT(window.datasetView()->dataset() && window.datasetView()->dataset()->name == dataset.toStdString(),
+                                 120000);
+        window.openCheckpoint(model);
+        DenoiseView& denoise = *window.denoiseView();
+        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel() && denoise.model().takesPrompts(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&denoise);
+        ddpm::SamplingParameters p = ddim(50, 16, 2);
+        p.prompt = shot.prompt;
+        p.guidance = 3;
+        denoise.controls()->setParameters(p);
+        auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
+        QTRY_VERIFY(word->findText(shot.word) > 0);
+        word->setCurrentIndex(word->findText(shot.word));
+        QSignalSpy done(&denoise, &DenoiseView::runFinished);
+        denoise.generate();
+        QVERIFY(done.wait(kTimeoutMs));
+        denoise.player()->setFrame(25);
+        window.statusBar()->clearMessage();
+        saveScreenshot(window, shot.file);
+
+        SamplesView& samples = *window.samplesView();
+        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
+        window.tabs()->setCurrentWidget(&samples);
+        p = ddim(50, 64, 0);
+        p.prompt = grid.prompt;
+        p.guidance = 3;
+        samples.controls()->setParameters(p);
+        QSignalSpy drawn(&samples, &SamplesView::runFinished);
+        samples.generate();
+        QVERIFY(drawn.wait(kTimeoutMs));
+        window.statusBar()->clearMessage();
+        saveScreenshot(window, grid.file);
+    }
+
 private slots:
     void initTestCase() {
         QVERIFY(settingsDir_.isValid());
@@ -588,45 +642,15 @@ private slots:
 
     // A latent model of the emoji (DDPM_SCREENSHOT_LATENT_MODEL, e.g. from
     // ddpm train --data emoji --vae VAE.ckpt): its Timeline and its samples.
+    // The digits' text model: DDPM_SCREENSHOT_TEXT_MODEL; the emoji's: DDPM_SCREENSHOT_EMOJI_TEXT_MODEL.
     void textScreenshots() {
-        const QString model = qEnvironmentVariable("DDPM_SCREENSHOT_TEXT_MODEL");
-        if (qEnvironmentVariableIsEmpty("DDPM_SCREENSHOT_DIR") || model.isEmpty())
-            QSKIP("DDPM_SCREENSHOT_DIR and DDPM_SCREENSHOT_TEXT_MODEL are not both set");
-        MainWindow window;
-        window.resize(1360, 860);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openDefaultDataset();
-        window.openCheckpoint(model);
-        DenoiseView& denoise = *window.denoiseView();
-        QTRY_VERIFY_WITH_TIMEOUT(denoise.hasModel() && denoise.model().takesPrompts(), kTimeoutMs);
-        window.tabs()->setCurrentWidget(&denoise);
-        ddpm::SamplingParameters p = ddim(50, 16, 2);
-        p.prompt = "a thick seven slanted right";
-        p.guidance = 3;
-        denoise.controls()->setParameters(p);
-        auto* word = denoise.findChild<QComboBox*>("denoiseAttentionWord");
-        QTRY_VERIFY(word->findText("thick") > 0);
-        word->setCurrentIndex(word->findText("thick"));
-        QSignalSpy done(&denoise, &DenoiseView::runFinished);
-        denoise.generate();
-        QVERIFY(done.wait(kTimeoutMs));
-        denoise.player()->setFrame(25);
-        window.statusBar()->clearMessage();
-        saveScreenshot(window, "denoise-text.png");
+        takeTextScreenshots("DDPM_SCREENSHOT_TEXT_MODEL", "mnist", {"a thick seven slanted right", "thick", "denoise-text.png"},
+                            {"a small thin two", "samples-text.png"});
+    }
 
-        SamplesView& samples = *window.samplesView();
-        QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
-        window.tabs()->setCurrentWidget(&samples);
-        p = ddim(50, 64, 0);
-        p.prompt = "a small thin two";
-        p.guidance = 3;
-        samples.controls()->setParameters(p);
-        QSignalSpy drawn(&samples, &SamplesView::runFinished);
-        samples.generate();
-        QVERIFY(drawn.wait(kTimeoutMs));
-        window.statusBar()->clearMessage();
-        saveScreenshot(window, "samples-text.png");
+    void emojiTextScreenshots() {
+        takeTextScreenshots("DDPM_SCREENSHOT_EMOJI_TEXT_MODEL", "emoji", {"red apple", "apple", "denoise-emoji-text.png"},
+                            {"blue heart", "samples-emoji-text.png"});
     }
 
     void latentScreenshots() {

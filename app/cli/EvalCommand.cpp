@@ -1,6 +1,7 @@
 // ddpm eval: FID, KID and classifier confidence of a checkpoint's samples (or
 // of given images) against the held-out split of a dataset.
 #include <algorithm>
+#include <numeric>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -44,6 +45,9 @@ void printJson(const EvalResult& r, const Subject& s, const std::string& dataset
         printCounts("asked_for", r.askedFor);
         printCounts("matched_for", r.matchedFor);
     }
+    if (r.askedWithSeenWords >= 0)
+        std::printf("\"asked_with_seen_words\": %lld, \"seen_words_matched\": %lld, ", (long long)r.askedWithSeenWords,
+                    (long long)r.seenWordsMatched);
     if (!r.classifiedAs.empty()) printCounts("classified_as", r.classifiedAs);
     if (!r.classPrompts.empty()) {
         std::printf("\"class_prompts\": [");
@@ -101,7 +105,16 @@ void printText(const EvalResult& r, const Subject& s, const std::string& dataset
                         100.0 * double(r.classifiedAs[order[i]]) / double(r.count));
         std::printf("\n");
     }
-    if (s.heldOutCaptions) std::printf("asked with  each held-out image's caption\n");
+    if (s.heldOutCaptions) {
+        std::printf("asked with  each held-out image's caption\n");
+        const int64_t unseen = r.count - r.askedWithSeenWords;
+        const int64_t matched = std::accumulate(r.matchedFor.begin(), r.matchedFor.end(), int64_t(0));
+        const auto share = [](int64_t part, int64_t whole) { return whole > 0 ? 100.0 * double(part) / double(whole) : 0.0; };
+        std::printf("words seen  %lld of %lld captions had only words of the training captions: %.1f%% of them matched;\n"
+                    "            the %lld with a word never seen: %.1f%%\n",
+                    (long long)r.askedWithSeenWords, (long long)r.count, share(r.seenWordsMatched, r.askedWithSeenWords),
+                    (long long)unseen, share(matched - r.seenWordsMatched, unseen));
+    }
     if (!s.sampler.prompt.empty()) std::printf("asked with  '%s'\n", s.sampler.prompt.c_str());
     if (!r.classPrompts.empty()) {
         std::printf("asked with  ");

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "autoencoder/LatentCodec.h"
+#include "conditioning/PromptNotes.h"
 #include "data/CaptionWords.h"
 #include "data/Dataset.h"
 #include "eval/DistributionMetrics.h"
@@ -44,23 +45,25 @@ struct Evaluator::SampleScores {
     bool conditional = false;              // matched counts
     int64_t step = 0;
 
-    // images (n,C,H,W) in [-1,1]; classes (n) or undefined.
-    void add(FeatureExtractor& extractor, const torch::Tensor& images, const torch::Tensor& classes,
-             double confidence) {
+    // images (n,C,H,W) in [-1,1]; classes (n) or undefined. Returns which samples were classified
+    // as asked, (n) bool, or undefined without classes or a classifier.
+    torch::Tensor add(FeatureExtractor& extractor, const torch::Tensor& images, const torch::Tensor& classes,
+                      double confidence) {
         const auto out = extractor.extract(images);
         features.push_back(out.features.cpu());
         count += images.size(0);
-        if (!out.probabilities.defined()) return;
+        if (!out.probabilities.defined()) return {};
         const auto [top, label] = out.probabilities.cpu().max(1);   // (n), (n)
         confident += top.gt(confidence).sum().item<int64_t>();
         const int64_t K = out.probabilities.size(1);
         addCounts(classifiedAs, torch::bincount(label, {}, K));
-        if (!classes.defined()) return;
+        if (!classes.defined()) return {};
         const auto asked = classes.cpu();   // (n)
         const auto hit = label.eq(asked);   // (n)
         matched += hit.sum().item<int64_t>();
         addCounts(askedFor, torch::bincount(asked, {}, K));
         addCounts(matchedFor, torch::bincount(asked.masked_select(hit), {}, K));
+        return hit;
     }
 
 private:
@@ -145,8 +148,13 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
                           checkpoint.autoencoder.get());   // (n,C,H,W) in [-1,1]
     };
     if (config_.heldOutCaptions) {
-        // One sample per caption (each its own seed), scored a batch at a time.
+        // One sample per caption (each its own seed), scored a batch at a time. Captions with a
+        // word the model never saw are counted apart: it reads those words as one unknown token.
         const int64_t n = int64_t(heldOutCaptions_.size());
+        const PromptNotes notes = notePrompts(run.model, heldOutCaptions_);
+        std::vector<bool> allSeen(size_t(n), false);
+        for (size_t k = 0; k < notes.tokenized.size() && k < allSeen.size(); ++k) allSeen[k] = notes.tokenized[k].unknown.empty();
+        int64_t seen = 0, seenMatched = 0;
         for (int64_t i = 0; i < count;) {
             const int64_t b = std::min(config_.batchSize, count - i);
             std::vector<torch::Tensor> pictures;
@@ -160,11 +168,20 @@ EvalResult Evaluator::evaluate(const CheckpointContents& checkpoint, const EvalP
                 asked.push_back(heldOutClasses_[size_t(j % n)]);
                 report(onProgress, "sampling", j + 1, count);
             }
-            scores.add(*extractor_, torch::cat(pictures), torch::tensor(asked, torch::kInt64), config_.confidence);
+            const auto hit = scores.add(*extractor_, torch::cat(pictures), torch::tensor(asked, torch::kInt64),
+                                        config_.confidence);   // (b) bool
+            for (int64_t j = 0; j < b; ++j)
+                if (allSeen[size_t((i + j) % n)]) {
+                    ++seen;
+                    seenMatched += hit[j].item<bool>() ? 1 : 0;
+                }
             i += b;
         }
         scores.conditional = true;
-        return score(scores, secondsSince(started));
+        EvalResult result = score(scores, secondsSince(started));
+        result.askedWithSeenWords = seen;
+        result.seenWordsMatched = seenMatched;
+        return result;
     }
     for (int64_t i = 0, batch = 0; i < count; i += config_.batchSize, ++batch) {
         SamplingParameters sc = config_.sampler;

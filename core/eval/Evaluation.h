@@ -37,6 +37,9 @@ struct EvalResult {
     // What the class match would be if samples had nothing to do with what they were asked for:
     // Σ_k (asked for k / n)(classified as k / n).
     double chanceMatchShare = -1;
+    // heldOutCaptions: samples asked with captions whose every word the model saw in training, and
+    // of those, the ones classified as asked (-1, 0 otherwise).
+    int64_t askedWithSeenWords = -1, seenWordsMatched = 0;
     int64_t step = 0;                   // the checkpoint's training step (0 for given images)
     double seconds = 0;                 // wall time of this evaluation (the reference features are the constructor's)
 };
