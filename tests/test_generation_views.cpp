@@ -183,6 +183,7 @@ private:
     struct SamplesShot {
         const char* prompt;
         const char* file;
+        QStringList rows = {};   // a row of 8 per prompt instead of 64 of `prompt`
     };
 
     // Denoise with a prompt and its word's attention at step 25 of 50, then 64 samples of another.
@@ -218,10 +219,11 @@ private:
         SamplesView& samples = *window.samplesView();
         QTRY_VERIFY_WITH_TIMEOUT(samples.hasModel(), kTimeoutMs);
         window.tabs()->setCurrentWidget(&samples);
-        p = ddim(50, 64, 0);
+        p = ddim(50, grid.rows.isEmpty() ? 64 : 8, 0);
         p.prompt = grid.prompt;
         p.guidance = 3;
         samples.controls()->setParameters(p);
+        samples.setRowPrompts(grid.rows);
         QSignalSpy drawn(&samples, &SamplesView::runFinished);
         samples.generate();
         QVERIFY(drawn.wait(kTimeoutMs));
@@ -649,8 +651,10 @@ private slots:
     }
 
     void emojiTextScreenshots() {
-        takeTextScreenshots("DDPM_SCREENSHOT_EMOJI_TEXT_MODEL", "emoji", {"red apple", "apple", "denoise-emoji-text.png"},
-                            {"blue heart", "samples-emoji-text.png"});
+        takeTextScreenshots("DDPM_SCREENSHOT_EMOJI_TEXT_MODEL", "emoji", {"man juggling", "juggling", "denoise-emoji-text.png"},
+                            {"purple book", "samples-emoji-text.png",
+                             {"red heart", "flag: Japan", "man juggling", "hushed face", "purple book", "green cat face",
+                              "red car", "blue apple"}});
     }
 
     void latentScreenshots() {
