@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -175,12 +177,16 @@ Dataset readEmojiSetFolder(const std::string& folder, const EmojiSetOptions& opt
     for (size_t k = 0; k < order.size(); ++k) {
         const IndexRow& row = rows[order[k]];
         const fs::path path = fs::path(folder) / row.file;
+        std::ifstream in(path, std::ios::binary);
+        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         cv::Mat image;
-        try {
-            const DecodeLimit limit(uint64_t(4) * R * R * 4);
-            image = cv::imread(path.string(), cv::IMREAD_COLOR);
-        } catch (const cv::Exception& e) {
-            throw DatasetError(displayPath(path), "cannot decode: " + std::string(e.err));
+        if (hasImageSignature(bytes.data(), bytes.size())) {
+            try {
+                const DecodeLimit limit(uint64_t(4) * R * R * 4);
+                image = cv::imdecode(bytes, cv::IMREAD_COLOR);
+            } catch (const cv::Exception& e) {
+                throw DatasetError(displayPath(path), "cannot decode: " + std::string(e.err));
+            }
         }
         if (image.empty()) throw DatasetError(displayPath(path), "missing or not a readable PNG");
         if (image.rows != R || image.cols != R)

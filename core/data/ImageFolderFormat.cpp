@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -93,15 +92,6 @@ void walk(const fs::path& dir, const std::string& className, int depth, std::vec
     }
 }
 
-// Whether the bytes begin as a PNG, JPEG, BMP, WebP or TIFF file does.
-bool hasImageSignature(const std::vector<uchar>& bytes) {
-    const auto startsWith = [&](size_t at, const char* text, size_t length) {
-        return bytes.size() >= at + length && std::memcmp(bytes.data() + at, text, length) == 0;
-    };
-    return startsWith(0, "\x89PNG\r\n\x1a\n", 8) || startsWith(0, "\xff\xd8\xff", 3) || startsWith(0, "BM", 2) ||
-           (startsWith(0, "RIFF", 4) && startsWith(8, "WEBP", 4)) || startsWith(0, "II*\0", 4) || startsWith(0, "MM\0*", 4);
-}
-
 // Decodes one file into an 8-bit, 1- or 3-channel (RGB) R x R image, or
 // returns the reason it cannot.
 // One decoded image at most: 170 megapixels of 8-bit RGB, more than any camera's photo.
@@ -118,9 +108,8 @@ std::string decodeImage(const fs::path& path, int resolution, uint64_t memoryLim
     std::vector<uchar> bytes(static_cast<size_t>(size));
     if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) return "read error";
 
-    // Only the formats a folder's names promise reach the decoder: OpenCV also hands bytes that
-    // look like DICOM to GDCM, which aborts the process on a malformed one.
-    if (!hasImageSignature(bytes)) return "not a PNG, JPEG, BMP, WebP or TIFF file (its first bytes are no such signature)";
+    if (!hasImageSignature(bytes.data(), bytes.size()))
+        return "not a PNG, JPEG, BMP, WebP or TIFF file (its first bytes are no such signature)";
     cv::Mat img;
     try {
         const DecodeLimit limit(std::min<uint64_t>(memoryLimit, kMaxDecodedImageBytes));

@@ -1,6 +1,7 @@
 #include "image/DecodeLimit.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <opencv2/core/mat.hpp>
 
@@ -41,5 +42,13 @@ DecodeLimit::DecodeLimit(uint64_t bytes) : previous_(limitBytes) {
 }
 
 DecodeLimit::~DecodeLimit() { limitBytes = previous_; }
+
+bool hasImageSignature(const uint8_t* bytes, size_t size) {
+    const auto startsWith = [&](size_t at, const char* text, size_t length) {
+        return size >= at + length && std::memcmp(bytes + at, text, length) == 0;
+    };
+    return startsWith(0, "\x89PNG\r\n\x1a\n", 8) || startsWith(0, "\xff\xd8\xff", 3) || startsWith(0, "BM", 2) ||
+           (startsWith(0, "RIFF", 4) && startsWith(8, "WEBP", 4)) || startsWith(0, "II*\0", 4) || startsWith(0, "MM\0*", 4);
+}
 
 }  // namespace ddpm

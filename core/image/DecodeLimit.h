@@ -3,7 +3,8 @@
 // decodes a byte of them: a 40-byte JPEG asked for 2.9 GB. While a DecodeLimit
 // lives, OpenCV matrices created on its thread are refused above `bytes` (with a
 // cv::Exception, which cv::imdecode passes on), so a header is checked before it
-// costs anything.
+// costs anything. And only bytes that start like a format we read reach a decoder.
+#include <cstddef>
 #include <cstdint>
 
 namespace ddpm {
@@ -18,5 +19,10 @@ public:
 private:
     uint64_t previous_;
 };
+
+// Whether `bytes` begin with a PNG, JPEG, BMP, WebP or TIFF signature. OpenCV picks its
+// decoder from the bytes and also hands DICOM-like ones to GDCM, which aborts the process
+// on a malformed file: check this before cv::imdecode.
+bool hasImageSignature(const uint8_t* bytes, size_t size);
 
 }  // namespace ddpm
