@@ -248,12 +248,14 @@ private slots:
         // assertion aborts the process; only the signatures of the formats named reach a decoder.
         writeBytes(d / "scan.png", readBytes(fs::path(DDPM_SOURCE_DIR) / "tests/fuzz/regressions/image_folder/"
                                                                         "dicom-preamble-gdcm-aborts"));
+        writeBytes(d / "scan.webp", readBytes(fs::path(DDPM_SOURCE_DIR) / "tests/fuzz/regressions/image_folder/"
+                                                                         "webp-signature-dicom-preamble"));
         fs::create_directory_symlink(d, d / "loop");
         fs::create_symlink(d / "missing.png", d / "dangling.png");
         QCOMPARE(::mkfifo((d / "pipe.png").c_str(), 0644), 0);   // reading it would wait for a writer forever
         Dataset ds = loadDataset(d.string(), LoadOptions{28});
         QCOMPARE(ds.count, int64_t(2));
-        QCOMPARE(ds.skipped.size(), size_t(7));
+        QCOMPARE(ds.skipped.size(), size_t(8));
         auto reasonFor = [&](const std::string& name) {
             for (const auto& s : ds.skipped)
                 if (s.path.find(name) != std::string::npos) return s.reason;
@@ -262,6 +264,7 @@ private slots:
         QVERIFY(reasonFor("empty.png").find("empty") != std::string::npos);
         QVERIFY(reasonFor("corrupt.jpg").find("not a PNG, JPEG, BMP, WebP or TIFF file") != std::string::npos);
         QVERIFY(reasonFor("scan.png").find("not a PNG, JPEG, BMP, WebP or TIFF file") != std::string::npos);
+        QVERIFY(reasonFor("scan.webp").find("not a PNG, JPEG, BMP, WebP or TIFF file") != std::string::npos);
         QVERIFY2(reasonFor("huge.jpg").find("larger than its memory limit") != std::string::npos, reasonFor("huge.jpg").c_str());
         QVERIFY(reasonFor("loop").find("symlink loop") != std::string::npos);
         QVERIFY(reasonFor("dangling.png").find("broken link") != std::string::npos);

@@ -30,6 +30,8 @@ namespace {
 constexpr const char* kIndexHeader = "# ddpm-studio emoji set 1";
 // Bumped when the drawing changes, so an old cache is not taken for a new one.
 constexpr int kRendererVersion = 1;
+// A cached 64 px RGB PNG is tens of kilobytes; anything near this is not one.
+constexpr uintmax_t kMaxCachedPictureBytes = 1u << 20;
 
 std::string envOr(const char* name, const char* fallback) {
     const char* value = std::getenv(name);
@@ -177,8 +179,15 @@ Dataset readEmojiSetFolder(const std::string& folder, const EmojiSetOptions& opt
     for (size_t k = 0; k < order.size(); ++k) {
         const IndexRow& row = rows[order[k]];
         const fs::path path = fs::path(folder) / row.file;
-        std::ifstream in(path, std::ios::binary);
-        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // A picture of the cache is a small regular file; anything else (a pipe, a link to a
+        // device) is not read.
+        std::error_code error;
+        const bool small = fs::is_regular_file(path, error) && fs::file_size(path, error) <= kMaxCachedPictureBytes;
+        std::vector<uint8_t> bytes;
+        if (small && !error) {
+            std::ifstream in(path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
         cv::Mat image;
         if (hasImageSignature(bytes.data(), bytes.size())) {
             try {

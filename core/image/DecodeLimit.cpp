@@ -47,6 +47,9 @@ bool hasImageSignature(const uint8_t* bytes, size_t size) {
     const auto startsWith = [&](size_t at, const char* text, size_t length) {
         return size >= at + length && std::memcmp(bytes + at, text, length) == 0;
     };
+    // OpenCV tries its other decoders when the WebP one declines a "RIFF….WEBP" file: no
+    // DICOM marker may follow either.
+    if (startsWith(128, "DICM", 4)) return false;
     return startsWith(0, "\x89PNG\r\n\x1a\n", 8) || startsWith(0, "\xff\xd8\xff", 3) || startsWith(0, "BM", 2) ||
            (startsWith(0, "RIFF", 4) && startsWith(8, "WEBP", 4)) || startsWith(0, "II*\0", 4) || startsWith(0, "MM\0*", 4);
 }

@@ -20,7 +20,8 @@ private:
     uint64_t previous_;
 };
 
-// Whether `bytes` begin with a PNG, JPEG, BMP, WebP or TIFF signature. OpenCV picks its
+// Whether `bytes` begin with a PNG, JPEG, BMP, WebP or TIFF signature and hold no DICOM
+// marker (at byte 128). OpenCV picks its
 // decoder from the bytes and also hands DICOM-like ones to GDCM, which aborts the process
 // on a malformed file: check this before cv::imdecode.
 bool hasImageSignature(const uint8_t* bytes, size_t size);
