@@ -151,7 +151,8 @@ private:
     }
 
     // A small text model of the captioned squares: the built-in encoder, or CLIP from `clipFolder`.
-    QString trainTextModel(const QString& clipFolder = QString()) {
+    // dataName: the data the run names (the placeholders follow it), the squares' own by default.
+    QString trainTextModel(const QString& clipFolder = QString(), const std::string& dataName = std::string()) {
         const ddpm::Dataset d = ddpm::test::captionedSquares();
         ddpm::RunConfig config;
         config.model = ddpm::ModelConfig::preset("tiny", 1, 16);
@@ -167,10 +168,11 @@ private:
             config.model.useClipText(clipFolder.toStdString(), 32, 24);
         }
         config.data = ddpm::dataInfoOf(d, config.model);
+        if (!dataName.empty()) config.data.name = dataName;
         config.train.batchSize = 8;
         ddpm::Trainer trainer(config, d, torch::kCPU);
         for (int i = 0; i < 20; ++i) trainer.step();
-        const QString file = path(clipFolder.isEmpty() ? "squares.ckpt" : "clip-squares.ckpt");
+        const QString file = path(qPrintable(QString::fromStdString(dataName) + (clipFolder.isEmpty() ? "squares.ckpt" : "clip-squares.ckpt")));
         trainer.save(file.toStdString());
         return file;
     }
@@ -511,6 +513,7 @@ private slots:
         denoise.show();
         QVERIFY(QTest::qWaitForWindowExposed(&denoise));
         QVERIFY(prompt->isVisible() && !controls.findChild<QComboBox*>("samplerClass")->isVisible());
+        QCOMPARE(prompt->placeholderText(), QString("what to draw, in the words of the model's captions"));
 
         prompt->setText("a bright blue square");
         QVERIFY2(note->isVisible() && note->text().contains("blue"), qPrintable(note->text()));
@@ -554,6 +557,7 @@ private slots:
         denoise.show();
         QVERIFY(QTest::qWaitForWindowExposed(&denoise));
         QVERIFY(prompt->isVisible() && !controls.findChild<QComboBox*>("samplerClass")->isVisible());
+        QCOMPARE(prompt->placeholderText(), QString("what to draw, e.g. red apple"));
         prompt->setText("a bright zq square");
         QCOMPARE(controls.promptTokens(), (QStringList{"a", "bright", "z", "q", "square"}));   // "zq" is two byte tokens
         QVERIFY(!note->isVisible());
@@ -596,8 +600,19 @@ private slots:
         QCOMPARE(QString::fromStdString(text.at("ddpm:prompts")), QString("a bright square\na dim square"));
         QVERIFY(!text.count("ddpm:prompt"));
         samples.setRowPrompts({});
+        auto* rowPrompts = samples.findChild<QPlainTextEdit*>("samplesRowPrompts");
+        QCOMPARE(rowPrompts->placeholderText(), QString("one prompt per line"));
         QVERIFY(samples.restoreFromPng(file));   // as dropping the PNG on the window does
-        QCOMPARE(samples.findChild<QPlainTextEdit*>("samplesRowPrompts")->toPlainText(), QString("a bright square\na dim square"));
+        QCOMPARE(rowPrompts->toPlainText(), QString("a bright square\na dim square"));
+    }
+
+    // A text model of a built-in set offers prompts in its captions' words as placeholders.
+    void placeholdersFollowTheBuiltInCaptions() {
+        SamplesView samples;
+        QVERIFY(loadModel(samples, trainTextModel(QString(), "mnist")));
+        QCOMPARE(samples.controls()->findChild<QLineEdit*>("samplerPrompt")->placeholderText(),
+                 QString("what to draw, e.g. a thick seven"));
+        QCOMPARE(samples.findChild<QPlainTextEdit*>("samplesRowPrompts")->placeholderText(), QString("a thick seven\na thin seven"));
     }
 
     void screenshots() {

@@ -67,7 +67,6 @@ SamplerControls::SamplerControls(const QString& settingsPrefix, int defaultCount
     classLabel_->setObjectName("samplerClass");
     classLabel_->setToolTip(tr("Class-conditional models: the class to draw (or all classes in turn)"));
     prompt_->setObjectName("samplerPrompt");
-    prompt_->setPlaceholderText(tr("what to draw, e.g. a thick seven"));
     prompt_->setToolTip(tr("Text models: what to draw, in the words of their captions (they are offered as you "
                            "type). Empty: unconditional samples."));
     prompt_->setMaxLength(int(ddpm::SamplingLimits::kMaxPromptBytes));
@@ -254,6 +253,8 @@ void SamplerControls::setModel(const ModelSummary& model) {
         }
     }
     promptContext_ = model.promptContext;
+    prompt_->setPlaceholderText(model.examplePrompts.isEmpty() ? tr("what to draw, in the words of the model's captions")
+                                                               : tr("what to draw, e.g. %1").arg(model.examplePrompts.first()));
     completions_->setStringList(model.promptWords);
     updatePromptNote();
     updateEnabled();

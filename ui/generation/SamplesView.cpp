@@ -139,7 +139,6 @@ QWidget* SamplesView::makeSidePanel() {
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     rowPrompts_->setObjectName("samplesRowPrompts");
-    rowPrompts_->setPlaceholderText(tr("a thick seven\na thin seven"));
     rowPrompts_->setToolTip(tr("Text models: a row of the grid for each line, every row from the same noise, so "
                                "that the rows differ only by their prompts. Empty: the Prompt field's one batch."));
     rowPrompts_->setMaximumHeight(80);
@@ -185,6 +184,7 @@ void SamplesView::onModelLoaded(const ModelSummary& model) {
     controls_->setModel(model);
     rowPromptsLabel_->setVisible(model.takesPrompts());
     rowPrompts_->setVisible(model.takesPrompts());
+    rowPrompts_->setPlaceholderText(model.examplePrompts.isEmpty() ? tr("one prompt per line") : model.examplePrompts.join('\n'));
     picture_->setCurrentWidget(model.space.isPoints() ? static_cast<QWidget*>(points_) : grid_);
     points_->setBackdrop(model.dataPoints, tr("training data"));
     setRunning(running_);

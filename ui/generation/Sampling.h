@@ -28,6 +28,7 @@ struct ModelSummary {
     QStringList promptWords;  // built-in text models: the words of their captions
     std::shared_ptr<const ddpm::ClipTokenizer> clipTokenizer;   // CLIP text models: their tokenizer
     int promptContext = 0;    // text models: tokens per prompt, start and end included
+    QStringList examplePrompts;   // text models: two prompts that differ in one word, in the model's words
     bool takesPrompts() const { return !promptWords.isEmpty() || clipTokenizer; }
     QVector<QPointF> dataPoints;   // toys: points of the training data, when its name is a built-in toy
 };

@@ -7,6 +7,7 @@
 
 #include "common/TensorImage.h"
 #include "autoencoder/LatentCodec.h"
+#include "data/GeneratedCaptions.h"
 #include "data/ToyDatasets.h"
 #include "diffusion/SampleSpaceTensors.h"
 #include "sampling/Sampler.h"
@@ -20,6 +21,27 @@ namespace {
 constexpr int kGridPadding = 1;
 constexpr int64_t kBackdropPoints = 2000;   // toys: training data drawn behind the samples
 
+// Two prompts a text model understands, for the controls' placeholders: the built-in
+// sets' own caption words ("a thick seven", "a thin seven"), emoji names, or plain English
+// for CLIP. Empty for a built-in vocabulary of the user's own captions.
+QStringList examplePromptsOf(const ddpm::RunConfig& config) {
+    const ddpm::TextConfig& text = config.model.text;
+    const std::string& data = config.data.name;
+    if (text.usesClip() || (data == "emoji" && text.enabled())) return {"red apple", "green apple"};
+    if (!text.enabled() || (data != "mnist" && data != "fashion-mnist")) return {};
+    // The second attribute (stroke thickness; lightness) of the eighth class (seven; sneaker).
+    const auto scheme = data == "mnist" ? ddpm::CaptionScheme::Digits : ddpm::CaptionScheme::Clothes;
+    const ddpm::CaptionAttribute attribute = ddpm::captionAttributes(scheme).at(1);
+    const std::string className = ddpm::captionClassNames(scheme).at(7);
+    QStringList prompts;
+    for (const char* word : {attribute.high, attribute.low}) {
+        std::vector<std::string> words(ddpm::captionAttributes(scheme).size());
+        words[1] = word;
+        prompts << QString::fromStdString(ddpm::captionPhrase(scheme, className, words));
+    }
+    return prompts;
+}
+
 ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     ModelSummary s;
     s.path = path;
@@ -31,6 +53,7 @@ ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
     if (config.model.text.usesClip())
         s.clipTokenizer = std::make_shared<const ddpm::ClipTokenizer>(ddpm::ClipTokenizer::fromFolder(config.model.text.clipFolder()));
     s.promptContext = config.model.text.context;
+    s.examplePrompts = examplePromptsOf(config);
     s.description = QStringLiteral("%1 · %2 schedule, T = %3 · trained on %4")
                         .arg(QString::fromStdString(config.model.describe()),
                              QString::fromStdString(ddpm::toString(config.schedule.kind)))
