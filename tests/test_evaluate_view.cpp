@@ -4,8 +4,10 @@
 // model.ckpt is not queued twice; Cancel leaves table, plot and buttons
 // agreeing; a dataset without a built-in extractor gets core's
 // message and a pointer to the feature-file option; the Train tab leaves a
-// step-numbered snapshot at its autosave, which the Evaluate tab lists. Runs headless (offscreen).
+// step-numbered snapshot at its autosave, which the Evaluate tab lists; a text model is asked
+// by the held-out captions and its class match shown. Runs headless (offscreen).
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -21,6 +23,7 @@
 #include <torch/optim/adam.h>
 
 #include "MainWindow.h"
+#include "conditioning/PromptEncoding.h"
 #include "dataset/DatasetView.h"
 #include "evaluation/EvaluateView.h"
 #include "evaluation/EvaluationWorker.h"
@@ -28,6 +31,7 @@
 #include "training/RunFolder.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
+#include "training/Trainer.h"
 #include "util/ResourcePaths.h"
 
 using namespace ddpm::ui;
@@ -137,6 +141,9 @@ private slots:
             QVERIFY(std::isfinite(s.fid) && s.fid > 0);
             QVERIFY(std::isfinite(s.kid) && s.kidStd >= 0);
             QVERIFY(s.confidentShare >= 0 && s.confidentShare <= 1);
+            QVERIFY(s.classMatchShare >= 0 && s.classMatchShare <= 1);   // a class-conditional model
+            QVERIFY(s.chanceMatchShare > 0 && s.chanceMatchShare <= 1);
+            QCOMPARE(s.askedWithSeenWords, qint64(-1));
             QCOMPARE(s.count, qint64(16));
         }
         QVERIFY(first.fid != second.fid);   // raw and EMA weights: two models
@@ -145,6 +152,7 @@ private slots:
         QCOMPARE(view.plot()->graph(0)->data()->at(0)->key, 100.0);
         QCOMPARE(view.plot()->graph(1)->data()->at(1)->value, second.kid);
         QCOMPARE(view.table()->item(1, 0)->text(), QLocale().toString(200));
+        QVERIFY(view.table()->item(1, 4)->text().contains("(chance "));
         QVERIFY(view.findChild<QLabel*>("extractorLabel")->text().contains("mnist.classifier"));
 
         const QString csvPath = dir_.filePath("scores.csv");
@@ -153,8 +161,10 @@ private slots:
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
-        QCOMPARE(lines[0], QString("step,fid,kid,kid_std,confident_share,samples,reference_images,checkpoint,extractor"));
+        QCOMPARE(lines[0], QString("step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,samples,"
+                                   "reference_images,checkpoint,extractor"));
         QVERIFY(lines[1].startsWith("100," + QString::number(first.fid, 'g', 8) + ","));
+        QCOMPARE(lines[1].split(',').at(5), QString::number(first.classMatchShare, 'g', 8));
         QVERIFY(lines[2].startsWith("200,"));
         QVERIFY(lines[2].contains(late_));
 
@@ -195,6 +205,52 @@ private slots:
         verifyConsistent(view);
         QVERIFY(view.findChild<QLabel*>("evaluationStatus")->text().startsWith("Cancelled"));
         disconnect(view.worker(), &EvaluationWorker::started, &view, nullptr);
+    }
+
+    // A text model of the digits' captions, a few steps old: asked by the held-out captions, each
+    // sample's class is that of the image whose caption asked for it. A class model is refused.
+    void heldOutCaptionsAskATextModel() {
+        EvaluateView& view = *window_->evaluateView();
+        const ddpm::Dataset& digits = *window_->datasetView()->dataset();
+        ddpm::RunConfig config;
+        config.model = ddpm::ModelConfig::preset("tiny", 1, 28);
+        config.model.baseChannels = 8;
+        config.model.groups = 4;
+        config.model.channelMults = {1, 2};
+        config.model.attentionLevels = {};
+        config.model.useBuiltinText(ddpm::captionVocabulary(digits));
+        config.model.text.width = 16;
+        config.model.text.layers = 1;
+        config.data = ddpm::dataInfoOf(digits, config.model);
+        config.train.batchSize = 8;
+        ddpm::Trainer trainer(config, digits, torch::kCPU);
+        for (int i = 0; i < 3; ++i) trainer.step();
+        const QString text = dir_.filePath("text.ckpt");
+        trainer.save(text.toStdString());
+
+        auto* heldOut = view.findChild<QCheckBox*>("heldOutCaptions");
+        QVERIFY(heldOut);
+        heldOut->setChecked(true);
+        view.setCheckpointFiles({text});
+        QSignalSpy scored(view.worker(), &EvaluationWorker::scored);
+        QSignalSpy finished(view.worker(), &EvaluationWorker::finished);
+        view.evaluate();
+        QVERIFY(arrived(finished));
+        QCOMPARE(scored.count(), 1);
+        const auto score = scored.at(0).at(0).value<CheckpointScore>();
+        QVERIFY(score.classMatchShare >= 0 && score.classMatchShare <= 1);
+        QVERIFY(score.chanceMatchShare >= 0 && score.chanceMatchShare <= 1);   // 0 when no asked-for class is ever drawn
+        QVERIFY(score.askedWithSeenWords >= 0 && score.askedWithSeenWords <= 16);
+        QVERIFY(score.seenWordsMatched <= score.askedWithSeenWords);
+        verifyConsistent(view);
+
+        view.setCheckpointFiles({early_});
+        QSignalSpy failed(view.worker(), &EvaluationWorker::failed);
+        view.evaluate();
+        QVERIFY(arrived(failed));
+        const QString status = view.findChild<QLabel*>("evaluationStatus")->text();
+        QVERIFY2(status.contains("needs a text model"), qPrintable(status));
+        heldOut->setChecked(false);
     }
 
     void datasetWithoutBuiltinExtractorPointsToFeatureFiles() {

@@ -1,5 +1,6 @@
 #include "evaluation/EvaluateView.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -31,7 +32,7 @@ namespace ddpm::ui {
 
 namespace {
 
-enum Column { StepColumn, FidColumn, KidColumn, ConfidentColumn, FileColumn, ColumnCount };
+enum Column { StepColumn, FidColumn, KidColumn, ConfidentColumn, ClassMatchColumn, FileColumn, ColumnCount };
 
 const QColor kFidColor(31, 119, 180);
 const QColor kKidColor(214, 39, 40);
@@ -50,8 +51,9 @@ EvaluateView::EvaluateView(DatasetView* datasetView, TrainView* trainView, QWidg
     layout->addWidget(makeHelpLabel(
         tr("How close a run's samples come to the held-out images of the dataset loaded in the Dataset tab, at each "
            "saved step: <b>FID</b> (Fréchet distance of feature statistics) and <b>KID</b> (kernel distance, unbiased, "
-           "± its spread over subsets); lower is better for both. The Train tab keeps a snapshot at every autosave "
-           "in the run folder's <i>checkpoints/</i>."),
+           "± its spread over subsets); lower is better for both. For a model asked for classes or prompts, <b>class "
+           "match</b> is the share of samples the classifier puts in the class asked for. The Train tab keeps a "
+           "snapshot at every autosave in the run folder's <i>checkpoints/</i>."),
         "evaluateHelp", this));
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(makeSettings());
@@ -152,6 +154,13 @@ QWidget* EvaluateView::makeSettings() {
     form->addRow(tr("DDIM steps"), samplerSteps_);
     form->addRow(tr("Features"), features_);
     form->addRow(QString(), featureRow);
+    heldOutCaptions_ = new QCheckBox(tr("Ask by the held-out captions"), panel);
+    heldOutCaptions_->setObjectName("heldOutCaptions");
+    heldOutCaptions_->setToolTip(tr("Text models: sample i is drawn with the caption of the i-th held-out image, and "
+                                    "the class match counts the samples the classifier puts in that image's class "
+                                    "(ddpm eval --held-out-captions). Needs a dataset with captions and classes, and "
+                                    "a classifier as the features."));
+    form->addRow(QString(), heldOutCaptions_);
     layout->addLayout(form);
     auto* note = new QLabel(tr("%1 samples keep a CPU evaluation to minutes; the full measure (ddpm eval) uses "
                                "10,000 or the held-out size.")
@@ -212,7 +221,7 @@ QWidget* EvaluateView::makeResults() {
 
     table_ = new QTableWidget(0, ColumnCount, panel);
     table_->setObjectName("scoresTable");
-    table_->setHorizontalHeaderLabels({tr("Step"), tr("FID"), tr("KID ± std"), tr("Confident"), tr("Checkpoint")});
+    table_->setHorizontalHeaderLabels({tr("Step"), tr("FID"), tr("KID ± std"), tr("Confident"), tr("Class match"), tr("Checkpoint")});
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -284,6 +293,7 @@ void EvaluateView::evaluate() {
     request.reference = datasetView_->dataset();
     request.sampleCount = sampleCount_->value();
     request.samplerSteps = samplerSteps_->value();
+    request.heldOutCaptions = heldOutCaptions_->isChecked();
     if (features_->currentData() == "file") {
         if (featureFile_->text().trimmed().isEmpty()) {
             showStatus(tr("Choose a feature file (*.classifier or TorchScript *.pt), or the built-in classifier."),
@@ -329,6 +339,15 @@ void EvaluateView::addScore(const CheckpointScore& score) {
     cell(FidColumn, QString::number(score.fid, 'f', 2));
     cell(KidColumn, QStringLiteral("%1 ± %2").arg(score.kid, 0, 'g', 4).arg(score.kidStd, 0, 'g', 3));
     cell(ConfidentColumn, score.confidentShare < 0 ? tr("—") : QStringLiteral("%1 %").arg(100 * score.confidentShare, 0, 'f', 1));
+    const auto percent = [](double share) { return QStringLiteral("%1 %").arg(100 * share, 0, 'f', 1); };
+    cell(ClassMatchColumn, score.classMatchShare < 0
+                               ? tr("—")
+                               : tr("%1 (chance %2)").arg(percent(score.classMatchShare), percent(score.chanceMatchShare)));
+    if (score.askedWithSeenWords > 0)
+        table_->item(row, ClassMatchColumn)
+            ->setToolTip(tr("%1 of the captions use only words seen in training: %2 of those samples matched")
+                             .arg(score.askedWithSeenWords)
+                             .arg(percent(double(score.seenWordsMatched) / double(score.askedWithSeenWords))));
     cell(FileColumn, QFileInfo(score.path).fileName());
     table_->item(row, FileColumn)->setToolTip(score.path);
     table_->resizeColumnsToContents();

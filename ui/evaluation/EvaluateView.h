@@ -11,6 +11,7 @@
 #include "evaluation/Evaluation.h"
 
 class QCPErrorBars;
+class QCheckBox;
 class QCustomPlot;
 class QComboBox;
 class QLabel;
@@ -78,6 +79,7 @@ private:
     QSpinBox* samplerSteps_;
     QComboBox* features_;
     QLineEdit* featureFile_;
+    QCheckBox* heldOutCaptions_;
     QPushButton *evaluate_, *cancel_, *export_;
     QProgressBar* progress_;
     QLabel* status_;

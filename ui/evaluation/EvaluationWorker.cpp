@@ -111,6 +111,7 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
         config.count = r.sampleCount;
         config.sampler.sampler = ddpm::SamplerKind::Ddim;
         config.sampler.steps = r.samplerSteps;
+        config.heldOutCaptions = r.heldOutCaptions;
         // The held-out features once for the whole run; each checkpoint then costs its samples only.
         const ddpm::Evaluator evaluator(*r.reference, config, [&](const ddpm::EvalProgress& p) {
             emit progressed(0, total, QString::fromStdString(p.stage), p.done, p.total);
@@ -129,6 +130,10 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
             score.kid = result.kid;
             score.kidStd = result.kidStd;
             score.confidentShare = result.confidentShare;
+            score.classMatchShare = result.classMatchShare;
+            score.chanceMatchShare = result.chanceMatchShare;
+            score.askedWithSeenWords = result.askedWithSeenWords;
+            score.seenWordsMatched = result.seenWordsMatched;
             score.count = result.count;
             score.referenceCount = result.referenceCount;
             score.extractor = QString::fromStdString(result.extractor);

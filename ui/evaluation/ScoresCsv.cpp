@@ -20,13 +20,17 @@ QString number(double value) { return QString::number(value, 'g', 8); }
 }  // namespace
 
 QString scoresCsv(const QList<CheckpointScore>& scores) {
-    QString csv = "step,fid,kid,kid_std,confident_share,samples,reference_images,checkpoint,extractor\n";
+    QString csv = "step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,samples,reference_images,"
+                  "checkpoint,extractor\n";
+    const auto share = [](double value) { return value < 0 ? QString() : number(value); };
     for (const CheckpointScore& s : scores) {
         const QStringList fields = {QString::number(s.step),
                                     number(s.fid),
                                     number(s.kid),
                                     number(s.kidStd),
-                                    s.confidentShare < 0 ? QString() : number(s.confidentShare),
+                                    share(s.confidentShare),
+                                    share(s.classMatchShare),
+                                    share(s.chanceMatchShare),
                                     QString::number(s.count),
                                     QString::number(s.referenceCount),
                                     csvField(s.path),
