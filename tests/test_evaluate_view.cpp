@@ -161,10 +161,13 @@ private slots:
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
-        QCOMPARE(lines[0], QString("step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,samples,"
+        QCOMPARE(lines[0], QString("step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,"
+                                   "held_out_captions,asked_with_seen_words,seen_words_matched,samples,"
                                    "reference_images,checkpoint,extractor"));
         QVERIFY(lines[1].startsWith("100," + QString::number(first.fid, 'g', 8) + ","));
-        QCOMPARE(lines[1].split(',').at(5), QString::number(first.classMatchShare, 'g', 8));
+        QCOMPARE(lines[1].split(',').mid(5, 6), (QStringList{QString::number(first.classMatchShare, 'g', 8),
+                                                             QString::number(first.chanceMatchShare, 'g', 8), "0", "",
+                                                             "", "16"}));
         QVERIFY(lines[2].startsWith("200,"));
         QVERIFY(lines[2].contains(late_));
 
@@ -231,6 +234,8 @@ private slots:
         auto* heldOut = view.findChild<QCheckBox*>("heldOutCaptions");
         QVERIFY(heldOut);
         heldOut->setChecked(true);
+        const auto uncheck = qScopeGuard([heldOut] { heldOut->setChecked(false); });   // for the tests after, whatever happens
+        setTinySettings(view);
         view.setCheckpointFiles({text});
         QSignalSpy scored(view.worker(), &EvaluationWorker::scored);
         QSignalSpy finished(view.worker(), &EvaluationWorker::finished);
@@ -240,9 +245,21 @@ private slots:
         const auto score = scored.at(0).at(0).value<CheckpointScore>();
         QVERIFY(score.classMatchShare >= 0 && score.classMatchShare <= 1);
         QVERIFY(score.chanceMatchShare >= 0 && score.chanceMatchShare <= 1);   // 0 when no asked-for class is ever drawn
-        QVERIFY(score.askedWithSeenWords >= 0 && score.askedWithSeenWords <= 16);
+        QCOMPARE(score.count, qint64(16));
+        QVERIFY(score.heldOutCaptions);
+        // The digits' captions use the words of the training captions: every one is seen.
+        QCOMPARE(score.askedWithSeenWords, qint64(16));
         QVERIFY(score.seenWordsMatched <= score.askedWithSeenWords);
         verifyConsistent(view);
+        QVERIFY(view.table()->item(0, 4)->text().contains("(chance "));
+        QVERIFY2(view.table()->item(0, 4)->toolTip().startsWith("16 of the captions use only words seen in training"),
+                 qPrintable(view.table()->item(0, 4)->toolTip()));
+        const QString csvPath = dir_.filePath("held-out.csv");
+        QCOMPARE(view.exportCsv(csvPath), QString());
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList row = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts).at(1).split(',');
+        QCOMPARE(row.mid(7, 3), (QStringList{"1", "16", QString::number(score.seenWordsMatched)}));
 
         view.setCheckpointFiles({early_});
         QSignalSpy failed(view.worker(), &EvaluationWorker::failed);
@@ -250,7 +267,6 @@ private slots:
         QVERIFY(arrived(failed));
         const QString status = view.findChild<QLabel*>("evaluationStatus")->text();
         QVERIFY2(status.contains("needs a text model"), qPrintable(status));
-        heldOut->setChecked(false);
     }
 
     void datasetWithoutBuiltinExtractorPointsToFeatureFiles() {

@@ -151,8 +151,10 @@ private:
     }
 
     // A small text model of the captioned squares: the built-in encoder, or CLIP from `clipFolder`.
-    // dataName: the data the run names (the placeholders follow it), the squares' own by default.
-    QString trainTextModel(const QString& clipFolder = QString(), const std::string& dataName = std::string()) {
+    // dataName: the data the run names (the placeholders follow it), the squares' own by default;
+    // extraWords join the built-in vocabulary.
+    QString trainTextModel(const QString& clipFolder = QString(), const std::string& dataName = std::string(),
+                           const std::vector<std::string>& extraWords = {}) {
         const ddpm::Dataset d = ddpm::test::captionedSquares();
         ddpm::RunConfig config;
         config.model = ddpm::ModelConfig::preset("tiny", 1, 16);
@@ -161,7 +163,9 @@ private:
         config.model.channelMults = {1, 2};
         config.model.attentionLevels = {};
         if (clipFolder.isEmpty()) {
-            config.model.useBuiltinText(ddpm::captionVocabulary(d));
+            std::vector<std::string> words = ddpm::captionVocabulary(d);
+            words.insert(words.end(), extraWords.begin(), extraWords.end());
+            config.model.useBuiltinText(words);
             config.model.text.width = 16;
             config.model.text.layers = 1;
         } else {
@@ -172,7 +176,8 @@ private:
         config.train.batchSize = 8;
         ddpm::Trainer trainer(config, d, torch::kCPU);
         for (int i = 0; i < 20; ++i) trainer.step();
-        const QString file = path(qPrintable(QString::fromStdString(dataName) + (clipFolder.isEmpty() ? "squares.ckpt" : "clip-squares.ckpt")));
+        const QString file = path(qPrintable(QString::fromStdString(dataName) + QString::number(extraWords.size()) +
+                                             (clipFolder.isEmpty() ? "squares.ckpt" : "clip-squares.ckpt")));
         trainer.save(file.toStdString());
         return file;
     }
@@ -557,7 +562,7 @@ private slots:
         denoise.show();
         QVERIFY(QTest::qWaitForWindowExposed(&denoise));
         QVERIFY(prompt->isVisible() && !controls.findChild<QComboBox*>("samplerClass")->isVisible());
-        QCOMPARE(prompt->placeholderText(), QString("what to draw, e.g. red apple"));
+        QCOMPARE(prompt->placeholderText(), QString("what to draw, in the words of the model's captions"));
         prompt->setText("a bright zq square");
         QCOMPARE(controls.promptTokens(), (QStringList{"a", "bright", "z", "q", "square"}));   // "zq" is two byte tokens
         QVERIFY(!note->isVisible());
@@ -606,13 +611,18 @@ private slots:
         QCOMPARE(rowPrompts->toPlainText(), QString("a bright square\na dim square"));
     }
 
-    // A text model of a built-in set offers prompts in its captions' words as placeholders.
+    // A text model of a built-in set offers prompts in its captions' words as placeholders, when
+    // its vocabulary holds them: a folder of the user's named "mnist" gets the plain hint.
     void placeholdersFollowTheBuiltInCaptions() {
         SamplesView samples;
+        QVERIFY(loadModel(samples, trainTextModel(QString(), "mnist", {"thick", "thin", "seven"})));
+        auto* prompt = samples.controls()->findChild<QLineEdit*>("samplerPrompt");
+        auto* rowPrompts = samples.findChild<QPlainTextEdit*>("samplesRowPrompts");
+        QCOMPARE(prompt->placeholderText(), QString("what to draw, e.g. a thick seven"));
+        QCOMPARE(rowPrompts->placeholderText(), QString("a thick seven\na thin seven"));
         QVERIFY(loadModel(samples, trainTextModel(QString(), "mnist")));
-        QCOMPARE(samples.controls()->findChild<QLineEdit*>("samplerPrompt")->placeholderText(),
-                 QString("what to draw, e.g. a thick seven"));
-        QCOMPARE(samples.findChild<QPlainTextEdit*>("samplesRowPrompts")->placeholderText(), QString("a thick seven\na thin seven"));
+        QCOMPARE(prompt->placeholderText(), QString("what to draw, in the words of the model's captions"));
+        QCOMPARE(rowPrompts->placeholderText(), QString("one prompt per line"));
     }
 
     void screenshots() {

@@ -27,6 +27,7 @@ struct CheckpointScore {
     // Conditional models scored by a classifier of their classes (-1 otherwise): the share put in
     // the class asked for, and what it would be by chance (ddpm eval's class match).
     double classMatchShare = -1, chanceMatchShare = -1;
+    bool heldOutCaptions = false;   // the class match asked by the held-out captions (the request's)
     // heldOutCaptions: samples asked with captions of words all seen in training, and of those the matched (-1, 0 otherwise).
     qint64 askedWithSeenWords = -1, seenWordsMatched = 0;
     qint64 count = 0, referenceCount = 0;

@@ -132,6 +132,7 @@ void EvaluationWorker::evaluateNow(const EvaluationRequest& r) {
             score.confidentShare = result.confidentShare;
             score.classMatchShare = result.classMatchShare;
             score.chanceMatchShare = result.chanceMatchShare;
+            score.heldOutCaptions = r.heldOutCaptions;
             score.askedWithSeenWords = result.askedWithSeenWords;
             score.seenWordsMatched = result.seenWordsMatched;
             score.count = result.count;

@@ -20,8 +20,8 @@ QString number(double value) { return QString::number(value, 'g', 8); }
 }  // namespace
 
 QString scoresCsv(const QList<CheckpointScore>& scores) {
-    QString csv = "step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,samples,reference_images,"
-                  "checkpoint,extractor\n";
+    QString csv = "step,fid,kid,kid_std,confident_share,class_match_share,chance_match_share,held_out_captions,"
+                  "asked_with_seen_words,seen_words_matched,samples,reference_images,checkpoint,extractor\n";
     const auto share = [](double value) { return value < 0 ? QString() : number(value); };
     for (const CheckpointScore& s : scores) {
         const QStringList fields = {QString::number(s.step),
@@ -31,6 +31,9 @@ QString scoresCsv(const QList<CheckpointScore>& scores) {
                                     share(s.confidentShare),
                                     share(s.classMatchShare),
                                     share(s.chanceMatchShare),
+                                    s.heldOutCaptions ? "1" : "0",
+                                    s.askedWithSeenWords < 0 ? QString() : QString::number(s.askedWithSeenWords),
+                                    s.askedWithSeenWords < 0 ? QString() : QString::number(s.seenWordsMatched),
                                     QString::number(s.count),
                                     QString::number(s.referenceCount),
                                     csvField(s.path),

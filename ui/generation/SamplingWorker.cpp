@@ -2,11 +2,14 @@
 
 #include <QFileInfo>
 #include <algorithm>
+#include <set>
 #include <torch/nn/functional/upsampling.h>
 #include <torch/torch.h>
 
 #include "common/TensorImage.h"
 #include "autoencoder/LatentCodec.h"
+#include "data/CaptionWords.h"
+#include "data/EmojiSet.h"
 #include "data/GeneratedCaptions.h"
 #include "data/ToyDatasets.h"
 #include "diffusion/SampleSpaceTensors.h"
@@ -21,25 +24,36 @@ namespace {
 constexpr int kGridPadding = 1;
 constexpr int64_t kBackdropPoints = 2000;   // toys: training data drawn behind the samples
 
-// Two prompts a text model understands, for the controls' placeholders: the built-in
-// sets' own caption words ("a thick seven", "a thin seven"), emoji names, or plain English
-// for CLIP. Empty for a built-in vocabulary of the user's own captions.
+// Two prompts that differ in one word, for the controls' placeholders: the built-in sets'
+// caption words ("a thick seven", "a thin seven"; "a light sneaker"), emoji names ("red apple").
+// A built-in vocabulary must hold every word (a folder of the user's may bear any name);
+// CLIP reads any text. Empty otherwise: the controls then say what prompts are.
 QStringList examplePromptsOf(const ddpm::RunConfig& config) {
     const ddpm::TextConfig& text = config.model.text;
     const std::string& data = config.data.name;
-    if (text.usesClip() || (data == "emoji" && text.enabled())) return {"red apple", "green apple"};
-    if (!text.enabled() || (data != "mnist" && data != "fashion-mnist")) return {};
-    // The second attribute (stroke thickness; lightness) of the eighth class (seven; sneaker).
-    const auto scheme = data == "mnist" ? ddpm::CaptionScheme::Digits : ddpm::CaptionScheme::Clothes;
-    const ddpm::CaptionAttribute attribute = ddpm::captionAttributes(scheme).at(1);
-    const std::string className = ddpm::captionClassNames(scheme).at(7);
-    QStringList prompts;
-    for (const char* word : {attribute.high, attribute.low}) {
-        std::vector<std::string> words(ddpm::captionAttributes(scheme).size());
-        words[1] = word;
-        prompts << QString::fromStdString(ddpm::captionPhrase(scheme, className, words));
+    std::vector<std::string> prompts;
+    if (ddpm::isEmojiSetName(data)) {
+        prompts = {"red apple", "green apple"};
+    } else if (data == "mnist" || data == "fashion-mnist") {
+        // The second attribute (stroke thickness; lightness) of the eighth class (seven; sneaker).
+        const auto scheme = data == "mnist" ? ddpm::CaptionScheme::Digits : ddpm::CaptionScheme::Clothes;
+        const std::vector<ddpm::CaptionAttribute> attributes = ddpm::captionAttributes(scheme);
+        const std::string className = ddpm::captionClassNames(scheme).at(7);
+        for (const char* word : {attributes.at(1).high, attributes.at(1).low}) {
+            std::vector<std::string> words(attributes.size());
+            words[1] = word;
+            prompts.push_back(ddpm::captionPhrase(scheme, className, words));
+        }
     }
-    return prompts;
+    const std::set<std::string> known(text.words.begin(), text.words.end());
+    QStringList examples;
+    for (const std::string& prompt : prompts) {
+        const std::vector<std::string> words = ddpm::captionWords(prompt);
+        if (!text.usesClip() && !std::all_of(words.begin(), words.end(), [&](const std::string& w) { return known.count(w); }))
+            return {};
+        examples << QString::fromStdString(prompt);
+    }
+    return text.enabled() ? examples : QStringList();
 }
 
 ModelSummary summaryOf(const QString& path, const ddpm::RunConfig& config) {
