@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -186,6 +187,23 @@ private slots:
         const auto text = readPngText(path("cut.png"));
         QCOMPARE(text.size(), size_t(1));
         QCOMPARE(text.at("ddpm:steps"), std::string("12"));
+
+        // A named pipe (dragged over the window) is refused without opening it, which would wait for a writer.
+        QCOMPARE(::mkfifo(path("pipe.png").c_str(), 0600), 0);
+        try {
+            readPngText(path("pipe.png"));
+            QFAIL("a named pipe was read");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).endsWith("pipe.png: not a regular file"), e.what());
+        }
+
+        // 40 text chunks of 1 MB under distinct keys: reading stops once 16 MB of text is kept.
+        std::vector<uint8_t> wordy(kPngSignature, kPngSignature + 8);
+        for (int i = 0; i < 40; ++i)
+            appendPngChunk(wordy, "tEXt", pngTextBody("key" + std::to_string(i), std::string((1 << 20) - 16, 'v')));
+        std::ofstream(path("wordy.png"), std::ios::binary).write(reinterpret_cast<const char*>(wordy.data()), long(wordy.size()));
+        const size_t kept = readPngText(path("wordy.png")).size();
+        QVERIFY2(kept >= 16 && kept <= 17, qPrintable(QString::number(kept)));
     }
 };
 

@@ -38,6 +38,7 @@
 #include "dataset/DatasetView.h"
 #include "dataset/PointCloudPlot.h"
 #include "dataset/ThumbnailModel.h"
+#include "util/ResourcePaths.h"
 
 namespace fs = std::filesystem;
 using namespace ddpm::ui;
@@ -226,6 +227,37 @@ private slots:
             QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0,
                      qPrintable(bad + ": exit " + QString::number(app.exitCode()) + ": " + app.readAllStandardError()));
         }
+    }
+
+    // A termination signal while the launch asks whether to resume an interrupted run: the app
+    // quits at once and the run is offered again at the next launch.
+    void terminationSignalEndsTheOfferToResume() {
+        const QString home = dataDir_.filePath("home-interrupted");
+        const QString run = dataDir_.filePath("interrupted-run");
+        QVERIFY(QDir().mkpath(run));
+        QVERIFY(QFile::copy(QString::fromStdString(ddpm::findResource("models/mnist-tiny.ckpt").string()),
+                            QDir(run).filePath("model.ckpt")));
+        const QString config = home + "/.config/" + kOrganizationName + "/" + kApplicationName + ".conf";
+        {
+            QSettings note(config, QSettings::IniFormat);   // what noteRunInProgress leaves there
+            note.setValue("training/runInProgress", run);
+            note.setValue("training/runInProgressDataset", "toy:moons");
+        }
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("HOME", home);
+        env.insert("XDG_CONFIG_HOME", home + "/.config");
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(DDPM_STUDIO_PATH), {"toy:moons"});
+        QVERIFY(app.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(catchesSigterm(app.processId()) || app.state() != QProcess::Running, 30000);
+        QTest::qWait(1500);   // the offer is up
+        QVERIFY2(app.state() == QProcess::Running, app.readAllStandardError().constData());
+        ::kill(pid_t(app.processId()), SIGTERM);
+        QVERIFY2(app.waitForFinished(30000), "the signal was lost while the offer was open");
+        QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, app.readAllStandardError().constData());
+        QCOMPARE(QSettings(config, QSettings::IniFormat).value("training/runInProgress").toString(), run);
     }
 
     void dragOfNonFilesIsRefused() {

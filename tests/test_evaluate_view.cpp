@@ -269,6 +269,22 @@ private slots:
         QVERIFY2(status.contains("needs a text model"), qPrintable(status));
     }
 
+    // An installation without the shipped classifier: the reason, not a crash of the worker thread.
+    void missingShippedClassifierIsAnError() {
+        EvaluateView& view = *window_->evaluateView();
+        const QByteArray dataDir = qgetenv("DDPM_STUDIO_DATA_DIR");
+        const auto restore = qScopeGuard([&] { qputenv("DDPM_STUDIO_DATA_DIR", dataDir); });
+        QVERIFY(QDir().mkpath(dir_.filePath("empty-share")));
+        qputenv("DDPM_STUDIO_DATA_DIR", dir_.filePath("empty-share").toUtf8());
+        view.setCheckpointFiles({early_});
+        QSignalSpy failed(view.worker(), &EvaluationWorker::failed);
+        view.evaluate();
+        QVERIFY(arrived(failed));
+        const QString status = view.findChild<QLabel*>("evaluationStatus")->text();
+        QVERIFY2(status.contains("mnist.classifier") && status.contains("Choose a feature file"), qPrintable(status));
+        verifyConsistent(view);
+    }
+
     void datasetWithoutBuiltinExtractorPointsToFeatureFiles() {
         loadDataset(*window_, "toy:moons");   // last: the window keeps it
         EvaluateView& view = *window_->evaluateView();

@@ -411,6 +411,40 @@ private slots:
         QVERIFY(view.worker()->hasRun());
     }
 
+    // A stopped run's steps since its last save are asked about at close too; once saved, not again.
+    void closingAfterStopAsksAboutUnsavedSteps() {
+        MainWindow window;
+        TrainView* view = window.trainView();
+        view->setDataset(load("toy:moons"));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 100000;
+        s.previewEvery = 100000;
+        view->settingsPanel()->setSettings(s);
+        window.show();
+        button(*view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view->worker()->completedSteps() >= 5, kRunTimeoutMs);
+        button(*view, "stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view->worker()->state(), State::Stopped, kRunTimeoutMs);
+        QVERIFY(view->worker()->hasUnsavedSteps());
+
+        answerNextMessageBox(QMessageBox::Save);
+        QVERIFY(window.close());
+        QCOMPARE(ddpm::readCheckpointProgress(QDir(view->runFolder()).filePath("model.ckpt").toStdString()).step,
+                 int64_t(view->worker()->completedSteps()));
+        QVERIFY(!view->worker()->hasUnsavedSteps());
+
+        // Nothing left to lose: closing asks nothing (a box would be cancelled, and close() fail).
+        QTimer cancelAnyBox;
+        cancelAnyBox.setSingleShot(true);
+        connect(&cancelAnyBox, &QTimer::timeout, [] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Cancel)->click();
+        });
+        cancelAnyBox.start(500);
+        window.show();
+        QVERIFY(window.close());
+    }
+
     void closingDuringTrainingAsksAndStops() {
         MainWindow window;
         QCOMPARE(window.tabs()->tabText(1), QString("Train"));

@@ -653,6 +653,9 @@ private slots:
         QVERIFY(outcome == RunOutcome::Stopped);
         QCOMPARE(driver.step(), steps.load());
         QVERIFY(!QFileInfo::exists(QString::fromStdString(driver.folder().checkpoint())));   // a stop writes no checkpoint
+        QVERIFY(driver.hasUnsavedSteps());   // what closing now would lose
+        driver.saveCheckpointTo(path("paused-run-saved.ckpt"));
+        QVERIFY(!driver.hasUnsavedSteps());
         // metrics.csv holds every step taken, flushed at the stop.
         std::vector<int64_t> rows;
         readMetricsSteps(driver.folder().metrics(), rows);
@@ -678,7 +681,9 @@ private slots:
                 ++previews;
             };
             events.onSaved = [&](const std::string& checkpoint) { saved.push_back(checkpoint); };
+            QVERIFY(!driver.hasUnsavedSteps());   // a fresh run has nothing to lose
             QVERIFY(driver.run(control, events) == RunOutcome::Finished);
+            QVERIFY(!driver.hasUnsavedSteps());   // the end saves
         }
         QCOMPARE(previews, 3);   // steps 10, 20, 30
         const RunFolder run(folder);

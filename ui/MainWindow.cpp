@@ -353,7 +353,7 @@ void MainWindow::offerToResumeInterruptedRun() {
                                     run->datasetSource));
     box.setDefaultButton(QMessageBox::Yes);
     if (box.exec() != QMessageBox::Yes) {
-        clearRunInProgress();
+        if (!shuttingDown_) clearRunInProgress();   // a termination signal closed the box: offer it again next time
         return;
     }
     pendingResume_ = run;

@@ -96,19 +96,24 @@ int main(int argc, char** argv) {
     }
 
     ddpm::ui::MainWindow window;
+    // Logging out, `kill`, a closed terminal or Ctrl+C: save the run, then quit. Connected before
+    // the offer to resume, whose dialog runs an event loop of its own: exit() ends that one too.
+    int terminationStatus = -1;
+    QObject::connect(&termination, &ddpm::ui::TerminationSignals::terminationRequested, &window,
+                     [&window, &terminationStatus](int signal) {
+                         std::cerr << "ddpm-studio: signal " << signal << ": saving and quitting\n";
+                         const QString error = window.saveForShutdown();
+                         if (!error.isEmpty())
+                             std::cerr << "ddpm-studio: the run could not be saved: " << error.toStdString() << "\n";
+                         terminationStatus = error.isEmpty() ? 0 : 1;
+                         QApplication::exit(terminationStatus);
+                     });
     window.show();
     if (paths.isEmpty()) window.openDefaultDataset();
     else window.openDataset(paths.last());
     window.openDefaultCheckpoint();   // the Denoise and Samples tabs work from the first minute
     window.offerToResumeInterruptedRun();
-
-    // Logging out, `kill`, a closed terminal or Ctrl+C: save the run, then quit.
-    QObject::connect(&termination, &ddpm::ui::TerminationSignals::terminationRequested, &window, [&window](int signal) {
-        std::cerr << "ddpm-studio: signal " << signal << ": saving and quitting\n";
-        const QString error = window.saveForShutdown();
-        if (!error.isEmpty()) std::cerr << "ddpm-studio: the run could not be saved: " << error.toStdString() << "\n";
-        QApplication::exit(error.isEmpty() ? 0 : 1);
-    });
+    if (terminationStatus >= 0) return terminationStatus;   // a signal ended the offer's dialog
     liveWindow = &window;
     std::atexit(saveRunOnUnexpectedExit);
     QTimer rearm;

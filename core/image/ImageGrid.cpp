@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -56,15 +57,20 @@ void writePng(const std::string& path, const cv::Mat& image, const std::map<std:
 
 std::map<std::string, std::string> readPngText(const std::string& path) {
     // Only the chunk headers and the text chunks are read: a dropped file may be huge, or not a PNG.
+    // A named pipe would block the open (a drag over the window); at most 16 MB of text is kept.
     constexpr uint32_t kMaxTextChunk = 1 << 20;
+    constexpr size_t kMaxTextBytes = 16 << 20;
     constexpr int kMaxChunks = 100000;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": not a regular file");
     std::ifstream in(path, std::ios::binary);
     uint8_t signature[8] = {};
     if (!in.read(reinterpret_cast<char*>(signature), 8) || !std::equal(signature, signature + 8, kPngSignature))
         throw std::runtime_error(path + ": not a PNG file");
     std::map<std::string, std::string> text;
+    size_t kept = 0;
     uint8_t header[8];
-    for (int chunk = 0; chunk < kMaxChunks && in.read(reinterpret_cast<char*>(header), 8); ++chunk) {
+    for (int chunk = 0; chunk < kMaxChunks && kept <= kMaxTextBytes && in.read(reinterpret_cast<char*>(header), 8); ++chunk) {
         const uint32_t length = readBigEndian32(header);
         const std::string type(header + 4, header + 8);
         if (type == "IEND") break;
@@ -76,7 +82,10 @@ std::map<std::string, std::string> readPngText(const std::string& path) {
         if (!in.read(body.data(), length)) break;   // cut short: keep what was whole
         in.seekg(4, std::ios::cur);                  // CRC
         std::string key, value;
-        if (parsePngTextBody(type, body, key, value)) text[key] = value;
+        if (parsePngTextBody(type, body, key, value)) {
+            kept += key.size() + value.size();
+            text[key] = std::move(value);
+        }
     }
     return text;
 }

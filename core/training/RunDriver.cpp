@@ -78,6 +78,7 @@ RunDriver::RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder
         metrics_ = std::make_unique<MetricsLog>(folder_.metrics(), job_->extraMetricNames(), job_->progress().step);
     }
     step_ = job_->progress().step;
+    savedStep_ = step_.load();
     finished_ = job_->finished();
 }
 
@@ -191,6 +192,7 @@ void RunDriver::saveRun(bool end) {
     std::lock_guard<std::mutex> lock(mutex_);
     metrics_->flushToDisk();   // every row the checkpoint covers
     job_->save(folder_.checkpoint());
+    savedStep_ = job_->progress().step;
     const std::string snapshot = folder_.snapshot(job_->progress().step);
     createParentFolder(snapshot);
     job_->save(snapshot);
@@ -202,6 +204,7 @@ void RunDriver::saveCheckpointTo(const std::string& path) {
     createParentFolder(path);
     std::lock_guard<std::mutex> lock(mutex_);
     job_->save(path);
+    savedStep_ = job_->progress().step;
 }
 
 }  // namespace ddpm

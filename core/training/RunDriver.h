@@ -57,6 +57,9 @@ public:
 
     bool finished() const { return finished_; }
     int64_t step() const { return step_; }
+    // Steps trained since the last checkpoint this driver wrote (an autosave or saveCheckpointTo),
+    // or since the checkpoint it resumed: what closing now would lose.
+    bool hasUnsavedSteps() const { return step_ > savedStep_; }
     bool isHeld() const { return held_; }   // paused between steps: no step is in flight
     const RunFolder& folder() const { return folder_; }
     // f(Job&) under the driver's lock, between steps: to describe or sample the run.
@@ -87,7 +90,7 @@ private:
     std::mutex cadenceMutex_;
     RunCadence cadence_;
     std::atomic<bool> finished_{false}, held_{false};
-    std::atomic<int64_t> step_{0};
+    std::atomic<int64_t> step_{0}, savedStep_{0};
     std::shared_ptr<DistributedGroup> group_;
 };
 

@@ -46,10 +46,12 @@ std::string RunFolder::metrics() const { return (fs::path(root_) / "metrics.csv"
 std::vector<std::string> RunFolder::checkpointFiles() const {
     std::vector<std::string> files;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::path(root_) / kSnapshotFolder, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file(ec) && name.rfind("step-", 0) == 0 && entry.path().extension() == ".ckpt")
-            files.push_back(entry.path().string());
+    // Incremented with an error code: a read error mid-listing (a network share) ends the list, never throws.
+    for (fs::directory_iterator it(fs::path(root_) / kSnapshotFolder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::error_code typeError;
+        if (it->is_regular_file(typeError) && name.rfind("step-", 0) == 0 && it->path().extension() == ".ckpt")
+            files.push_back(it->path().string());
     }
     // Zero-padded steps sort by name up to a million steps; readers order by the stored step anyway.
     std::sort(files.begin(), files.end());

@@ -20,8 +20,10 @@ struct QueuedCheckpoint {
 
 // Core's reason why a dataset has no built-in extractor, with where to go instead; "" when it has one.
 QString missingBuiltinExtractor(const EvaluationRequest& r) {
-    if (r.features != "builtin" || !ddpm::builtinFeatureClassifier(r.reference->name).empty()) return {};
+    if (r.features != "builtin") return {};
     try {
+        // Throws too when a shipped classifier's file is missing from the installation.
+        if (!ddpm::builtinFeatureClassifier(r.reference->name).empty()) return {};
         ddpm::openFeatureExtractor("builtin", r.reference->name, torch::kCPU);
         return {};
     } catch (const std::exception& e) {

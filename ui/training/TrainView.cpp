@@ -455,9 +455,13 @@ void TrainView::showStatus(const QString& text, bool error) {
 }
 
 bool TrainView::confirmClose() {
-    if (!worker_->isActive()) return true;
+    // A stopped run, or one whose save at an earlier close failed, has steps to lose too.
+    const bool active = worker_->isActive();
+    if (!active && !worker_->hasUnsavedSteps()) return true;
     const QString target = checkpointIn(worker_->runFolder());
-    QMessageBox box(QMessageBox::Question, tr("Training is running"), tr("Save the run before closing?"),
+    QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"),
+                    active ? tr("Save the run before closing?")
+                           : tr("The run has trained since its last save. Save it before closing?"),
                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box.setObjectName("confirmCloseBox");
     box.setInformativeText(tr("Save writes %1; Discard throws away the steps since the last save.")
@@ -474,7 +478,7 @@ bool TrainView::confirmClose() {
 }
 
 QString TrainView::saveForShutdown() {
-    if (!worker_->isActive()) return {};
+    if (!worker_->isActive() && !worker_->hasUnsavedSteps()) return {};
     worker_->stopAndWait(kStopTimeoutMs);
     return worker_->saveCheckpointAndWait(checkpointIn(worker_->runFolder()));
 }

@@ -109,6 +109,11 @@ TrainingWorker::~TrainingWorker() {
 
 bool TrainingWorker::hasRun() const { return impl_->currentDriver() != nullptr; }
 
+bool TrainingWorker::hasUnsavedSteps() const {
+    const auto driver = impl_->currentDriver();
+    return driver && driver->hasUnsavedSteps();
+}
+
 bool TrainingWorker::canContinue() const {
     const auto driver = impl_->currentDriver();
     return state_ == State::Paused || (state_ == State::Stopped && driver && !driver->finished());

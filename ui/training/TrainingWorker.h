@@ -48,6 +48,7 @@ public:
 
     State state() const { return state_; }
     bool hasRun() const;                   // a trainer exists (it can be saved)
+    bool hasUnsavedSteps() const;          // steps since the run's last checkpoint (stopped runs included)
     bool canContinue() const;              // Paused, or Stopped before the run's end: resume() goes on
     bool isActive() const;                 // Preparing, Running or Paused: the thread is busy
     qint64 completedSteps() const;         // steps of the current run, updated after each step
