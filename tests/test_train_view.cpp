@@ -401,7 +401,10 @@ private slots:
         button(view, "stopButton")->click();
         QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Stopped, kRunTimeoutMs);
 
-        // A checkpoint of other data: refused with the file named, the current run kept.
+        // A checkpoint of other data: refused with the file named, the current run kept, and with it
+        // the folder its unsaved steps go to at close.
+        const QString keptCheckpoint = view.worker()->runCheckpoint();
+        QVERIFY(view.worker()->hasUnsavedSteps());
         view.setDataset(load("toy:gmm8"));
         QSignalSpy failed(view.worker(), &TrainingWorker::failed);
         view.openCheckpoint(checkpoint);
@@ -409,6 +412,8 @@ private slots:
         QVERIFY(failed.count() >= 1);
         QVERIFY2(failed.last().at(0).toString().contains(checkpoint), qPrintable(failed.last().at(0).toString()));
         QVERIFY(view.worker()->hasRun());
+        QCOMPARE(view.worker()->runCheckpoint(), keptCheckpoint);
+        QVERIFY(!view.runFolder().isEmpty() && !keptCheckpoint.startsWith(view.runFolder()));   // the failed Open's folder
     }
 
     // A stopped run's steps since its last save are asked about at close too; once saved, not again.

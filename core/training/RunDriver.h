@@ -58,8 +58,8 @@ public:
     bool finished() const { return finished_; }
     int64_t step() const { return step_; }
     // Steps trained since the last checkpoint this driver wrote (an autosave or saveCheckpointTo),
-    // or since the checkpoint it resumed: what closing now would lose.
-    bool hasUnsavedSteps() const { return step_ > savedStep_; }
+    // or since the checkpoint it resumed: what closing now would lose. Never on a rank that writes nothing.
+    bool hasUnsavedSteps() const { return writes() && step_ > savedStep_; }
     bool isHeld() const { return held_; }   // paused between steps: no step is in flight
     const RunFolder& folder() const { return folder_; }
     // f(Job&) under the driver's lock, between steps: to describe or sample the run.

@@ -458,7 +458,7 @@ bool TrainView::confirmClose() {
     // A stopped run, or one whose save at an earlier close failed, has steps to lose too.
     const bool active = worker_->isActive();
     if (!active && !worker_->hasUnsavedSteps()) return true;
-    const QString target = checkpointIn(worker_->runFolder());
+    const QString target = worker_->runCheckpoint();
     QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"),
                     active ? tr("Save the run before closing?")
                            : tr("The run has trained since its last save. Save it before closing?"),
@@ -471,7 +471,7 @@ bool TrainView::confirmClose() {
     if (answer == QMessageBox::Cancel) return false;
     worker_->stopAndWait(kStopTimeoutMs);
     if (answer != QMessageBox::Save) return true;
-    const QString error = worker_->saveCheckpointAndWait(target);
+    const QString error = worker_->saveCheckpointAndWait(worker_->runCheckpoint());
     if (error.isEmpty()) return true;
     QMessageBox::warning(this, tr("Could not save"), error);
     return false;
@@ -480,7 +480,7 @@ bool TrainView::confirmClose() {
 QString TrainView::saveForShutdown() {
     if (!worker_->isActive() && !worker_->hasUnsavedSteps()) return {};
     worker_->stopAndWait(kStopTimeoutMs);
-    return worker_->saveCheckpointAndWait(checkpointIn(worker_->runFolder()));
+    return worker_->saveCheckpointAndWait(worker_->runCheckpoint());
 }
 
 }  // namespace ddpm::ui

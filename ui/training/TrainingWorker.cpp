@@ -114,6 +114,11 @@ bool TrainingWorker::hasUnsavedSteps() const {
     return driver && driver->hasUnsavedSteps();
 }
 
+QString TrainingWorker::runCheckpoint() const {
+    const auto driver = impl_->currentDriver();
+    return driver ? QString::fromStdString(driver->folder().checkpoint()) : QString();
+}
+
 bool TrainingWorker::canContinue() const {
     const auto driver = impl_->currentDriver();
     return state_ == State::Paused || (state_ == State::Stopped && driver && !driver->finished());

@@ -49,6 +49,9 @@ public:
     State state() const { return state_; }
     bool hasRun() const;                   // a trainer exists (it can be saved)
     bool hasUnsavedSteps() const;          // steps since the run's last checkpoint (stopped runs included)
+    // model.ckpt in the folder of the run that holds those steps: a latent run's autoencoder has its
+    // own, and a Start or Open that failed leaves the previous run's. "" without a run.
+    QString runCheckpoint() const;
     bool canContinue() const;              // Paused, or Stopped before the run's end: resume() goes on
     bool isActive() const;                 // Preparing, Running or Paused: the thread is busy
     qint64 completedSteps() const;         // steps of the current run, updated after each step
