@@ -247,6 +247,31 @@ private slots:
         QVERIFY(!QFile::exists(view.runFolder() + "/autoencoder"));
     }
 
+    // A latent run's autoencoder saved by hand is a file, not a model for the other tabs.
+    void savingDuringTheAutoencoderPhaseOffersNoModel() {
+        TrainView view;
+        view.setDataset(std::make_shared<const ddpm::Dataset>(ddpm::test::squaresDataset(60, 28)));
+        TrainSettings s = TrainSettings::defaults();
+        s.latent = true;
+        s.autoencoderMinutes = 10;
+        view.settingsPanel()->setSettings(s);
+        button(view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view.worker()->completedSteps() >= 2, kRunTimeoutMs);
+        button(view, "stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Stopped, kRunTimeoutMs);
+
+        QSignalSpy written(view.worker(), &TrainingWorker::checkpointWritten);
+        QSignalSpy offered(&view, &TrainView::checkpointSaved);
+        QTemporaryDir folder;
+        const QString path = folder.filePath("autoencoder.ckpt");
+        view.saveCheckpoint(path);
+        QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, kRunTimeoutMs);
+        QCOMPARE(written.at(0).at(0).toString(), path);
+        QCOMPARE(written.at(0).at(1).toBool(), false);
+        QCOMPARE(offered.count(), 0);
+        QVERIFY(QFile::exists(path));
+    }
+
     // File > Watch Run Folder: the rows another process appends (a torn last row waits for its
     // newline; thousands at once keep up), its sample grids and each new checkpoint.
     void watchingARunFolderThatAnotherProcessWrites() {
@@ -407,6 +432,7 @@ private slots:
         QVERIFY(view.worker()->hasUnsavedSteps());
         view.setDataset(load("toy:gmm8"));
         QSignalSpy failed(view.worker(), &TrainingWorker::failed);
+        answerNextMessageBox(QMessageBox::Discard);   // the stopped run's unsaved steps
         view.openCheckpoint(checkpoint);
         QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Failed, kRunTimeoutMs);
         QVERIFY(failed.count() >= 1);
@@ -448,6 +474,37 @@ private slots:
         cancelAnyBox.start(500);
         window.show();
         QVERIFY(window.close());
+    }
+
+    // Start (or Open) after Stop would put a new run in place of one with unsaved steps: asked too.
+    void startingAnotherRunAfterStopAsksAboutUnsavedSteps() {
+        TrainView view;
+        view.setDataset(load("toy:moons"));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 100000;
+        s.previewEvery = 100000;
+        view.settingsPanel()->setSettings(s);
+        view.show();
+        button(view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view.worker()->completedSteps() >= 5, kRunTimeoutMs);
+        button(view, "stopButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Stopped, kRunTimeoutMs);
+        const QString stoppedFolder = view.runFolder();
+        const qint64 stoppedStep = view.worker()->completedSteps();
+
+        answerNextMessageBox(QMessageBox::Cancel);   // the stopped run stays, unsaved
+        button(view, "startButton")->click();
+        QCOMPARE(view.runFolder(), stoppedFolder);
+        QCOMPARE(view.worker()->state(), State::Stopped);
+        QVERIFY(view.worker()->hasUnsavedSteps());
+
+        answerNextMessageBox(QMessageBox::Save);   // saved into its folder, then the new run starts
+        button(view, "startButton")->click();
+        QCOMPARE(ddpm::readCheckpointProgress(QDir(stoppedFolder).filePath("model.ckpt").toStdString()).step,
+                 int64_t(stoppedStep));
+        QVERIFY(view.runFolder() != stoppedFolder);
+        QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Running, kRunTimeoutMs);
+        view.worker()->stopAndWait(kRunTimeoutMs);
     }
 
     void closingDuringTrainingAsksAndStops() {

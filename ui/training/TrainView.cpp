@@ -120,9 +120,9 @@ TrainView::TrainView(QWidget* parent)
     connect(worker_, &TrainingWorker::previewReconstructions, preview_, &SamplePreview::showReconstructions);
     connect(worker_, &TrainingWorker::previewPoints, preview_, &SamplePreview::showPoints);
     connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) { showStatus(message, true); });
-    connect(worker_, &TrainingWorker::checkpointWritten, this, [this](const QString& path) {
+    connect(worker_, &TrainingWorker::checkpointWritten, this, [this](const QString& path, bool samplable) {
         showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-        emit checkpointSaved(path);
+        if (samplable) emit checkpointSaved(path);   // an autoencoder is no model for the other tabs
     });
     connect(worker_, &TrainingWorker::checkpointOpened, this, [this](const QString& path) {
         showStatus(tr("Opened %1: press Resume to continue it").arg(QDir::toNativeSeparators(path)));
@@ -350,7 +350,7 @@ void TrainView::watchRunFolder(const QString& folder) {
 }
 
 void TrainView::start() {
-    if (!dataset_ || worker_->isActive()) return;
+    if (!dataset_ || worker_->isActive() || !confirmLosingSteps(Losing::ByReplacing)) return;
     watcher_->stop();
     saveViewSettings();
     const QString folder = beginRun();
@@ -370,6 +370,7 @@ void TrainView::openCheckpointInto(const QString& path, const QString& runFolder
         showStatus(tr("%1: load the run's dataset in the Dataset tab first").arg(QDir::toNativeSeparators(path)), true);
         return;
     }
+    if (!confirmLosingSteps(Losing::ByReplacing)) return;
     watcher_->stop();
     const QString folder = beginRun(runFolder);
     showStatus(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
@@ -454,14 +455,18 @@ void TrainView::showStatus(const QString& text, bool error) {
     status_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
 }
 
-bool TrainView::confirmClose() {
+bool TrainView::confirmClose() { return confirmLosingSteps(Losing::ByClosing); }
+
+bool TrainView::confirmLosingSteps(Losing how) {
     // A stopped run, or one whose save at an earlier close failed, has steps to lose too.
     const bool active = worker_->isActive();
     if (!active && !worker_->hasUnsavedSteps()) return true;
     const QString target = worker_->runCheckpoint();
-    QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"),
-                    active ? tr("Save the run before closing?")
-                           : tr("The run has trained since its last save. Save it before closing?"),
+    const QString question = active ? tr("Save the run before closing?")
+                             : how == Losing::ByClosing
+                                 ? tr("The run has trained since its last save. Save it before closing?")
+                                 : tr("The run has trained since its last save. Save it before another run takes its place?");
+    QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"), question,
                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box.setObjectName("confirmCloseBox");
     box.setInformativeText(tr("Save writes %1; Discard throws away the steps since the last save.")
@@ -471,7 +476,7 @@ bool TrainView::confirmClose() {
     if (answer == QMessageBox::Cancel) return false;
     worker_->stopAndWait(kStopTimeoutMs);
     if (answer != QMessageBox::Save) return true;
-    const QString error = worker_->saveCheckpointAndWait(worker_->runCheckpoint());
+    const QString error = worker_->saveCheckpointAndWait(target);
     if (error.isEmpty()) return true;
     QMessageBox::warning(this, tr("Could not save"), error);
     return false;

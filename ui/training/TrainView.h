@@ -45,8 +45,9 @@ public:
     bool hasDataset() const { return bool(dataset_); }
     RunFolderWatcher* watcher() const { return watcher_; }
 
-    // Before the window closes: while a run is active, asks Save / Discard / Cancel,
-    // then stops the run. False: the user cancelled (or saving failed); keep the window.
+    // Before the window closes: while a run is active, or a stopped one has steps since its
+    // last save, asks Save / Discard / Cancel, then stops the run. False: the user cancelled
+    // (or saving failed); keep the window.
     bool confirmClose();
     // For a shutdown nobody can be asked about (SIGTERM, a lost display): stops an active
     // run and saves it into its run folder. "" when saved or nothing to save, else the reason.
@@ -77,6 +78,10 @@ private:
     void updateControls();
     void showStatus(const QString& text, bool error = false);
     void resetCurves();
+    // Before a run's steps since its last save are lost, by closing or by a new run taking its
+    // place: asks Save / Discard / Cancel. True: go on (saved, discarded or nothing to lose).
+    enum class Losing { ByClosing, ByReplacing };
+    bool confirmLosingSteps(Losing how);
     QString beginRun(const QString& folder = {});   // clears the curves, shows the run folder (new unless given)
     void openCheckpointInto(const QString& path, const QString& runFolder);
     QString newRunFolder() const;

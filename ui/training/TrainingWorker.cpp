@@ -47,6 +47,11 @@ QString describeAutoencoder(AutoencoderTrainer& trainer) {
              QLocale().toString(qlonglong(trainer.autoencoder().model->parameterCount())));
 }
 
+// A diffusion model's run, not the autoencoder a latent run trains first.
+bool trainsDiffusion(RunDriver& driver) {
+    return driver.withJob([](TrainingJob& job) { return dynamic_cast<Trainer*>(&job) != nullptr; });
+}
+
 QString describe(Trainer& trainer) {
     const SampleSpace& space = trainer.config().data.space;
     const QString latents = space.isLatent() ? QObject::tr(" on %1").arg(QString::fromStdString(space.describe())) : QString();
@@ -256,7 +261,7 @@ TrainingWorker::State TrainingWorker::Impl::runLoop(TrainingWorker* worker, Prep
     try {
         for (;;) {
             if (prepareNow) install(worker, prepareNow, after);
-            const bool diffusion = currentDriver()->withJob([](TrainingJob& job) { return dynamic_cast<Trainer*>(&job) != nullptr; });
+            const bool diffusion = trainsDiffusion(*currentDriver());
             if (runCurrent(worker, loopControl, diffusion) == RunOutcome::Stopped) return State::Stopped;
             if (!then) return State::Finished;
             // The autoencoder is trained: on to the diffusion model, with curves of its own.
@@ -286,7 +291,7 @@ RunOutcome TrainingWorker::Impl::runCurrent(TrainingWorker* worker, TrainingCont
     // An autoencoder's autosaves are not models to sample: the other tabs hear of diffusion ones only.
     if (diffusion)
         events.onSaved = [worker](const std::string& checkpoint) {
-            emit worker->checkpointWritten(QString::fromStdString(checkpoint));
+            emit worker->checkpointWritten(QString::fromStdString(checkpoint), true);
         };
     // A full disk pauses the run instead of ending it: free space, then Resume saves again.
     events.onSaveFailed = [worker](const std::string& reason) {
@@ -301,14 +306,16 @@ RunOutcome TrainingWorker::Impl::runCurrent(TrainingWorker* worker, TrainingCont
 }
 
 QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& path) {
+    bool samplable = false;
     try {
         currentDriver()->saveCheckpointTo(path);
+        samplable = trainsDiffusion(*currentDriver());
     } catch (const std::exception& e) {
         const QString message = QString::fromStdString(path + ": cannot save the checkpoint: " + e.what());
         emit worker->failed(message);
         return message;
     }
-    emit worker->checkpointWritten(QString::fromStdString(path));
+    emit worker->checkpointWritten(QString::fromStdString(path), samplable);
     return {};
 }
 

@@ -87,7 +87,8 @@ signals:
     void previewImage(const QImage& grid, qint64 step);
     void previewReconstructions(const QImage& grid, qint64 step);   // an autoencoder trained first
     void previewPoints(const QVector<QPointF>& points, qint64 step);
-    void checkpointWritten(const QString& path);
+    // samplable: a diffusion model the other tabs can load, not a latent run's autoencoder.
+    void checkpointWritten(const QString& path, bool samplable);
     void checkpointOpened(const QString& path);   // read and ready to resume
     void failed(const QString& message);
 
