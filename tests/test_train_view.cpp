@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
@@ -268,6 +269,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, kRunTimeoutMs);
         QCOMPARE(written.at(0).at(0).toString(), path);
         QCOMPARE(written.at(0).at(1).toBool(), false);
+        QTRY_VERIFY(view.findChild<QLabel*>("trainStatus")->text().startsWith("Saved"));   // the view has heard
         QCOMPARE(offered.count(), 0);
         QVERIFY(QFile::exists(path));
     }
@@ -606,6 +608,7 @@ private slots:
             s.steps = run.steps;
             s.previewEvery = run.previewEvery;
             view->settingsPanel()->setSettings(s);
+            if (view->worker()->hasUnsavedSteps()) answerNextMessageBox(QMessageBox::Discard);   // the run before
             button(*view, "startButton")->click();
             QTRY_VERIFY_WITH_TIMEOUT(view->shownStep() >= run.shotAt && view->preview()->hasSamples(), 600000);
             LiveCurvePlot* loss = view->lossPlot();   // the crosshair readout, as under the mouse

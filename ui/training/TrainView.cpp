@@ -350,7 +350,8 @@ void TrainView::watchRunFolder(const QString& folder) {
 }
 
 void TrainView::start() {
-    if (!dataset_ || worker_->isActive() || !confirmLosingSteps(Losing::ByReplacing)) return;
+    // Active again after the question: its box let a queued resume of another run in.
+    if (!dataset_ || worker_->isActive() || !confirmLosingSteps(Losing::ByReplacing) || worker_->isActive()) return;
     watcher_->stop();
     saveViewSettings();
     const QString folder = beginRun();
@@ -370,7 +371,7 @@ void TrainView::openCheckpointInto(const QString& path, const QString& runFolder
         showStatus(tr("%1: load the run's dataset in the Dataset tab first").arg(QDir::toNativeSeparators(path)), true);
         return;
     }
-    if (!confirmLosingSteps(Losing::ByReplacing)) return;
+    if (!confirmLosingSteps(Losing::ByReplacing) || worker_->isActive()) return;
     watcher_->stop();
     const QString folder = beginRun(runFolder);
     showStatus(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
@@ -458,28 +459,33 @@ void TrainView::showStatus(const QString& text, bool error) {
 bool TrainView::confirmClose() { return confirmLosingSteps(Losing::ByClosing); }
 
 bool TrainView::confirmLosingSteps(Losing how) {
-    // A stopped run, or one whose save at an earlier close failed, has steps to lose too.
-    const bool active = worker_->isActive();
-    if (!active && !worker_->hasUnsavedSteps()) return true;
-    const QString target = worker_->runCheckpoint();
-    const QString question = active ? tr("Save the run before closing?")
-                             : how == Losing::ByClosing
-                                 ? tr("The run has trained since its last save. Save it before closing?")
-                                 : tr("The run has trained since its last save. Save it before another run takes its place?");
-    QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"), question,
-                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
-    box.setObjectName("confirmCloseBox");
-    box.setInformativeText(tr("Save writes %1; Discard throws away the steps since the last save.")
-                               .arg(QDir::toNativeSeparators(target)));
-    box.setDefaultButton(QMessageBox::Save);
-    const int answer = box.exec();
-    if (answer == QMessageBox::Cancel) return false;
-    worker_->stopAndWait(kStopTimeoutMs);
-    if (answer != QMessageBox::Save) return true;
-    const QString error = worker_->saveCheckpointAndWait(target);
-    if (error.isEmpty()) return true;
-    QMessageBox::warning(this, tr("Could not save"), error);
-    return false;
+    // Asked again if, while the box was open, a run being prepared took the place of the one asked about.
+    for (;;) {
+        // A stopped run, or one whose save at an earlier close failed, has steps to lose too.
+        const bool active = worker_->isActive();
+        if (!active && !worker_->hasUnsavedSteps()) return true;
+        const QString target = worker_->runCheckpoint();
+        const QString question = active ? tr("Save the run before closing?")
+                                 : how == Losing::ByClosing
+                                     ? tr("The run has trained since its last save. Save it before closing?")
+                                     : tr("The run has trained since its last save. Save it before another run takes its place?");
+        QMessageBox box(QMessageBox::Question, active ? tr("Training is running") : tr("Unsaved training steps"),
+                        question, QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setObjectName("confirmCloseBox");
+        box.setInformativeText(tr("Save writes %1; Discard throws away the steps since the last save.")
+                                   .arg(QDir::toNativeSeparators(target)));
+        box.setDefaultButton(QMessageBox::Save);
+        const int answer = box.exec();
+        // Anything but a button (the event loop ended by a termination signal) is no answer.
+        if (answer != QMessageBox::Save && answer != QMessageBox::Discard) return false;
+        worker_->stopAndWait(kStopTimeoutMs);
+        if (answer == QMessageBox::Discard) return true;
+        if (worker_->runCheckpoint() != target) continue;
+        const QString error = worker_->saveCheckpointAndWait(target);
+        if (error.isEmpty()) return true;
+        QMessageBox::warning(this, tr("Could not save"), error);
+        return false;
+    }
 }
 
 QString TrainView::saveForShutdown() {

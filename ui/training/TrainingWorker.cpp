@@ -308,8 +308,9 @@ RunOutcome TrainingWorker::Impl::runCurrent(TrainingWorker* worker, TrainingCont
 QString TrainingWorker::Impl::save(TrainingWorker* worker, const std::string& path) {
     bool samplable = false;
     try {
-        currentDriver()->saveCheckpointTo(path);
-        samplable = trainsDiffusion(*currentDriver());
+        const std::shared_ptr<RunDriver> saving = currentDriver();   // one driver: a new phase may replace it
+        saving->saveCheckpointTo(path);
+        samplable = trainsDiffusion(*saving);
     } catch (const std::exception& e) {
         const QString message = QString::fromStdString(path + ": cannot save the checkpoint: " + e.what());
         emit worker->failed(message);
