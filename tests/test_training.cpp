@@ -21,6 +21,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include "util/Threads.h"
@@ -32,6 +33,7 @@
 #include "training/RunDriver.h"
 #include "training/ShardThreads.h"
 #include "training/Trainer.h"
+#include "util/ArchiveCode.h"
 #include "util/AtomicFile.h"
 #include "util/ZipDirectory.h"
 #include "random/Generators.h"
@@ -497,6 +499,45 @@ private slots:
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains("at most 2048"), e.what());
         }
+    }
+
+    // A LibTorch archive may carry TorchScript that runs while it loads (__setstate__): such a file
+    // is refused before LibTorch reads it; the declarations DDPM Studio's own files hold pass.
+    void checkpointsCarryingCodeAreRefused() {
+        torch::jit::Module scripted("__torch__.Module");
+        scripted.register_attribute("format", c10::StringType::get(), std::string("ddpm-studio"));
+        scripted.define(R"(
+def __getstate__(self) -> str:
+    return self.format
+def __setstate__(self, state: str) -> None:
+    print("code from the checkpoint ran")
+    self.format = state
+)");
+        scripted.save(path("code.ckpt"));
+        try {
+            loadCheckpoint(path("code.ckpt"), torch::kCPU);
+            QFAIL("a checkpoint with a __setstate__ was read");
+        } catch (const CheckpointError& e) {
+            QVERIFY2(QString(e.what()).contains("holds code, not declarations (line") &&
+                         QString(e.what()).contains("code.ckpt") && QString(e.what()).contains("def __getstate__"),
+                     e.what());
+        }
+
+        for (const char* declaration : {"class Module(Module):", "  __parameters__ = [\"weight\", \"bias\", ]",
+                                         "  __buffers__ = []", "  __annotations__[\"params/0\"] = str",
+                                         "  betas : Tuple[float, float]", "  model : __torch__.___torch_mangle_0.Module",
+                                         "  eps : Final[float] = 1.0000000000000001e-05", ""})
+            requireDeclarationsOnly("archive/code/__torch__.py", declaration);
+        for (const char* code : {"  def forward(self, x: Tensor) -> Tensor:", "@torch.jit.export",
+                                 "  scale = torch.ones(3)", "  eps : Final[float] = float(\"nan\")",
+                                 "class Module(NamedTuple):", "  __parameters__ = [\"a\" + \"b\"]",
+                                 "  model : Module; x = 1", "\tdef f(self):"})
+            QVERIFY_THROWS_EXCEPTION(std::runtime_error, requireDeclarationsOnly("archive/code/__torch__.py", code));
+        // A pickle that names a TorchScript custom class, whose compiled-in __setstate__ would take the file's data.
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 requireDeclarationsOnly("archive/data.pkl",
+                                                         "\x80\x02" "c__torch__.torch.classes.quantized\nLinearPackedParamsBase\n"));
+        requireDeclarationsOnly("archive/data.pkl", "\x80\x02" "c__torch__\nModule\n");
     }
 
     void shardThreadsRunOneTaskEachOnTheirOwnThreads() {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "util/ArchiveCode.h"
 #include "util/AtomicFile.h"
 #include "util/ZipDirectory.h"
 
@@ -24,13 +25,15 @@ torch::serialize::InputArchive readArchive(const std::string& path, const std::s
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error("no such " + kind + " file");
     if (std::filesystem::file_size(path, ec) == 0) throw std::runtime_error("file is empty (0 bytes)");
+    std::vector<ZipRecordBytes> code;
     try {
-        verifyZipRecords(path);
+        code = verifyZipRecords(path, isArchiveCodeRecord);
     } catch (const ZipChecksumError& e) {
         throw std::runtime_error(std::string("damaged: ") + e.what());
     } catch (const std::exception& e) {
         throw std::runtime_error("not a DDPM Studio " + kind + " (" + e.what() + "; truncated or corrupt?)");
     }
+    for (const ZipRecordBytes& record : code) requireDeclarationsOnly(record.name, record.bytes);
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path);

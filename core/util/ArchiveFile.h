@@ -14,7 +14,7 @@ namespace ddpm {
 void writeArchiveAtomically(const std::string& path, torch::serialize::OutputArchive& archive);
 
 // Reads an archive after checking that it is a regular, non-empty file whose every record
-// passes its CRC-32. `kind` names what it should be ("checkpoint"). Throws std::runtime_error
+// passes its CRC-32 and whose code holds declarations only (ArchiveCode.h). `kind` names what it should be ("checkpoint"). Throws std::runtime_error
 // with the reason; callers name the file.
 torch::serialize::InputArchive readArchive(const std::string& path, const std::string& kind);
 

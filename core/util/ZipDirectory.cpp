@@ -167,11 +167,23 @@ std::vector<ZipRecord> readDirectory(const ReadOnlyFile& file) {
 
 std::vector<ZipRecord> readZipDirectory(const std::string& path) { return readDirectory(ReadOnlyFile(path)); }
 
-void verifyZipRecords(const std::string& path) {
+std::vector<ZipRecordBytes> verifyZipRecords(const std::string& path, const std::function<bool(const std::string&)>& keep,
+                                             uint64_t maxKeptBytes) {
     const ReadOnlyFile file(path);   // opened once: the directory and the records come from the same file
     const std::vector<ZipRecord> records = readDirectory(file);
+    std::vector<ZipRecordBytes> kept;
+    uint64_t keptBytes = 0;
     std::vector<uint8_t> buffer(1 << 16), inflated(1 << 16);
     for (const ZipRecord& record : records) {
+        std::string* keeping = nullptr;
+        if (keep && keep(record.name)) {
+            keptBytes += record.uncompressedSize;
+            if (keptBytes > maxKeptBytes)
+                fail("record '" + record.name + "' takes the records to read past " + std::to_string(maxKeptBytes >> 20) + " MB");
+            kept.push_back({record.name, {}});
+            keeping = &kept.back().bytes;
+            keeping->reserve(size_t(record.uncompressedSize));
+        }
         uLong crc = crc32(0, nullptr, 0);
         uint64_t produced = 0;
         z_stream z{};
@@ -183,6 +195,7 @@ void verifyZipRecords(const std::string& path) {
             done += n;
             if (!record.compressed) {
                 crc = crc32(crc, buffer.data(), uInt(n));
+                if (keeping) keeping->append(reinterpret_cast<const char*>(buffer.data()), n);
                 produced += n;
                 continue;
             }
@@ -198,6 +211,7 @@ void verifyZipRecords(const std::string& path) {
                 crc = crc32(crc, inflated.data(), uInt(out));
                 produced += out;
                 if (produced > record.uncompressedSize) status = Z_DATA_ERROR;   // more than it declared
+                else if (keeping) keeping->append(reinterpret_cast<const char*>(inflated.data()), out);
             } while (status == Z_OK && (z.avail_in > 0 || z.avail_out == 0));
             if (status != Z_OK && status != Z_STREAM_END) break;
         }
@@ -208,6 +222,7 @@ void verifyZipRecords(const std::string& path) {
         if (uint32_t(crc) != record.crc32)
             throw ZipChecksumError("record '" + record.name + "' fails its CRC-32 check: the file was changed after it was written");
     }
+    return kept;
 }
 
 }  // namespace ddpm

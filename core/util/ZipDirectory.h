@@ -4,6 +4,7 @@
 // against the file, and each record's CRC-32 recomputed. LibTorch's own reader
 // skips that check, so a damaged checkpoint would otherwise load silently.
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,8 +27,18 @@ class ZipChecksumError : public std::runtime_error {
 
 // Throws std::runtime_error saying what is wrong (not naming the file: callers do).
 std::vector<ZipRecord> readZipDirectory(const std::string& path);
+// The decoded bytes of a record kept while it was checked.
+struct ZipRecordBytes {
+    std::string name;
+    std::string bytes;
+};
+
 // Recomputes every record's CRC-32; throws ZipChecksumError naming the first record that differs
-// (std::runtime_error when the directory itself is damaged).
-void verifyZipRecords(const std::string& path);
+// (std::runtime_error when the directory itself is damaged). Returns the decoded bytes of the
+// records `keep` picks by name, at most maxKeptBytes in all (meant for small ones: an archive's
+// code and pickles, read from the same pass that checks them).
+std::vector<ZipRecordBytes> verifyZipRecords(const std::string& path,
+                                             const std::function<bool(const std::string& name)>& keep = {},
+                                             uint64_t maxKeptBytes = 64ull << 20);
 
 }  // namespace ddpm
