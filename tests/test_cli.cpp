@@ -266,6 +266,12 @@ private slots:
         Run zeroMult = runDdpm({"train", "--data", "mnist", "--channel-mults", "1,0,2", "--out", path("never")});
         QCOMPARE(zeroMult.exitCode, 2);
         QVERIFY2(zeroMult.err.contains("model.channel_mults must each be 1"), qPrintable(zeroMult.err));
+        // A batch no machine of today holds: refused at once, before the system's out-of-memory killer.
+        Run hugeBatch = runDdpm({"train", "--data", "mnist", "--preset", "small", "--batch", "65536", "--out", path("never")});
+        QCOMPARE(hugeBatch.exitCode, 1);
+        QVERIFY2(hugeBatch.err.contains("train.batch 65536: a training step of this model needs at least"),
+                 qPrintable(hugeBatch.err));
+        QVERIFY(!QFileInfo::exists(path("never")));
     }
 
     void infoOnTheBuiltInDigits() {

@@ -32,6 +32,7 @@
 #include "training/MetricsFile.h"
 #include "training/RunDriver.h"
 #include "training/ShardThreads.h"
+#include "training/StepMemory.h"
 #include "training/Trainer.h"
 #include "util/ArchiveCode.h"
 #include "util/AtomicFile.h"
@@ -538,6 +539,34 @@ def __setstate__(self, state: str) -> None:
                                  requireDeclarationsOnly("archive/data.pkl",
                                                          "\x80\x02" "c__torch__.torch.classes.quantized\nLinearPackedParamsBase\n"));
         requireDeclarationsOnly("archive/data.pkl", "\x80\x02" "c__torch__\nModule\n");
+    }
+
+    // The estimate of a step's memory leans low (docs/reliability.md): it refuses batches that cannot
+    // fit and lets the usual ones through, images and points alike.
+    void batchesThatCannotFitAreRefusedBeforeTraining() {
+        const uint64_t gigabyte = 1ull << 30;
+        const ModelConfig tiny = ModelConfig::preset("tiny", 1, 28, 10);
+        QVERIFY(trainingBytesPerImage(tiny) > 2'000'000 && trainingBytesPerImage(tiny) < 4'000'000);   // measured: 3.9 – 4.8 MB
+        requireBatchFitsInMemory(tiny, 256, 4 * gigabyte);
+        requireBatchFitsInMemory(ModelConfig::preset("mlp", 2, 0, 0), 65536, 4 * gigabyte);
+        try {
+            requireBatchFitsInMemory(tiny, 65536, 24 * gigabyte);
+            QFAIL("65,536 digits per step were accepted on 24 GB");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("train.batch 65536") && QString(e.what()).contains("24.0 GB"), e.what());
+        }
+        RunConfig huge = toyRun(moons_);
+        huge.model = ModelConfig::preset("tiny", 1, 28, 0);
+        huge.data = DataInfo{};
+        huge.data.space = huge.model.space();
+        huge.train.batchSize = 65536;
+        if (physicalMemoryBytes() >= 65536 * trainingBytesPerImage(tiny)) return;   // a machine with room for it
+        try {
+            Trainer(huge, moons_, torch::kCPU);   // refused before the data is looked at
+            QFAIL("the trainer took 65,536 digits per step");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("train.batch 65536: a training step"), e.what());
+        }
     }
 
     void shardThreadsRunOneTaskEachOnTheirOwnThreads() {

@@ -22,6 +22,7 @@
 #include "training/RunCadence.h"
 #include "training/RunFolder.h"
 #include "training/ShardThreads.h"
+#include "training/StepMemory.h"
 
 namespace ddpm {
 
@@ -88,6 +89,7 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
                  std::shared_ptr<TrainedAutoencoder> autoencoder, const EncodeProgress& onEncode)
     : config_(config), device_(device), autoencoder_(std::move(autoencoder)) {
     config_.validate();
+    if (device_.is_cpu()) requireBatchFitsInMemory(config_.model, config_.train.batchSize);
     const uint64_t seed = config_.train.seed;
     at::Generator init = makeGenerator(seed, RandomStream::WeightInit);
     model_ = makeDenoiser(config_.model, init);
@@ -103,6 +105,7 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
 
 Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device, const EncodeProgress& onEncode)
     : config_(c.config), device_(device), model_(c.model), progress_(c.progress), autoencoder_(c.autoencoder) {
+    if (device_.is_cpu()) requireBatchFitsInMemory(config_.model, config_.train.batchSize);
     model_->to(device_);
     model_->train();
     ema_ = std::make_unique<Ema>(*model_, makeBlankDenoiser(config_.model), config_.train.emaDecay);
