@@ -65,7 +65,13 @@ fuzz() {
     else
       failed+=("$target")
       tail -40 "$dir/logs/$target.log"
-      echo "reproduce: $binary fuzz-findings/$target/<file>  (log: $dir/logs/$target.log)"
+      # Beside each finding, the command that replays it.
+      for finding in "fuzz-findings/$target"/*; do
+        [ -e "$finding" ] || continue
+        case $finding in *.command) continue ;; esac
+        [ -e "$finding.command" ] || echo "ASAN_OPTIONS=$ASAN_OPTIONS $binary $finding" >"$finding.command"
+        echo "reproduce: sh $finding.command  (log: $dir/logs/$target.log)"
+      done
     fi
   done
   [ ${#failed[@]} -eq 0 ] || { echo "findings in: ${failed[*]}"; return 1; }

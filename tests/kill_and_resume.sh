@@ -3,23 +3,28 @@
 # 3 steps, so many kills land inside a checkpoint, snapshot, sample or metrics
 # write), then checks that every file left behind is complete and that --resume
 # carries on; a last run must finish the whole horizon.
-#   kill_and_resume.sh DDPM ROUNDS WORKDIR
-# The test suite runs a few rounds; run it by hand with hundreds.
+#   kill_and_resume.sh DDPM ROUNDS WORKDIR [images]
+# The test suite runs a few rounds of a 2-D toy; run it by hand with hundreds. With `images`,
+# a small digits model whose every save also writes a sample grid PNG.
 set -eu
-ddpm=$1 rounds=$2 work=$3
+ddpm=$1 rounds=$2 work=$3 kind=${4:-points}
 run=$work/run
-steps=120
 rm -rf "$work"
 mkdir -p "$work"
+if [ "$kind" = images ]; then
+  data=mnist steps=60 model="--preset tiny --base-channels 8 --channel-mults 1,1 --attention 1 --batch 8"
+else
+  data=toy:moons steps=120 model="--preset mlp --batch 32"
+fi
 
 fail() { echo "FAIL (round $round): $*" >&2; tail -5 "$work/log" >&2 || true; exit 1; }
 
 start() {
   if [ -f "$run/model.ckpt" ]; then
-    "$ddpm" train --data toy:moons --resume "$run/model.ckpt" --out "$run" --save-every 3 --threads 1 >"$work/log" 2>&1 &
+    "$ddpm" train --data "$data" --resume "$run/model.ckpt" --out "$run" --save-every 3 --threads 1 >"$work/log" 2>&1 &
   else
-    "$ddpm" train --data toy:moons --preset mlp --steps $steps --batch 32 --seed 1 --save-every 3 --out "$run" \
-      --threads 1 >"$work/log" 2>&1 &
+    # shellcheck disable=SC2086  # the model's options are words
+    "$ddpm" train --data "$data" $model --steps $steps --seed 1 --save-every 3 --out "$run" --threads 1 >"$work/log" 2>&1 &
   fi
   pid=$!
 }
@@ -32,16 +37,25 @@ check_csv() {
     || fail "$1: a torn row"
 }
 
+# A PNG is whole when it ends with its IEND chunk.
+check_png() {
+  [ "$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 49454e44ae426082 ] || fail "$1: not a whole PNG"
+}
+
+# Every file written since the last check: the CSVs, the grids, the checkpoint and the new snapshots.
 check_files() {
   [ -d "$run" ] || return 0
   for f in "$run"/*.csv; do [ -e "$f" ] && check_csv "$f"; done
-  newest=$(ls "$run"/checkpoints/step-*.ckpt 2>/dev/null | sort -t- -k2 -n | tail -1 || true)
-  for ckpt in "$run/model.ckpt" $newest; do
+  for f in "$run"/*.png; do [ -e "$f" ] && check_png "$f"; done
+  snapshots=$(find "$run/checkpoints" -name 'step-*.ckpt' -newer "$work/checked" 2>/dev/null || true)
+  touch "$work/checked"
+  for ckpt in "$run/model.ckpt" $snapshots; do
     [ -e "$ckpt" ] || continue
     "$ddpm" info "$ckpt" >/dev/null 2>"$work/info.err" || fail "$ckpt does not load: $(cat "$work/info.err")"
   done
 }
 
+touch -d @0 "$work/checked"
 round=0
 while [ $round -lt "$rounds" ]; do
   round=$((round + 1))
@@ -64,4 +78,4 @@ rows=$(($(wc -l <"$run/metrics.csv") - 1))
 [ "$rows" = "$steps" ] || fail "metrics.csv has $rows rows for $steps steps"
 leftover=$(find "$run" -name '.*.tmp-*' | wc -l)
 [ "$leftover" = 0 ] || fail "$leftover temporary files left behind"
-echo "kill_and_resume: $rounds kills, every file whole, the run finished at step $steps"
+echo "kill_and_resume: $rounds kills ($kind), every file whole, the run finished at step $steps"
