@@ -274,6 +274,24 @@ private slots:
         QVERIFY(!QFileInfo::exists(path("never")));
     }
 
+    // A full disk at a save (here a file-size limit, which fails writes the same way): exit 1 with the
+    // folder and the space named, nothing half-written under a final name, no temporary left behind.
+    void aFullDiskStopsTrainingWithExitOne() {
+        const QString out = path("full-disk-run");
+        QProcess p;
+        p.start("/bin/sh", {"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" train --data toy:moons --preset mlp "
+                                  "--steps 4 --save-every 2 --out \"$1\"",
+                            QStringLiteral(DDPM_CLI_PATH), out});
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("disk full: needs") && err.contains(out), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(out + "/model.ckpt"));
+        const QStringList left = QDir(out).entryList(QDir::Files | QDir::Hidden);
+        for (const QString& name : left) QVERIFY2(!name.contains(".tmp-"), qPrintable(name));
+    }
+
     void infoOnTheBuiltInDigits() {
         Run r = runDdpm({"info", "mnist"});
         QCOMPARE(r.exitCode, 0);
