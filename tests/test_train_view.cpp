@@ -40,6 +40,7 @@
 #include "training/SamplePreview.h"
 #include "training/TrainSettingsPanel.h"
 #include "training/TrainView.h"
+#include "support/FullDisk.h"
 #include "support/TestDatasets.h"
 #include "support/TinyClipFolder.h"
 
@@ -82,7 +83,7 @@ void saveScreenshot(QWidget& window, const char* name) {
 void answerNextMessageBox(QMessageBox::StandardButton which) {
     QTimer::singleShot(50, [which] {
         auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box) return answerNextMessageBox(which);   // not open yet
+        if (!box || !box->button(which)) return answerNextMessageBox(which);   // not open yet (or another box)
         box->button(which)->click();
     });
 }
@@ -507,6 +508,37 @@ private slots:
         QVERIFY(view.runFolder() != stoppedFolder);
         QTRY_COMPARE_WITH_TIMEOUT(view.worker()->state(), State::Running, kRunTimeoutMs);
         view.worker()->stopAndWait(kRunTimeoutMs);
+    }
+
+    // Closing with Save on a full disk: the error in a dialog, the window and the run kept, no
+    // temporary left; with room again, Save writes the run and the window closes.
+    void closingWithSaveOnAFullDiskKeepsTheWindowAndTheRun() {
+        MainWindow window;
+        TrainView* view = window.trainView();
+        view->setDataset(load("toy:moons"));
+        TrainSettings s = TrainSettings::defaults();
+        s.steps = 100000;
+        s.previewEvery = 100000;
+        view->settingsPanel()->setSettings(s);
+        window.show();
+        button(*view, "startButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view->worker()->completedSteps() >= 5, kRunTimeoutMs);
+        {
+            ddpm::test::FullDisk full(4 * 1024);
+            answerNextMessageBox(QMessageBox::Save);   // "Save the run before closing?"
+            answerNextMessageBox(QMessageBox::Ok);     // "Could not save: … disk full …"
+            QVERIFY(!window.close());
+        }
+        QVERIFY(window.isVisible());
+        QCOMPARE(view->worker()->state(), State::Stopped);
+        QVERIFY(view->worker()->hasUnsavedSteps());
+        for (const QString& name : QDir(view->runFolder()).entryList(QDir::Files | QDir::Hidden))
+            QVERIFY2(!name.contains(".tmp-"), qPrintable(name));
+
+        answerNextMessageBox(QMessageBox::Save);
+        QVERIFY(window.close());
+        QCOMPARE(ddpm::readCheckpointProgress(QDir(view->runFolder()).filePath("model.ckpt").toStdString()).step,
+                 int64_t(view->worker()->completedSteps()));
     }
 
     void closingDuringTrainingAsksAndStops() {

@@ -38,34 +38,13 @@
 #include "util/AtomicFile.h"
 #include "util/ZipDirectory.h"
 #include "random/Generators.h"
+#include "support/FullDisk.h"
 #include "support/TestModels.h"
 
 using namespace ddpm;
+using ddpm::test::FullDisk;
 
 namespace {
-// While it lives, writes fail as on a full disk: a file-size limit (EFBIG; ENOSPC on a real one).
-class FullDisk {
-public:
-    explicit FullDisk(rlim_t bytes) : previousHandler_(std::signal(SIGXFSZ, SIG_IGN)) {
-        getrlimit(RLIMIT_FSIZE, &original_);
-        struct rlimit small = original_;
-        small.rlim_cur = bytes;
-        setrlimit(RLIMIT_FSIZE, &small);
-    }
-    ~FullDisk() { lift(); }
-    void lift() {
-        if (lifted_) return;
-        setrlimit(RLIMIT_FSIZE, &original_);
-        std::signal(SIGXFSZ, previousHandler_);
-        lifted_ = true;
-    }
-
-private:
-    struct rlimit original_ {};
-    void (*previousHandler_)(int);
-    bool lifted_ = false;
-};
-
 RunConfig toyRun(const Dataset& data, int batch = 64) {
     RunConfig c;
     c.model = ModelConfig::preset("mlp", 2, 0);
