@@ -19,6 +19,8 @@
 #include "image/ImageGrid.h"
 #include "sampling/SamplingParameters.h"
 #include "support/TinyClipFolder.h"
+#include "util/ArchiveCode.h"
+#include "util/ZipDirectory.h"
 #include "training/Trainer.h"
 
 namespace fs = std::filesystem;
@@ -170,6 +172,18 @@ void writeCheckpoint(const fs::path& out) {
     trainer.step();
     fs::create_directories(out / "checkpoint");
     trainer.save((out / "checkpoint" / "model.ckpt").string());
+    // The code records of that checkpoint: the declarations the archive-code check must let through.
+    fs::create_directories(out / "archive_code");
+    int kept = 0;
+    for (const ddpm::ZipRecordBytes& record :
+         ddpm::verifyZipRecords((out / "checkpoint" / "model.ckpt").string(), ddpm::isArchiveCodeRecord))
+        if (kept < 4 && record.name.size() > 3 && record.name.compare(record.name.size() - 3, 3, ".py") == 0)
+            writeBytes(out / "archive_code" / ("declarations-" + std::to_string(kept++) + ".py"),
+                       std::vector<uint8_t>(record.bytes.begin(), record.bytes.end()));
+    // And what it must refuse: a __setstate__, which LibTorch would run while loading.
+    const std::string setstate = "class Module(Module):\n  __parameters__ = []\n  format : str\n"
+                                 "  def __setstate__(self, state: str) -> None:\n    self.format = state\n";
+    writeBytes(out / "archive_code" / "setstate.py", std::vector<uint8_t>(setstate.begin(), setstate.end()));
     fs::create_directories(out / "zip");
     fs::copy_file(out / "checkpoint" / "model.ckpt", out / "zip" / "archive.zip", fs::copy_options::overwrite_existing);
     fs::create_directories(out / "safetensors");
