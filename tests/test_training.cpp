@@ -39,6 +39,7 @@
 #include "util/ZipDirectory.h"
 #include "random/Generators.h"
 #include "support/FullDisk.h"
+#include "support/TestDatasets.h"
 #include "support/TestModels.h"
 
 using namespace ddpm;
@@ -526,26 +527,36 @@ def __setstate__(self, state: str) -> None:
         const uint64_t gigabyte = 1ull << 30;
         const ModelConfig tiny = ModelConfig::preset("tiny", 1, 28, 10);
         QVERIFY(trainingBytesPerImage(tiny) > 2'000'000 && trainingBytesPerImage(tiny) < 4'000'000);   // measured: 3.9 – 4.8 MB
-        requireBatchFitsInMemory(tiny, 256, 4 * gigabyte);
-        requireBatchFitsInMemory(ModelConfig::preset("mlp", 2, 0, 0), 65536, 4 * gigabyte);
+        requireBatchFitsInMemory(tiny, 256, 1, 4 * gigabyte);
+        requireBatchFitsInMemory(ModelConfig::preset("mlp", 2, 0, 0), 65536, 1, 4 * gigabyte);
+        // 64 px with attention at full resolution: the (H·W)² weights, but the usual batch still fits.
+        ModelConfig wide = ModelConfig::preset("small", 3, 64, 0);
+        wide.attentionLevels = {0};
+        requireBatchFitsInMemory(wide, 16, 1, 16 * gigabyte);
         try {
-            requireBatchFitsInMemory(tiny, 65536, 24 * gigabyte);
+            requireBatchFitsInMemory(tiny, 65536, 1, 24 * gigabyte);
             QFAIL("65,536 digits per step were accepted on 24 GB");
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains("train.batch 65536") && QString(e.what()).contains("24.0 GB"), e.what());
         }
+        // Split over processes, each holds its slice: 8 of 64 fit where all 64 do not.
+        const uint64_t room = 20 * trainingBytesPerImage(tiny);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, requireBatchFitsInMemory(tiny, 64, 1, room));
+        requireBatchFitsInMemory(tiny, 64, 8, room);
+
+        const Dataset squares = ddpm::test::squaresDataset(60, 28);
         RunConfig huge = toyRun(moons_);
-        huge.model = ModelConfig::preset("tiny", 1, 28, 0);
-        huge.data = DataInfo{};
-        huge.data.space = huge.model.space();
+        huge.model = ModelConfig::preset("tiny", 3, 28, 6);
+        huge.data = dataInfoOf(squares, huge.model);
         huge.train.batchSize = 65536;
-        if (physicalMemoryBytes() >= 65536 * trainingBytesPerImage(tiny)) return;   // a machine with room for it
+        if (usableMemoryBytes() >= 65536 * trainingBytesPerImage(tiny)) return;   // a machine with room for it
         try {
-            Trainer(huge, moons_, torch::kCPU);   // refused before the data is looked at
-            QFAIL("the trainer took 65,536 digits per step");
+            RunDriver driver(std::make_unique<Trainer>(huge, squares, torch::kCPU), path("huge-batch"));
+            QFAIL("a run of 65,536 digits per step was started");
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains("train.batch 65536: a training step"), e.what());
         }
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(path("huge-batch"))));   // refused before writing anything
     }
 
     void shardThreadsRunOneTaskEachOnTheirOwnThreads() {

@@ -70,6 +70,7 @@ private:
 
 RunDriver::RunDriver(std::unique_ptr<TrainingJob> job, const std::string& folder, std::shared_ptr<DistributedGroup> group)
     : job_(std::move(job)), folder_(folder), group_(std::move(group)) {
+    job_->requireStepFitsInMemory();
     if (writes()) {
         ensureFolder(folder);
         // Temporaries of writers killed before their rename (a crash, a kill) take disk space for nothing.

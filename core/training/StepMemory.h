@@ -12,11 +12,13 @@ struct ModelConfig;
 // Bytes of activations one image (or 2-D point) adds to a training step.
 uint64_t trainingBytesPerImage(const ModelConfig& model);
 
-// The machine's physical memory in bytes (0 when unknown).
-uint64_t physicalMemoryBytes();
+// The memory this process may use in bytes: the machine's, or a container's limit when lower (0 when unknown).
+uint64_t usableMemoryBytes();
 
-// Throws std::invalid_argument naming train.batch, the memory it needs and the batch above which
-// none fits, when batch × trainingBytesPerImage exceeds physicalBytes (nothing when that is 0).
-void requireBatchFitsInMemory(const ModelConfig& model, int batch, uint64_t physicalBytes = physicalMemoryBytes());
+// Throws std::invalid_argument naming train.batch, the memory a step needs and the batch above
+// which none fits, when each of `processes` (training slices of one batch) would need more than
+// usableBytes (nothing when that is 0).
+void requireBatchFitsInMemory(const ModelConfig& model, int batch, int processes = 1,
+                              uint64_t usableBytes = usableMemoryBytes());
 
 }  // namespace ddpm

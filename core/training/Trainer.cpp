@@ -89,7 +89,6 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
                  std::shared_ptr<TrainedAutoencoder> autoencoder, const EncodeProgress& onEncode)
     : config_(config), device_(device), autoencoder_(std::move(autoencoder)) {
     config_.validate();
-    if (device_.is_cpu()) requireBatchFitsInMemory(config_.model, config_.train.batchSize);
     const uint64_t seed = config_.train.seed;
     at::Generator init = makeGenerator(seed, RandomStream::WeightInit);
     model_ = makeDenoiser(config_.model, init);
@@ -105,7 +104,6 @@ Trainer::Trainer(const RunConfig& config, const Dataset& dataset, torch::Device 
 
 Trainer::Trainer(CheckpointContents c, const Dataset& dataset, torch::Device device, const EncodeProgress& onEncode)
     : config_(c.config), device_(device), model_(c.model), progress_(c.progress), autoencoder_(c.autoencoder) {
-    if (device_.is_cpu()) requireBatchFitsInMemory(config_.model, config_.train.batchSize);
     model_->to(device_);
     model_->train();
     ema_ = std::make_unique<Ema>(*model_, makeBlankDenoiser(config_.model), config_.train.emaDecay);
@@ -155,6 +153,10 @@ void Trainer::joinGroup(std::shared_ptr<DistributedGroup> group) {
     if (config_.model.dropout > 0)
         useGenerator(*model_, makeGenerator(config_.train.seed + uint64_t(r) * 7919 + uint64_t(progress_.step),
                                             RandomStream::Noise));
+}
+
+void Trainer::requireStepFitsInMemory() const {
+    if (device_.is_cpu()) requireBatchFitsInMemory(config_.model, config_.train.batchSize, group_ ? group_->size() : 1);
 }
 
 std::vector<std::string> Trainer::extraMetricNames() const {

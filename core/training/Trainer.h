@@ -81,6 +81,7 @@ public:
     // This rank's items of each batch: [begin, end).
     std::pair<int64_t, int64_t> batchSlice() const { return {sliceBegin_, sliceEnd_}; }
     std::vector<std::string> extraMetricNames() const override;
+    void requireStepFitsInMemory() const override;   // CPU runs: this process's slice of the batch
 
     // The horizon for the learning-rate schedule and for run(): steps, seconds, or both (whichever first).
     void setHorizon(int64_t steps, double seconds) override;

@@ -69,6 +69,9 @@ public:
 
     // metrics.csv's columns after the common ones (kMetricsHeader).
     virtual std::vector<std::string> extraMetricNames() const { return {}; }
+    // Throws std::invalid_argument when one step cannot fit in this machine's memory, before the
+    // run writes anything (the diffusion trainer estimates it; an autoencoder's steps are not checked).
+    virtual void requireStepFitsInMemory() const {}
     // A glance at the model for the live view: images (N,C,H,W) in [-1,1] or (N,2) points.
     // Throws Cancelled when keepGoing() turns false.
     virtual torch::Tensor preview(const std::function<bool()>& keepGoing) = 0;

@@ -141,15 +141,24 @@ bool isDeclaration(const std::string& text) {
                              ": DDPM Studio files hold data only, and loading this one could run code from it");
 }
 
+// LibTorch's ZIP reader (miniz) finds a record by its name with ASCII case ignored.
+std::string lowercase(std::string name) {
+    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return name;
+}
+
+bool isPythonSource(const std::string& recordName) { return endsWith(lowercase(recordName), ".py"); }
+
 }  // namespace
 
 bool isArchiveCodeRecord(const std::string& recordName) {
-    const bool code = recordName.find("/code/") != std::string::npos && endsWith(recordName, ".py");
-    return code || endsWith(recordName, ".pkl") || endsWith(recordName, ".debug_pkl");
+    const std::string name = lowercase(recordName);
+    const bool code = name.find("/code/") != std::string::npos && endsWith(name, ".py");
+    return code || endsWith(name, ".pkl") || endsWith(name, ".debug_pkl");
 }
 
 void requireDeclarationsOnly(const std::string& recordName, const std::string& bytes) {
-    if (!endsWith(recordName, ".py")) {
+    if (!isPythonSource(recordName)) {
         // A custom class's name reaches the unpickler only as the literal text of a GLOBAL opcode.
         if (bytes.find("__torch__.torch.classes") != std::string::npos) refuse(recordName, "names a TorchScript custom class");
         return;

@@ -1,8 +1,5 @@
 #include "util/ZipDirectory.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -28,72 +25,43 @@ uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4
 
 [[noreturn]] void fail(const std::string& reason) { throw std::runtime_error(reason); }
 
-class ReadOnlyFile {
-public:
-    explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-        struct stat st {};
-        if (fd_ < 0 || ::fstat(fd_, &st) != 0) fail(std::string("cannot open: ") + std::strerror(errno));
-        if (!S_ISREG(st.st_mode)) fail("not a regular file");
-        size_ = uint64_t(st.st_size);
-    }
-    ~ReadOnlyFile() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ReadOnlyFile(const ReadOnlyFile&) = delete;
-    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-
-    uint64_t size() const { return size_; }
-    // Exactly n bytes at offset, or throws: callers check bounds first, so a short read is a changed file.
-    void read(uint64_t offset, uint8_t* out, size_t n) const {
-        if (offset > size_ || n > size_ - offset) fail("a record reaches past the end of the file (truncated?)");
-        while (n > 0) {
-            const ssize_t got = ::pread(fd_, out, n, off_t(offset));
-            if (got <= 0) fail(got == 0 ? "the file shrank while being read" : std::string("read error: ") + std::strerror(errno));
-            out += got;
-            offset += uint64_t(got);
-            n -= size_t(got);
-        }
-    }
-
-private:
-    int fd_;
-    uint64_t size_ = 0;
-};
-
 struct DirectoryLocation {
     uint64_t offset = 0, size = 0, entries = 0;
 };
 
+// Found as LibTorch's ZIP reader (miniz) finds it, so that the records checked here are the ones it
+// reads: the last end-record signature with room for the record after it, and a ZIP64 end record
+// whenever a locator stands before it (whatever the 32-bit fields say).
 DirectoryLocation locateDirectory(const ReadOnlyFile& file) {
     if (file.size() < kEndRecordSize) fail("too short to be a ZIP archive");
     const size_t tailSize = size_t(std::min<uint64_t>(file.size(), kEndRecordSize + kMaxComment));
     std::vector<uint8_t> tail(tailSize);
     const uint64_t tailStart = file.size() - tailSize;
     file.read(tailStart, tail.data(), tailSize);
-    // The end record is the last signature whose comment length reaches exactly to the end.
-    for (size_t at = tailSize - kEndRecordSize + 1; at-- > 0;) {
-        const uint8_t* p = &tail[at];
-        if (le32(p) != kEndOfDirectory || at + kEndRecordSize + le16(p + 20) != tailSize) continue;
-        DirectoryLocation d{le32(p + 16), le32(p + 12), le16(p + 10)};
-        const uint64_t endAt = tailStart + at;
-        if (d.offset == 0xffffffff || d.size == 0xffffffff || d.entries == 0xffff) {
-            if (endAt < 20) fail("ZIP64 archive without its locator");
-            uint8_t locator[20];
-            file.read(endAt - 20, locator, 20);
-            if (le32(locator) != kZip64Locator) fail("ZIP64 archive without its locator");
-            const uint64_t recordAt = le64(locator + 8);
-            uint8_t record[56];
-            if (recordAt > endAt || endAt - recordAt < 56) fail("ZIP64 end record out of place");
-            file.read(recordAt, record, 56);
-            if (le32(record) != kZip64EndOfDirectory) fail("ZIP64 end record missing");
-            d = {le64(record + 48), le64(record + 40), le64(record + 32)};
-        }
-        if (d.offset > endAt || d.size > endAt - d.offset) fail("the central directory lies outside the file");
-        if (d.size > kMaxDirectoryBytes) fail("central directory of " + std::to_string(d.size) + " bytes is too large");
-        if (d.entries > d.size / 46) fail("the central directory declares more records than it can hold");
-        return d;
+    size_t at = tailSize - kEndRecordSize + 1;
+    while (at-- > 0 && le32(&tail[at]) != kEndOfDirectory) {
     }
-    fail("not a ZIP archive (no end-of-directory record)");
+    if (at == size_t(-1)) fail("not a ZIP archive (no end-of-directory record)");
+    const uint8_t* p = &tail[at];
+    if (at + kEndRecordSize + le16(p + 20) != tailSize)
+        fail("the end-of-directory record's comment does not reach the end of the file");
+    DirectoryLocation d{le32(p + 16), le32(p + 12), le16(p + 10)};
+    const uint64_t endAt = tailStart + at;
+    if (endAt >= 20) {
+        uint8_t locator[20];
+        file.read(endAt - 20, locator, 20);
+        if (le32(locator) == kZip64Locator) {
+            const uint64_t recordAt = le64(locator + 8);
+            if (file.size() < 56 || recordAt > file.size() - 56) fail("ZIP64 end record out of place");
+            uint8_t record[56];
+            file.read(recordAt, record, 56);
+            if (le32(record) == kZip64EndOfDirectory) d = {le64(record + 48), le64(record + 40), le64(record + 32)};
+        }
+    }
+    if (d.offset > endAt || d.size > endAt - d.offset) fail("the central directory lies outside the file");
+    if (d.size > kMaxDirectoryBytes) fail("central directory of " + std::to_string(d.size) + " bytes is too large");
+    if (d.entries > d.size / 46) fail("the central directory declares more records than it can hold");
+    return d;
 }
 
 // The 64-bit sizes and offset of a ZIP64 entry, from its extra field.
@@ -169,17 +137,21 @@ std::vector<ZipRecord> readZipDirectory(const std::string& path) { return readDi
 
 std::vector<ZipRecordBytes> verifyZipRecords(const std::string& path, const std::function<bool(const std::string&)>& keep,
                                              uint64_t maxKeptBytes) {
-    const ReadOnlyFile file(path);   // opened once: the directory and the records come from the same file
-    const std::vector<ZipRecord> records = readDirectory(file);
+    return verifyZipRecords(ReadOnlyFile(path), keep, maxKeptBytes);
+}
+
+std::vector<ZipRecordBytes> verifyZipRecords(const ReadOnlyFile& file, const std::function<bool(const std::string&)>& keep,
+                                             uint64_t maxKeptBytes) {
+    const std::vector<ZipRecord> records = readDirectory(file);   // from the same open file as the records
     std::vector<ZipRecordBytes> kept;
     uint64_t keptBytes = 0;
     std::vector<uint8_t> buffer(1 << 16), inflated(1 << 16);
     for (const ZipRecord& record : records) {
         std::string* keeping = nullptr;
         if (keep && keep(record.name)) {
-            keptBytes += record.uncompressedSize;
-            if (keptBytes > maxKeptBytes)
+            if (record.uncompressedSize > maxKeptBytes - keptBytes)
                 fail("record '" + record.name + "' takes the records to read past " + std::to_string(maxKeptBytes >> 20) + " MB");
+            keptBytes += record.uncompressedSize;
             kept.push_back({record.name, {}});
             keeping = &kept.back().bytes;
             keeping->reserve(size_t(record.uncompressedSize));

@@ -1,13 +1,16 @@
 #pragma once
 // The record list of a ZIP file (LibTorch's archives are ZIPs, tensors stored,
-// code deflated), read from its central directory with every offset and size checked
-// against the file, and each record's CRC-32 recomputed. LibTorch's own reader
+// code deflated), read from its central directory (found by the rules LibTorch's own
+// reader follows) with every offset and size checked against the file, and each
+// record's CRC-32 recomputed. LibTorch's own reader
 // skips that check, so a damaged checkpoint would otherwise load silently.
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "util/ReadOnlyFile.h"
 
 namespace ddpm {
 
@@ -39,6 +42,9 @@ struct ZipRecordBytes {
 // code and pickles, read from the same pass that checks them).
 std::vector<ZipRecordBytes> verifyZipRecords(const std::string& path,
                                              const std::function<bool(const std::string& name)>& keep = {},
+                                             uint64_t maxKeptBytes = 64ull << 20);
+// The same on a file already open, which a caller then goes on reading.
+std::vector<ZipRecordBytes> verifyZipRecords(const ReadOnlyFile& file, const std::function<bool(const std::string& name)>& keep,
                                              uint64_t maxKeptBytes = 64ull << 20);
 
 }  // namespace ddpm
