@@ -514,6 +514,19 @@ def __setstate__(self, state: str) -> None:
                                  "class Module(NamedTuple):", "  __parameters__ = [\"a\" + \"b\"]",
                                  "  model : Module; x = 1", "\tdef f(self):"})
             QVERIFY_THROWS_EXCEPTION(std::runtime_error, requireDeclarationsOnly("archive/code/__torch__.py", code));
+        // LibTorch's ZIP reader finds records with case ignored: so does the check.
+        QVERIFY(isArchiveCodeRecord("archive/CODE/__torch__.PY") && isArchiveCodeRecord("archive/data.PKL"));
+        QVERIFY(!isArchiveCodeRecord("archive/data/0") && !isArchiveCodeRecord("archive/version"));
+        // Bytes after the end record (another end record could hide there) and a flatbuffer's mark are refused.
+        Trainer trainer(toyRun(moons_), moons_, torch::kCPU);
+        trainer.save(path("plain.ckpt"));
+        std::ifstream in(path("plain.ckpt"), std::ios::binary);
+        const std::string plain((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(path("trailing.ckpt"), std::ios::binary) << plain << "junk";
+        QVERIFY_THROWS_EXCEPTION(CheckpointError, loadCheckpoint(path("trailing.ckpt"), torch::kCPU));
+        std::ofstream(path("flatbuffer.ckpt"), std::ios::binary) << plain.substr(0, 4) << "PTMF" << plain.substr(8);
+        QVERIFY_THROWS_EXCEPTION(CheckpointError, loadCheckpoint(path("flatbuffer.ckpt"), torch::kCPU));
+        QCOMPARE(loadCheckpoint(path("plain.ckpt"), torch::kCPU).progress.step, int64_t(0));
         // A pickle that names a TorchScript custom class, whose compiled-in __setstate__ would take the file's data.
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  requireDeclarationsOnly("archive/data.pkl",
