@@ -540,22 +540,24 @@ def __setstate__(self, state: str) -> None:
         const uint64_t gigabyte = 1ull << 30;
         const ModelConfig tiny = ModelConfig::preset("tiny", 1, 28, 10);
         QVERIFY(trainingBytesPerImage(tiny) > 2'000'000 && trainingBytesPerImage(tiny) < 4'000'000);   // measured: 3.9 – 4.8 MB
-        requireBatchFitsInMemory(tiny, 256, 1, 4 * gigabyte);
-        requireBatchFitsInMemory(ModelConfig::preset("mlp", 2, 0, 0), 65536, 1, 4 * gigabyte);
+        requireBatchFitsInMemory(tiny, 256, 1, 1, 4 * gigabyte);
+        requireBatchFitsInMemory(ModelConfig::preset("mlp", 2, 0, 0), 65536, 1, 1, 4 * gigabyte);
         // 64 px with attention at full resolution: the (H·W)² weights, but the usual batch still fits.
         ModelConfig wide = ModelConfig::preset("small", 3, 64, 0);
         wide.attentionLevels = {0};
-        requireBatchFitsInMemory(wide, 16, 1, 16 * gigabyte);
+        requireBatchFitsInMemory(wide, 16, 1, 1, 16 * gigabyte);
         try {
-            requireBatchFitsInMemory(tiny, 65536, 1, 24 * gigabyte);
+            requireBatchFitsInMemory(tiny, 65536, 1, 1, 24 * gigabyte);
             QFAIL("65,536 digits per step were accepted on 24 GB");
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains("train.batch 65536") && QString(e.what()).contains("24.0 GB"), e.what());
         }
-        // Split over processes, each holds its slice: 8 of 64 fit where all 64 do not.
+        // Split over processes, each holds its slice: 8 of 64 fit on a machine where all 64 do not,
+        // unless the 8 processes share that machine.
         const uint64_t room = 20 * trainingBytesPerImage(tiny);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, requireBatchFitsInMemory(tiny, 64, 1, room));
-        requireBatchFitsInMemory(tiny, 64, 8, room);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, requireBatchFitsInMemory(tiny, 64, 1, 1, room));
+        requireBatchFitsInMemory(tiny, 64, 8, 1, room);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, requireBatchFitsInMemory(tiny, 64, 8, 8, room));
 
         const Dataset squares = ddpm::test::squaresDataset(60, 28);
         RunConfig huge = toyRun(moons_);

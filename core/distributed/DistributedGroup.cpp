@@ -66,6 +66,7 @@ std::optional<DistributedOptions> DistributedOptions::fromEnvironment() {
     if (!rank) throw DistributedError("WORLD_SIZE is set but RANK is not");
     o.rank = int(*rank);
     o.localRank = int(environmentInteger("LOCAL_RANK", 0, 65535).value_or(0));
+    o.localWorldSize = int(environmentInteger("LOCAL_WORLD_SIZE", 1, *worldSize).value_or(1));
     if (const char* address = std::getenv("MASTER_ADDR"); address && *address) o.masterAddress = address;
     else if (o.worldSize > 1) throw DistributedError("WORLD_SIZE is " + std::to_string(o.worldSize) + " but MASTER_ADDR is not set");
     const auto port = environmentInteger("MASTER_PORT", 1, 65535);

@@ -33,12 +33,13 @@ struct DistributedOptions {
     int rank = 0;
     int worldSize = 1;
     int localRank = 0;
+    int localWorldSize = 1;   // the ranks on this machine, which share its memory
     DistributedBackend backend = DistributedBackend::Gloo;
     double timeoutSeconds = 600;   // the rendezvous and every collective
     // The launcher hosts the TCPStore (ddpm train --nproc, torchrun's agent); otherwise rank 0 does.
     bool launcherHostsStore = false;
 
-    // From the torchrun environment (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK,
+    // From the torchrun environment (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE,
     // TORCHELASTIC_USE_AGENT_STORE); nullopt when WORLD_SIZE is unset. A malformed or
     // inconsistent value is a DistributedError naming the variable.
     static std::optional<DistributedOptions> fromEnvironment();

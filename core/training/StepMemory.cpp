@@ -60,17 +60,19 @@ uint64_t usableMemoryBytes() {
     return usable;
 }
 
-void requireBatchFitsInMemory(const ModelConfig& model, int batch, int processes, uint64_t usableBytes) {
+void requireBatchFitsInMemory(const ModelConfig& model, int batch, int processes, int processesHere, uint64_t usableBytes) {
     const uint64_t perImage = std::max<uint64_t>(trainingBytesPerImage(model), 1);
-    const int share = std::max(1, processes);
-    const uint64_t images = (uint64_t(std::max(batch, 1)) + uint64_t(share) - 1) / uint64_t(share);
-    const uint64_t needed = perImage * images;
+    const uint64_t share = uint64_t(std::max(1, processes));
+    const uint64_t here = std::min<uint64_t>(share, uint64_t(std::max(1, processesHere)));
+    const uint64_t slice = (uint64_t(std::max(batch, 1)) + share - 1) / share;   // images per process
+    const uint64_t needed = perImage * slice * here;
     if (usableBytes == 0 || needed <= usableBytes) return;
-    const std::string here = share > 1 ? ", " + std::to_string(images) + " images on each of " + std::to_string(share) + " processes," : "";
-    throw std::invalid_argument("train.batch " + std::to_string(batch) + ": a training step of this model" + here +
+    const std::string split = share > 1 ? ", " + std::to_string(slice) + " images on each of " + std::to_string(here) +
+                                              " processes on this machine," : "";
+    throw std::invalid_argument("train.batch " + std::to_string(batch) + ": a training step of this model" + split +
                                 " needs at least " + gigabytes(needed) + " of memory, more than the " +
-                                gigabytes(usableBytes) + " this process may use: choose a batch well below " +
-                                std::to_string(usableBytes / perImage * uint64_t(share)) + " (above it, none fits)");
+                                gigabytes(usableBytes) + " this machine may use: choose a batch well below " +
+                                std::to_string(usableBytes / (perImage * here) * share) + " (above it, none fits)");
 }
 
 }  // namespace ddpm

@@ -16,9 +16,10 @@ uint64_t trainingBytesPerImage(const ModelConfig& model);
 uint64_t usableMemoryBytes();
 
 // Throws std::invalid_argument naming train.batch, the memory a step needs and the batch above
-// which none fits, when each of `processes` (training slices of one batch) would need more than
+// which none fits, when the slices of one batch that the processes on this machine train
+// (`processes` in all, `processesHere` of them here, sharing its memory) need more than
 // usableBytes (nothing when that is 0).
-void requireBatchFitsInMemory(const ModelConfig& model, int batch, int processes = 1,
+void requireBatchFitsInMemory(const ModelConfig& model, int batch, int processes = 1, int processesHere = 1,
                               uint64_t usableBytes = usableMemoryBytes());
 
 }  // namespace ddpm

@@ -43,6 +43,7 @@ torch::serialize::InputArchive readArchive(const std::string& path, const std::s
     } catch (const std::exception& e) {
         throw std::runtime_error("not a DDPM Studio " + kind + " (" + e.what() + "; truncated or corrupt?)");
     }
+    if (code.empty()) throw std::runtime_error("not a DDPM Studio " + kind + " (no data.pkl or code records)");
     for (const ZipRecordBytes& record : code) requireDeclarationsOnly(record.name, record.bytes);
     torch::serialize::InputArchive archive;
     try {

@@ -47,7 +47,7 @@ DirectoryLocation locateDirectory(const ReadOnlyFile& file) {
         fail("the end-of-directory record's comment does not reach the end of the file");
     DirectoryLocation d{le32(p + 16), le32(p + 12), le16(p + 10)};
     const uint64_t endAt = tailStart + at;
-    if (endAt >= 20) {
+    if (endAt >= 20 + 56) {   // miniz looks for the locator only where a ZIP64 end record fits before it
         uint8_t locator[20];
         file.read(endAt - 20, locator, 20);
         if (le32(locator) == kZip64Locator) {
