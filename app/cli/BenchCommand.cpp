@@ -30,6 +30,7 @@
 #include "data/DatasetLoader.h"
 #include "distributed/DistributedGroup.h"
 #include "distributed/GradientAllReduce.h"
+#include "models/Precision.h"
 #include "random/Generators.h"
 #include "training/MetricsFile.h"
 #include "training/Trainer.h"
@@ -529,6 +530,8 @@ int runBench(const Args& args) {
     // Under load: tiny training and DDIM sampling next to one busy process per core, against
     // the quiet machine, interleaved; with the passive OpenMP waiting ddpm sets and with
     // libgomp's default (spin, then sleep), which the children get through the environment.
+    // In this CPU's default precision: what a user's run gets.
+    const std::string precision = toString(defaultPrecision());
     struct LoadCase {
         std::string name;
         std::vector<std::string> child;
@@ -536,12 +539,12 @@ int runBench(const Args& args) {
         std::string unit;
     };
     const std::vector<LoadCase> loadCases = {
-        {"train tiny-bf16 (batch 64)",
-         {"--child", "train", "--model", "tiny", "--precision", "bf16", "--threads", all, "--steps", steps},
+        {"train tiny-" + precision + " (batch 64)",
+         {"--child", "train", "--model", "tiny", "--precision", precision, "--threads", all, "--steps", steps},
          [](const Values& v) { return v.at("images_per_s"); },
          "img/s"},
-        {"DDIM-50, 64 images, tiny-bf16",
-         {"--child", "sample", "--model", "tiny", "--precision", "bf16", "--sampler", "ddim", "--count", "64", "--threads", all},
+        {"DDIM-50, 64 images, tiny-" + precision,
+         {"--child", "sample", "--model", "tiny", "--precision", precision, "--sampler", "ddim", "--count", "64", "--threads", all},
          [](const Values& v) { return 64 / v.at("seconds"); },
          "img/s"}};
     const int repeats = quick ? 1 : 2;

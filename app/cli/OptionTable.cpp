@@ -62,7 +62,8 @@ const std::vector<OptionSpec>& optionTable() {
         {"no-clip", "", "", K::Flag, {}, "", "do not clip the predicted x0 to [-1,1]"},
         {"precision", "", "P", K::Choice, {"fp32", "bf16"}, "",
          "fp32 or bf16 (default: bf16 on CPUs with native bf16, else fp32)",
-         "The convolutions and products run in bf16, norms and the sampler's arithmetic in fp32."},
+         "The convolutions and products run in bf16, norms and the sampler's arithmetic in fp32. "
+         "Without AVX512, LibTorch's bf16 is a slow fallback that also sums in bf16: keep fp32 there."},
 
         // Noise schedule
         {"schedule", "", "KIND", K::Choice, {"linear", "cosine", "sigmoid"}, "linear",
@@ -84,7 +85,8 @@ const std::vector<OptionSpec>& optionTable() {
         {"precision", "", "P", K::Choice, {"fp32", "bf16", "fp16"}, "",
          "fp32, bf16 (CPU or CUDA), fp16 (CUDA, with loss scaling); default bf16 on CPUs with native bf16, else fp32",
          "Master weights, norms and the loss stay in fp32. On CPUs that multiply bf16 natively (AVX512-BF16), "
-         "bf16 trains faster with the same FID.",
+         "bf16 trains faster with the same FID; without AVX512, LibTorch's bf16 fallback is many times "
+         "slower and sums in bf16.",
          "train-precision"},
         {"classes", "", "", K::Flag, {}, "",
          "class-conditional model, for classifier-free guidance (default for tiny and mlp on labelled data)",
