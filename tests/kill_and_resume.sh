@@ -3,18 +3,19 @@
 # 3 steps, so many kills land inside a checkpoint, snapshot, sample or metrics
 # write), then checks that every file left behind is complete and that --resume
 # carries on; a last run must finish the whole horizon.
-#   kill_and_resume.sh DDPM ROUNDS WORKDIR [images]
-# The test suite runs a few rounds of a 2-D toy; run it by hand with hundreds. With `images`,
-# a small digits model whose every save also writes a sample grid PNG.
+#   kill_and_resume.sh DDPM ROUNDS WORKDIR [points|images [STEPS]]
+# The test suite runs a few rounds of a 2-D toy over a short horizon; run it by hand with
+# hundreds. With `images`, a small digits model whose every save also writes a sample grid
+# PNG. STEPS is the run's horizon (120 for points, 60 for images).
 set -eu
-ddpm=$1 rounds=$2 work=$3 kind=${4:-points}
+ddpm=$1 rounds=$2 work=$3 kind=${4:-points} steps=${5:-}
 run=$work/run
 rm -rf "$work"
 mkdir -p "$work"
 if [ "$kind" = images ]; then
-  data=mnist steps=60 model="--preset tiny --base-channels 8 --channel-mults 1,1 --attention 1 --batch 8"
+  data=mnist steps=${steps:-60} model="--preset tiny --base-channels 8 --channel-mults 1,1 --attention 1 --batch 8"
 else
-  data=toy:moons steps=120 model="--preset mlp --batch 32"
+  data=toy:moons steps=${steps:-120} model="--preset mlp --batch 32"
 fi
 
 fail() { echo "FAIL (round $round): $*" >&2; tail -5 "$work/log" >&2 || true; exit 1; }
