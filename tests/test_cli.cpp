@@ -16,6 +16,7 @@
 #include "eval/ClassifierTraining.h"
 #include "eval/Evaluation.h"
 #include "image/ImageGrid.h"
+#include "models/Precision.h"
 #include "sampling/SamplingParameters.h"
 #include "support/SafetensorsReader.h"
 #include "support/TinyClipFolder.h"
@@ -327,6 +328,11 @@ private slots:
         QFile points(path("points.csv"));
         QVERIFY(points.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(points.readAll()).split('\n', Qt::SkipEmptyParts).size(), 11);
+        QVERIFY2(!sample.err.contains("note: bf16"), qPrintable(sample.err));
+        // bf16 where LibTorch only has its slow fallback: said, and still done.
+        Run bf16 = runDdpm({"sample", path("run/model.ckpt"), "-n", "10", "--precision", "bf16", "-o", path("b.csv")});
+        QCOMPARE(bf16.exitCode, 0);
+        QCOMPARE(bf16.err.contains("note: bf16 on this CPU (no AVX-512) runs LibTorch's fallback"), !ddpm::cpuComputesBf16Fast());
 
         Run info = runDdpm({"info", path("run/model.ckpt")});
         QCOMPARE(info.exitCode, 0);

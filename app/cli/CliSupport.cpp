@@ -22,6 +22,11 @@ ArgParser verbParser(const std::string& verb) {
     return parser;
 }
 
+void printPrecisionNote(Precision precision, const torch::Device& device) {
+    if (const std::string note = precisionNote(precision, device.is_cpu()); !note.empty())
+        std::cerr << "note: " << note << "\n";
+}
+
 Dataset loadDatasetWithProgress(const std::string& pathOrName, int resolution) {
     LoadOptions options;
     options.resolution = resolution;

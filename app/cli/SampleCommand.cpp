@@ -28,6 +28,7 @@ int runSample(const Args& args) {
     CheckpointContents ckpt = loadCheckpoint(p.get("CKPT"), device);
 
     SamplingParameters sc = samplerFromOptions(p, ckpt.config.model);
+    printPrecisionNote(sc.precision, device);
     sc.count = p.getInt("count", 1, int(SamplingLimits::kMaxCount));
     if (p.has("prompts") && p.has("prompt")) throw UsageError("give --prompt or --prompts, not both");
     if (p.has("prompts") && !ckpt.config.model.text.enabled()) throw UsageError("--prompts: this model was trained without text");

@@ -222,6 +222,7 @@ int runTrain(const Args& args) {
     std::fprintf(stderr, "model: %s, %lld parameters\ndevice: %s, precision %s, %d threads\n",
                  config.model.describe().c_str(), (long long)trainer->model().parameterCount(),
                  device.str().c_str(), toString(config.train.precision).c_str(), torch::get_num_threads());
+    printPrecisionNote(config.train.precision, device);
 
     RunDriver driver(std::move(trainer), p.get("out"), group);
     const double seconds = runWithProgress(driver, p);

@@ -31,4 +31,20 @@ Precision defaultPrecision() {
 #endif
 }
 
+bool cpuComputesBf16Fast() {
+#if defined(__GNUC__) && defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq");
+#else
+    return false;
+#endif
+}
+
+std::string precisionNote(Precision precision, bool onCpu) {
+    if (precision != Precision::Bf16 || !onCpu || cpuComputesBf16Fast()) return "";
+    return "bf16 on this CPU (no AVX-512) runs LibTorch's fallback: many times slower than fp32, "
+           "and it sums products in bf16";
+}
+
 }  // namespace ddpm

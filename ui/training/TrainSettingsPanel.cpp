@@ -16,6 +16,7 @@
 #include <QStandardItemModel>
 
 #include "models/ModelConfig.h"
+#include "models/Precision.h"
 #include "training/RunCadence.h"
 #include "training/TrainingWorker.h"
 
@@ -111,7 +112,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     objective_->addItem(tr("x₀ (clean data)"), "x0");
     objective_->addItem(tr("v (velocity)"), "v");
     precision_->addItem(tr("fp32"), "fp32");
-    precision_->addItem(tr("bf16 (mixed)"), "bf16");
+    precision_->addItem(cpuComputesBf16Fast() ? tr("bf16 (mixed)") : tr("bf16 (mixed, slow on this CPU)"), "bf16");
     lengthKind_->addItem(tr("steps"), false);
     lengthKind_->addItem(tr("minutes"), true);
     steps_->setRange(1, 100000000);
@@ -200,7 +201,8 @@ void TrainSettingsPanel::addRows() {
                              "to the fast-moving model.</p>"));
     precision_->setToolTip(tr("<p><b>fp32</b>: full precision. <b>bf16</b>: the forward and backward "
                               "passes in bfloat16 with fp32 master weights and norms; about 1.5× faster "
-                              "on a recent CPU, with a slightly noisier loss.</p>"));
+                              "on a CPU that multiplies bf16 natively, with a slightly noisier loss. "
+                              "Without AVX-512, LibTorch's bf16 is a fallback many times slower than fp32.</p>"));
     lengthKind_->setToolTip(tr("<p>How long the run is: a number of optimizer steps, or minutes of "
                                "training time (pauses do not count). The learning-rate decay spans this "
                                "length.</p>"));
