@@ -40,9 +40,9 @@ SamplingParameters samplerFromOptions(const ArgParser& parser, const ModelConfig
 // The prompts of a --prompts FILE: one per line (blank lines skipped), each valid UTF-8 and
 // at most SamplingLimits::kMaxPromptBytes; a bad line is a usage error naming it.
 std::vector<std::string> promptFileLines(const std::string& path);
-// The prompt's notes for a text model (unknown words, truncation, empty), on stderr.
 // A note on stderr when the chosen precision is slow or inexact on this device.
 void printPrecisionNote(Precision precision, const torch::Device& device);
+// The prompt's notes for a text model (unknown words, truncation, empty), on stderr.
 void printPromptNotes(const ModelConfig& model, const std::vector<std::string>& prompts);
 
 }  // namespace ddpm::cli

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <torch/version.h>
+
 namespace ddpm {
 
 std::string toString(Precision precision) {
@@ -31,18 +33,19 @@ Precision defaultPrecision() {
 #endif
 }
 
-bool cpuComputesBf16Fast() {
-#if defined(__GNUC__) && defined(__x86_64__)
+bool cpuBf16IsSlowFallback() {
+#if TORCH_VERSION_MAJOR == 1 && defined(__GNUC__) && defined(__x86_64__)
+    // LibTorch 1.13's mkldnn_bf16_device_check().
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
+    return !(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512dq"));
 #else
     return false;
 #endif
 }
 
 std::string precisionNote(Precision precision, bool onCpu) {
-    if (precision != Precision::Bf16 || !onCpu || cpuComputesBf16Fast()) return "";
+    if (precision != Precision::Bf16 || !onCpu || !cpuBf16IsSlowFallback()) return "";
     return "bf16 on this CPU (no AVX-512) runs LibTorch's fallback: many times slower than fp32, "
            "and it sums products in bf16";
 }

@@ -112,7 +112,7 @@ TrainSettingsPanel::TrainSettingsPanel(QWidget* parent)
     objective_->addItem(tr("x₀ (clean data)"), "x0");
     objective_->addItem(tr("v (velocity)"), "v");
     precision_->addItem(tr("fp32"), "fp32");
-    precision_->addItem(cpuComputesBf16Fast() ? tr("bf16 (mixed)") : tr("bf16 (mixed, slow on this CPU)"), "bf16");
+    precision_->addItem(cpuBf16IsSlowFallback() ? tr("bf16 (mixed, slow on this CPU)") : tr("bf16 (mixed)"), "bf16");
     lengthKind_->addItem(tr("steps"), false);
     lengthKind_->addItem(tr("minutes"), true);
     steps_->setRange(1, 100000000);
