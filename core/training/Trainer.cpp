@@ -157,10 +157,8 @@ void Trainer::joinGroup(std::shared_ptr<DistributedGroup> group) {
 
 void Trainer::requireStepFitsInMemory() const {
     if (!device_.is_cpu()) return;
-    if (group_)
-        requireBatchFitsInMemory(config_.model, config_.train.batchSize, group_->size(), group_->options().localWorldSize);
-    else
-        requireBatchFitsInMemory(config_.model, config_.train.batchSize);
+    requireBatchFitsInMemory(config_.model, config_.train.batchSize, group_ ? group_->size() : 1,
+                             group_ ? group_->options().localWorldSize : 1);
 }
 
 std::vector<std::string> Trainer::extraMetricNames() const {
